@@ -1,0 +1,46 @@
+//! Stage 2, indicators: evaluate every indicator's value formula into a column named by its id.
+//!
+//! Policy for impossible values: a division by zero gives a missing value (see `ratio` in
+//! `crate::script::formula`), and any other non-finite result (ln 0, √−1, overflow) is turned
+//! into a missing value too, so that no NaN or infinity reaches a statistic or a rank. Both are
+//! counted per indicator in the run summary, alongside values missing because an input was.
+
+use polars::prelude::*;
+
+use crate::normalise::null;
+use crate::plan::Plan;
+
+/// `x` with NaN and ±inf replaced by a missing value.
+pub fn finite_or_missing(x: Expr) -> Expr {
+    when(x.clone().is_finite()).then(x).otherwise(null())
+}
+
+/// One expression per indicator: its value, as a float, aliased to the indicator id.
+pub fn value_exprs(plan: &Plan) -> Vec<Expr> {
+    plan.indicators
+        .iter()
+        .map(|i| finite_or_missing(i.value.expr.clone().cast(DataType::Float64)).alias(i.spec.id.as_str()))
+        .collect()
+}
+
+/// Per-indicator quality counts, as one-row aggregate expressions over the scored frame:
+/// `{id}|missing`, `{id}|zero_denominator`, `{id}|non_finite`.
+pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
+    let mut out = Vec::new();
+    for indicator in &plan.indicators {
+        let id = indicator.spec.id.as_str();
+        out.push(col(id).null_count().cast(DataType::UInt64).alias(format!("{id}|missing")));
+        let zero = indicator
+            .value
+            .zero_denominators
+            .iter()
+            .cloned()
+            .reduce(|a, b| a.or(b))
+            .unwrap_or_else(|| lit(false));
+        out.push(zero.fill_null(lit(false)).sum().cast(DataType::UInt64).alias(format!("{id}|zero_denominator")));
+        let raw = indicator.value.expr.clone().cast(DataType::Float64);
+        let non_finite = raw.clone().is_nan().or(raw.is_infinite()).fill_null(lit(false));
+        out.push(non_finite.sum().cast(DataType::UInt64).alias(format!("{id}|non_finite")));
+    }
+    out
+}

@@ -1,0 +1,36 @@
+//! jixiao (绩效): score and rank health institutions for performance assessment (绩效考核).
+//!
+//! A scheme (`scheme.yaml` plus rhai scripts) declares indicators, directions, weights, scoring
+//! methods, vetoes, bonus and deduction rules and grades. The scripts run once to build polars
+//! expressions; polars evaluates them over the institutions' data, vectorised. The stages, in the
+//! order [`pipeline`] runs them: [`load`] → [`indicators`] → [`normalise`] → [`weight`] /
+//! [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`report`]. [`check`] validates a scheme and
+//! dataset without scoring.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! let scheme = jixiao::scheme::Scheme::load(Path::new("scoring/tertiary-core"))?;
+//! let plan = jixiao::plan::Plan::compile(scheme)?;
+//! let run = jixiao::pipeline::score(&plan, Path::new("datasets/tertiary-core/2024.csv"), None)?;
+//! println!("{}", run.summary);
+//! # Ok::<(), jixiao::error::Error>(())
+//! ```
+
+pub mod adjust;
+pub mod aggregate;
+pub mod check;
+pub mod error;
+pub mod grade;
+pub mod indicators;
+pub mod load;
+pub mod normalise;
+pub mod pipeline;
+pub mod plan;
+pub mod rank;
+pub mod report;
+pub mod scheme;
+pub mod script;
+pub mod synthetic;
+pub mod weight;
+
+pub use error::{Error, Result};

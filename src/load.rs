@@ -1,0 +1,453 @@
+//! Stage 1, load: read institution data, join the previous period, and make the columns formulas read numeric.
+//!
+//! Formats are chosen by extension: `.csv` (UTF-8, header row), `.parquet`, `.json` (an array of
+//! row objects) and `.ndjson`/`.jsonl`. CSV cells are read as text and parsed here, so that a bad
+//! cell never aborts a run: the policy is that a non-empty cell that is not a number becomes a
+//! missing value and is counted per column in the run summary. The institution id is text and must
+//! be unique. The previous period (for `prev("列名")`) is joined on the id; an institution absent
+//! from it gets missing previous values, also counted. Rows are put in id order, so results do not
+//! depend on the order of the input file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::error::{closest, Error, Result};
+use crate::script::{ColumnRef, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+
+/// Peer group given to institutions whose peer-group cell is empty.
+pub const UNGROUPED: &str = "(未分组)";
+
+/// Reads a table by its extension.
+pub fn read_table(path: &Path) -> Result<DataFrame> {
+    let data_error = |message: String| Error::Data {
+        file: path.to_path_buf(),
+        message,
+        help: None,
+    };
+    if !path.is_file() {
+        return Err(data_error("no such file".into()));
+    }
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let open = || {
+        std::fs::File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let frame = match extension.as_str() {
+        "csv" => CsvReadOptions::default()
+            .with_has_header(true)
+            // Every cell as text: numbers are parsed by `numeric_columns`, which counts bad cells.
+            .with_infer_schema_length(Some(0))
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|reader| reader.finish()),
+        "parquet" => ParquetReader::new(open()?).finish(),
+        "json" => JsonReader::new(open()?)
+            .with_json_format(JsonFormat::Json)
+            .finish(),
+        "ndjson" | "jsonl" => JsonReader::new(open()?)
+            .with_json_format(JsonFormat::JsonLines)
+            .finish(),
+        other => {
+            return Err(Error::Data {
+                file: path.to_path_buf(),
+                message: format!("cannot read .{other} files"),
+                help: Some("use .csv, .parquet, .json or .ndjson".into()),
+            })
+        }
+    };
+    let frame = frame.map_err(|e| data_error(format!("cannot read: {e}")))?;
+    if frame.height() == 0 {
+        return Err(data_error("the file holds no institutions".into()));
+    }
+    Ok(frame)
+}
+
+/// What the scheme needs from the data.
+pub struct DataNeeds<'a> {
+    pub id_column: &'a str,
+    pub name_column: Option<&'a str>,
+    pub peer_group_column: Option<&'a str>,
+    /// Every column reference of every formula, with its script position.
+    pub references: &'a [ColumnRef],
+}
+
+/// The frame the formulas run on, with what loading it found.
+pub struct LoadedData {
+    pub frame: DataFrame,
+    pub data_file: PathBuf,
+    pub previous_file: Option<PathBuf>,
+    pub summary: LoadSummary,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadSummary {
+    pub institutions: usize,
+    /// Non-empty cells that are not numbers, by column (previous-period columns end in `@prev`).
+    pub bad_cells: BTreeMap<String, usize>,
+    /// Institutions of the current period missing from the previous period's data.
+    pub missing_in_previous: usize,
+    /// Institutions with an empty peer group.
+    pub ungrouped: usize,
+}
+
+/// A reference to a column the data lacks; the caller turns it into a located error.
+#[derive(Debug)]
+pub struct MissingColumn {
+    pub reference: ColumnRef,
+    pub file: PathBuf,
+    pub suggestion: Option<String>,
+}
+
+/// Loads and prepares the data. `references` decide which columns are parsed as numbers.
+pub fn load(
+    data_file: &Path,
+    previous_file: Option<&Path>,
+    needs: &DataNeeds,
+) -> Result<LoadedData, LoadError> {
+    let current = read_table(data_file)?;
+    let wants_previous = needs.references.iter().any(|r| r.period == Period::Previous);
+    let previous = match (wants_previous, previous_file) {
+        (true, Some(file)) => Some((read_table(file)?, file)),
+        _ => None,
+    };
+    prepare(current, data_file, previous, needs)
+}
+
+/// Prepares frames already in memory; `data_file` and the previous frame's file name the data
+/// in messages.
+pub fn prepare(
+    current: DataFrame,
+    data_file: &Path,
+    previous: Option<(DataFrame, &Path)>,
+    needs: &DataNeeds,
+) -> Result<LoadedData, LoadError> {
+    let mut summary = LoadSummary {
+        institutions: current.height(),
+        ..Default::default()
+    };
+    let current_refs = unique_columns(needs.references, Period::Current);
+    let previous_refs = unique_columns(needs.references, Period::Previous);
+
+    check_columns(&current, data_file, needs, Period::Current)?;
+    let mut frame = with_text_id(current, data_file, needs.id_column)?;
+    frame = add_peer_group(frame, needs.peer_group_column, &mut summary)?;
+    frame = numeric_columns(frame, &current_refs, "", &mut summary)?;
+
+    let mut used_previous = None;
+    if !previous_refs.is_empty() {
+        let Some((previous, previous_file)) = previous else {
+            let first = needs
+                .references
+                .iter()
+                .find(|r| r.period == Period::Previous)
+                .cloned();
+            return Err(LoadError::NeedsPrevious(first));
+        };
+        check_columns(&previous, previous_file, needs, Period::Previous)?;
+        let previous = with_text_id(previous, previous_file, needs.id_column)?;
+        let mut keep = vec![col(needs.id_column)];
+        keep.extend(previous_refs.iter().map(|name| col(name.as_str())));
+        let previous = previous.lazy().select(keep).collect()?;
+        let previous = numeric_columns(previous, &previous_refs, PREVIOUS_SUFFIX, &mut summary)?;
+        let renamed: Vec<Expr> = std::iter::once(col(needs.id_column))
+            .chain(previous_refs.iter().map(|name| {
+                col(name.as_str()).alias(format!("{name}{PREVIOUS_SUFFIX}"))
+            }))
+            .collect();
+        let previous = previous.lazy().select(renamed).with_column(lit(true).alias("__in_previous"));
+        let joined = frame
+            .lazy()
+            .left_join(previous, col(needs.id_column), col(needs.id_column))
+            .collect()?;
+        summary.missing_in_previous = joined.column("__in_previous")?.null_count();
+        frame = joined.drop("__in_previous")?;
+        used_previous = Some(previous_file.to_path_buf());
+    }
+
+    let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
+    Ok(LoadedData {
+        frame,
+        data_file: data_file.to_path_buf(),
+        previous_file: used_previous,
+        summary,
+    })
+}
+
+/// Why loading failed: a plain error, or something the caller can point at in the scripts.
+#[derive(Debug)]
+pub enum LoadError {
+    Error(Error),
+    MissingColumns(Vec<MissingColumn>),
+    /// A formula uses `prev(…)` and no previous-period data was given.
+    NeedsPrevious(Option<ColumnRef>),
+}
+
+impl From<Error> for LoadError {
+    fn from(e: Error) -> Self {
+        LoadError::Error(e)
+    }
+}
+
+impl From<PolarsError> for LoadError {
+    fn from(e: PolarsError) -> Self {
+        LoadError::Error(e.into())
+    }
+}
+
+fn unique_columns(references: &[ColumnRef], period: Period) -> Vec<String> {
+    references
+        .iter()
+        .filter(|r| r.period == period)
+        .map(|r| r.name.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Every needed column must exist; all missing ones are reported together.
+fn check_columns(
+    frame: &DataFrame,
+    file: &Path,
+    needs: &DataNeeds,
+    period: Period,
+) -> Result<(), LoadError> {
+    let names: Vec<&str> = frame.get_column_names().iter().map(|n| n.as_str()).collect();
+    let has = |name: &str| names.contains(&name);
+    let suggest = |name: &str| closest(name, names.iter().copied());
+    let mut structural = Vec::new();
+    let mut wanted = vec![("id", needs.id_column)];
+    if period == Period::Current {
+        wanted.extend(needs.name_column.map(|c| ("name", c)));
+        wanted.extend(needs.peer_group_column.map(|c| ("peer_group", c)));
+    }
+    for (role, name) in wanted {
+        if !has(name) {
+            structural.push(Error::ColumnNotFound {
+                column: name.to_string(),
+                data_file: file.to_path_buf(),
+                suggestion: suggest(name),
+                span: None,
+            }
+            .with_help(format!("scheme.yaml names it as columns.{role}")));
+        }
+    }
+    if !structural.is_empty() {
+        return Err(LoadError::Error(if structural.len() == 1 {
+            structural.pop().unwrap()
+        } else {
+            Error::Many(structural)
+        }));
+    }
+    let mut reported = BTreeSet::new();
+    let missing: Vec<MissingColumn> = needs
+        .references
+        .iter()
+        .filter(|r| r.period == period && !has(&r.name))
+        .filter(|r| reported.insert(r.name.clone()))
+        .map(|r| MissingColumn {
+            reference: r.clone(),
+            file: file.to_path_buf(),
+            suggestion: suggest(&r.name),
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadError::MissingColumns(missing))
+    }
+}
+
+/// Casts the id column to text and rejects empty or duplicate ids.
+fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFrame> {
+    let frame = frame
+        .lazy()
+        .with_column(col(id_column).cast(DataType::String))
+        .collect()?;
+    let ids = frame.column(id_column)?.str()?.clone();
+    let data_error = |message: String, help: &str| Error::Data {
+        file: file.to_path_buf(),
+        message,
+        help: Some(help.to_string()),
+    };
+    if let Some(row) = ids.iter().position(|id| id.is_none_or(|s| s.trim().is_empty())) {
+        return Err(data_error(
+            format!("row {} has no institution id in column \"{id_column}\"", row + 2),
+            "every institution needs an id; rows are numbered as in a spreadsheet, header = row 1",
+        ));
+    }
+    let mut seen = BTreeMap::new();
+    let mut duplicates = Vec::new();
+    for (row, id) in ids.iter().enumerate() {
+        let id = id.unwrap_or_default();
+        if let Some(first) = seen.insert(id, row) {
+            duplicates.push(format!("\"{id}\" (rows {} and {})", first + 2, row + 2));
+        }
+    }
+    if !duplicates.is_empty() {
+        let shown: Vec<String> = duplicates.iter().take(5).cloned().collect();
+        let more = duplicates.len().saturating_sub(5);
+        return Err(data_error(
+            format!(
+                "institution id is not unique in column \"{id_column}\": {}{}",
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+            "each institution must appear once per period",
+        ));
+    }
+    Ok(frame)
+}
+
+fn add_peer_group(
+    frame: DataFrame,
+    peer_group_column: Option<&str>,
+    summary: &mut LoadSummary,
+) -> Result<DataFrame> {
+    let group = match peer_group_column {
+        Some(column) => {
+            summary.ungrouped = frame.column(column)?.null_count();
+            col(column).cast(DataType::String).fill_null(lit(UNGROUPED))
+        }
+        None => lit("全部"),
+    };
+    Ok(frame
+        .lazy()
+        .with_column(group.alias(PEER_GROUP_COLUMN))
+        .collect()?)
+}
+
+/// Parses `columns` as numbers; non-empty cells that do not parse become missing and are counted.
+fn numeric_columns(
+    frame: DataFrame,
+    columns: &[String],
+    suffix: &str,
+    summary: &mut LoadSummary,
+) -> Result<DataFrame> {
+    if columns.is_empty() {
+        return Ok(frame);
+    }
+    let parsed = |name: &str| {
+        let cell = col(name);
+        // Text cells are trimmed of spaces by the number parser's rules: only exact numbers parse.
+        cell.cast(DataType::Float64)
+    };
+    let bad_counts: Vec<Expr> = columns
+        .iter()
+        .map(|name| {
+            (col(name.as_str()).is_not_null().and(parsed(name).is_null()))
+                .sum()
+                .alias(name.as_str())
+        })
+        .collect();
+    let counts = frame.clone().lazy().select(bad_counts).collect()?;
+    for name in columns {
+        let bad = counts.column(name)?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0) as usize;
+        if bad > 0 {
+            summary.bad_cells.insert(format!("{name}{suffix}"), bad);
+        }
+    }
+    let casts: Vec<Expr> = columns.iter().map(|name| parsed(name).alias(name.as_str())).collect();
+    Ok(frame.lazy().with_columns(casts).collect()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(name: &str, period: Period) -> ColumnRef {
+        ColumnRef {
+            name: name.into(),
+            period,
+            source: None,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn bad_cells_become_missing_and_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,类别,人数\nB,综合,12\nA,,abc\nC,专科,\n");
+        let refs = [reference("人数", Period::Current)];
+        let needs = DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: Some("类别"),
+            references: &refs,
+        };
+        let loaded = load(&data, None, &needs).unwrap();
+        assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&1));
+        assert_eq!(loaded.summary.ungrouped, 1);
+        let ids: Vec<_> = loaded.frame.column("编码").unwrap().str().unwrap().into_no_null_iter().collect();
+        assert_eq!(ids, ["A", "B", "C"], "rows are put in id order");
+        let values: Vec<Option<f64>> = loaded.frame.column("人数").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(values, [None, Some(12.0), None]);
+    }
+
+    #[test]
+    fn previous_period_is_joined_on_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "now.csv", "编码,收入\nA,110\nB,90\n");
+        let prev = write(dir.path(), "prev.csv", "编码,收入\nA,100\n");
+        let refs = [reference("收入", Period::Current), reference("收入", Period::Previous)];
+        let needs = DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: None,
+            references: &refs,
+        };
+        let loaded = load(&data, Some(&prev), &needs).unwrap();
+        assert_eq!(loaded.summary.missing_in_previous, 1);
+        let values: Vec<Option<f64>> =
+            loaded.frame.column("收入@prev").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(values, [Some(100.0), None]);
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused_with_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,x\nA,1\nB,2\nA,3\n");
+        let needs = DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: None,
+            references: &[],
+        };
+        let Err(LoadError::Error(err)) = load(&data, None, &needs) else {
+            panic!("expected an error")
+        };
+        assert!(err.to_string().contains("\"A\" (rows 2 and 4)"), "{err}");
+    }
+
+    #[test]
+    fn missing_columns_are_all_reported_with_suggestions() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,出院人数\nA,1\n");
+        let refs = [reference("出院人次", Period::Current), reference("完全不同", Period::Current)];
+        let needs = DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: None,
+            references: &refs,
+        };
+        let Err(LoadError::MissingColumns(missing)) = load(&data, None, &needs) else {
+            panic!("expected missing columns")
+        };
+        assert_eq!(missing.len(), 2);
+        assert_eq!(missing[0].suggestion.as_deref(), Some("出院人数"));
+        assert_eq!(missing[1].suggestion, None);
+    }
+}

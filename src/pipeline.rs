@@ -1,0 +1,133 @@
+//! The one place that knows the order of the stages:
+//! load → indicators → normalise → aggregate (weights) → adjust (veto/bonus) → rank → grade → report.
+//!
+//! Every stage contributes polars expressions; they run as a few staged `with_columns` on one
+//! lazy frame, each stage reading earlier stages' columns by name, so nothing is computed twice
+//! and every intermediate value stays in the output for audit.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::load::{self, DataNeeds, LoadError, LoadedData};
+use crate::plan::Plan;
+use crate::report::{self, RunSummary};
+use crate::{aggregate, grade, indicators, rank};
+
+/// The result of scoring: the output table in rank order and the run summary.
+pub struct ScoreRun {
+    pub table: DataFrame,
+    pub summary: RunSummary,
+}
+
+/// Loads `data` (and `previous`, if the formulas need it) for `plan`, turning load problems into
+/// errors that point at the formula that asked for a column.
+pub fn load_for(plan: &Plan, data: &Path, previous: Option<&Path>) -> Result<LoadedData> {
+    load::load(data, previous, &needs(plan)).map_err(|error| located(plan, error))
+}
+
+/// Like [`load_for`] for frames already in memory (`data` and `previous`'s path name them).
+pub fn prepare_for(
+    plan: &Plan,
+    current: DataFrame,
+    data: &Path,
+    previous: Option<(DataFrame, &Path)>,
+) -> Result<LoadedData> {
+    load::prepare(current, data, previous, &needs(plan)).map_err(|error| located(plan, error))
+}
+
+fn needs(plan: &Plan) -> DataNeeds<'_> {
+    let columns = &plan.scheme.spec.columns;
+    DataNeeds {
+        id_column: &columns.id,
+        name_column: columns.name.as_deref(),
+        peer_group_column: columns.peer_group.as_deref(),
+        references: &plan.references,
+    }
+}
+
+/// A load problem as an error pointing at the scheme or formula that asked for the data.
+fn located(plan: &Plan, error: LoadError) -> Error {
+    match error {
+        LoadError::Error(error) => match error {
+            Error::ColumnNotFound { column, data_file, suggestion, span: None } => {
+                let needle = format!(": {column}");
+                Error::ColumnNotFound {
+                    span: plan.scheme.span(&needle, Some("columns:")),
+                    column,
+                    data_file,
+                    suggestion,
+                }
+            }
+            other => other,
+        },
+        LoadError::MissingColumns(missing) => {
+            let mut errors: Vec<Error> = missing
+                .into_iter()
+                .map(|m| Error::ColumnNotFound {
+                    span: plan.scripts.reference_span(&m.reference),
+                    column: m.reference.name,
+                    data_file: m.file,
+                    suggestion: m.suggestion,
+                })
+                .collect();
+            if errors.len() == 1 {
+                errors.pop().unwrap()
+            } else {
+                Error::Many(errors)
+            }
+        }
+        LoadError::NeedsPrevious(reference) => Error::Script {
+            message: format!(
+                "formulas read the previous period{}, but no previous-period data was given",
+                reference.as_ref().map(|r| format!(" (prev(\"{}\"))", r.name)).unwrap_or_default()
+            ),
+            span: reference.as_ref().and_then(|r| plan.scripts.reference_span(r)),
+            help: Some("pass --prev FILE, or set dataset.previous in scheme.yaml".into()),
+        },
+    }
+}
+
+/// Every scoring stage after loading, as one lazy query over the loaded frame.
+pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
+    let spec = &plan.scheme.spec;
+    let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
+    let scores: Vec<Expr> = plan
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let score = i.score.clone()?;
+            Some(indicators::finite_or_missing(score).alias(aggregate::score_column(&i.spec.id)))
+        })
+        .collect();
+    query = query.with_columns(scores);
+    for stage in aggregate::stages(&plan.weights, spec.missing.policy) {
+        query = query.with_columns(stage);
+    }
+    for stage in plan.adjustments.stages() {
+        query = query.with_columns(stage);
+    }
+    query = query.with_columns(rank::exprs(spec.ranking.ties));
+    if let Some(grades) = &spec.grades {
+        query = query.with_column(grade::grade_expr(grades).alias(grade::GRADE_COLUMN));
+    } else {
+        query = query.with_column(lit(NULL).cast(DataType::String).alias(grade::GRADE_COLUMN));
+    }
+    query
+}
+
+/// Scores already-loaded data.
+pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
+    let scored = scoring_query(plan, loaded.frame).collect()?;
+    let quality = scored.clone().lazy().select(indicators::quality_exprs(plan)).collect()?;
+    let summary = RunSummary::new(plan, &loaded.data_file, loaded.previous_file.as_deref(), &loaded.summary, &scored, &quality)?;
+    let table = report::output_table(plan, scored)?;
+    Ok(ScoreRun { table, summary })
+}
+
+/// Loads `data` (and `previous`) and scores it with `plan`.
+pub fn score(plan: &Plan, data: &Path, previous: Option<&Path>) -> Result<ScoreRun> {
+    let loaded = load_for(plan, data, previous)?;
+    score_loaded(plan, loaded)
+}

@@ -1,0 +1,149 @@
+//! The scheme compiled into a plan: every indicator's value and score formula, the weight tree and
+//! the adjustment rules, ready to run on any dataset.
+//!
+//! Compiling runs the scheme's scripts once, looks up each indicator's binding, builds its score
+//! expression from the scoring method (calling a custom rhai scoring function once if it has
+//! one), and gathers every column the formulas read so the loader knows what to parse and the
+//! checker what to look for. All problems found on the way are reported together.
+
+use polars::prelude::*;
+
+use crate::adjust::{Adjustments, PointsRule};
+use crate::error::{Error, Result};
+use crate::normalise;
+use crate::scheme::{AdjustmentRule, IndicatorSpec, Scheme, Scoring};
+use crate::script::{ColumnRef, Formula, ScriptSet};
+use crate::weight::WeightTree;
+
+/// One indicator, compiled.
+pub struct PlannedIndicator {
+    pub spec: IndicatorSpec,
+    /// The value formula (its expression reads data columns).
+    pub value: Formula,
+    /// The scoring method, `None` for monitor indicators.
+    pub scoring: Option<Scoring>,
+    /// The score expression; it reads the indicator's value column (named by the id).
+    pub score: Option<Expr>,
+}
+
+/// A compiled scheme.
+pub struct Plan {
+    pub scheme: Scheme,
+    pub scripts: ScriptSet,
+    pub indicators: Vec<PlannedIndicator>,
+    pub weights: WeightTree,
+    pub adjustments: Adjustments,
+    /// Every data column any formula reads, with where it is read.
+    pub references: Vec<ColumnRef>,
+    /// Reasons of the vetoes, bonus and deduction rules, in rule order.
+    pub veto_reasons: Vec<String>,
+    pub bonus_reasons: Vec<String>,
+    pub deduction_reasons: Vec<String>,
+}
+
+impl Plan {
+    /// Loads the scheme's scripts and compiles it.
+    pub fn compile(scheme: Scheme) -> Result<Plan> {
+        let scripts = ScriptSet::load(&scheme)?;
+        Self::with_scripts(scheme, scripts)
+    }
+
+    /// Compiles a scheme whose scripts are already loaded.
+    pub fn with_scripts(scheme: Scheme, scripts: ScriptSet) -> Result<Plan> {
+        let mut errors = Vec::new();
+        let mut references = Vec::new();
+        let mut indicators = Vec::new();
+        for spec in &scheme.spec.indicators {
+            let what = format!("indicator {} ({})", spec.id, spec.name);
+            let value = match scripts.formula(spec.formula_name(), &what) {
+                Ok(value) => value,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            references.extend(value.columns.iter().cloned());
+            let scoring = spec.is_scored().then(|| scheme.scoring_of(spec));
+            let score = match &scoring {
+                None => None,
+                Some(Scoring::Custom { function }) => {
+                    let input = Formula::constant(col(spec.id.as_str()));
+                    match scripts.call_scoring_function(function, input, &what) {
+                        Ok(score) => {
+                            references.extend(score.columns.iter().cloned());
+                            Some(score.expr.cast(DataType::Float64))
+                        }
+                        Err(e) => {
+                            errors.push(e);
+                            None
+                        }
+                    }
+                }
+                Some(method) => normalise::score_expr(col(spec.id.as_str()), spec.direction, spec.band, method),
+            };
+            indicators.push(PlannedIndicator {
+                spec: spec.clone(),
+                value,
+                scoring,
+                score,
+            });
+        }
+
+        let mut rule_formula = |name: &str, what: String| match scripts.formula(name, &what) {
+            Ok(formula) => {
+                references.extend(formula.columns.iter().cloned());
+                Some(formula.expr)
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let spec = &scheme.spec;
+        let vetoes: Vec<Expr> = spec
+            .vetoes
+            .iter()
+            .filter_map(|v| rule_formula(&v.when, format!("veto \"{}\"", v.reason)))
+            .collect();
+        let mut points = |rules: &[AdjustmentRule], kind: &str| -> Vec<PointsRule> {
+            rules
+                .iter()
+                .filter_map(|r| {
+                    rule_formula(&r.points, format!("{kind} rule \"{}\"", r.reason))
+                        .map(|points| PointsRule { points, cap: r.cap })
+                })
+                .collect()
+        };
+        let bonus = points(&spec.bonus.rules, "bonus");
+        let deduction = points(&spec.deduction.rules, "deduction");
+
+        if !errors.is_empty() {
+            return Err(if errors.len() == 1 { errors.pop().unwrap() } else { Error::Many(errors) });
+        }
+        let adjustments = Adjustments {
+            vetoes,
+            bonus,
+            bonus_cap: spec.bonus.cap,
+            deduction,
+            deduction_cap: spec.deduction.cap,
+            min_coverage: spec.missing.min_coverage,
+            score_decimals: spec.score_decimals,
+        };
+        Ok(Plan {
+            weights: WeightTree::from_spec(spec),
+            veto_reasons: spec.vetoes.iter().map(|v| v.reason.clone()).collect(),
+            bonus_reasons: spec.bonus.rules.iter().map(|r| r.reason.clone()).collect(),
+            deduction_reasons: spec.deduction.rules.iter().map(|r| r.reason.clone()).collect(),
+            scheme,
+            scripts,
+            indicators,
+            adjustments,
+            references,
+        })
+    }
+
+    /// Whether any formula reads the previous period.
+    pub fn needs_previous(&self) -> bool {
+        self.references.iter().any(|r| r.period == crate::script::Period::Previous)
+    }
+}

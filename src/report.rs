@@ -1,0 +1,380 @@
+//! Stage 8, report: the output table, its flags, the run summary, and writing them out.
+//!
+//! The output has one row per input institution, in rank order (unranked last, then by id), with
+//! columns in this order:
+//!
+//! | column | content |
+//! |---|---|
+//! | `rank`, `group_rank` | rank overall and within the peer group (empty when not ranked) |
+//! | the id column, the name and peer-group columns | as named in the data |
+//! | `score`, `grade`, `flags` | final score, grade, and `; `-separated reasons (veto, missing data, bonus…) |
+//! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules |
+//! | `<dimension>.score`, `<sub-dimension>.score` | weighted scores of the tree's inner nodes |
+//! | `<indicator>`, `<indicator>.score` | each indicator's value and score (monitor indicators: value only) |
+//!
+//! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
+//! counts.
+
+use std::fmt::Write as _;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use unicode_width::UnicodeWidthStr;
+
+use crate::adjust::{
+    bonus_column, deduction_column, veto_column, BONUS_COLUMN, DEDUCTION_COLUMN, EXCLUDED_COLUMN, SCORE_COLUMN,
+    VETOED_COLUMN,
+};
+use crate::aggregate::{score_column, COVERAGE_COLUMN, WEIGHTED_COLUMN};
+use crate::error::{Error, Result};
+use crate::grade::GRADE_COLUMN;
+use crate::load::LoadSummary;
+use crate::plan::Plan;
+use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
+
+pub const FLAGS_COLUMN: &str = "flags";
+
+/// Missing-value counts of one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorQuality {
+    pub id: String,
+    pub name: String,
+    pub missing: u64,
+    pub zero_denominator: u64,
+    pub non_finite: u64,
+}
+
+/// What a run did, for the summary printed after the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub scheme_name: String,
+    pub scheme_version: String,
+    pub data_file: PathBuf,
+    pub previous_file: Option<PathBuf>,
+    pub load: LoadSummary,
+    pub ranked: usize,
+    pub vetoed: usize,
+    pub excluded: usize,
+    pub indicators: Vec<IndicatorQuality>,
+    pub effective_weights: Vec<(String, String, f64)>,
+    pub warnings: Vec<String>,
+}
+
+fn count_true(frame: &DataFrame, name: &str) -> Result<usize> {
+    Ok(frame.column(name)?.bool()?.sum().unwrap_or(0) as usize)
+}
+
+fn u64_at(frame: &DataFrame, name: &str) -> Result<u64> {
+    Ok(frame.column(name)?.u64()?.get(0).unwrap_or(0))
+}
+
+impl RunSummary {
+    pub fn new(
+        plan: &Plan,
+        data_file: &Path,
+        previous_file: Option<&Path>,
+        load: &LoadSummary,
+        scored: &DataFrame,
+        quality: &DataFrame,
+    ) -> Result<RunSummary> {
+        let mut indicators = Vec::new();
+        for indicator in &plan.indicators {
+            let id = &indicator.spec.id;
+            indicators.push(IndicatorQuality {
+                id: id.clone(),
+                name: indicator.spec.name.clone(),
+                missing: u64_at(quality, &format!("{id}|missing"))?,
+                zero_denominator: u64_at(quality, &format!("{id}|zero_denominator"))?,
+                non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
+            });
+        }
+        let names: BTreeMap<&str, &str> = plan
+            .indicators
+            .iter()
+            .map(|i| (i.spec.id.as_str(), i.spec.name.as_str()))
+            .collect();
+        Ok(RunSummary {
+            scheme_name: plan.scheme.spec.name.clone(),
+            scheme_version: plan.scheme.spec.version.clone(),
+            data_file: data_file.to_path_buf(),
+            previous_file: previous_file.map(Path::to_path_buf),
+            load: load.clone(),
+            ranked: scored.column(RANK_COLUMN)?.len() - scored.column(RANK_COLUMN)?.null_count(),
+            vetoed: count_true(scored, VETOED_COLUMN)?,
+            excluded: count_true(scored, EXCLUDED_COLUMN)?,
+            indicators,
+            effective_weights: plan
+                .weights
+                .effective_weights()
+                .into_iter()
+                .map(|(id, w)| {
+                    let name = names.get(id.as_str()).copied().unwrap_or_default().to_string();
+                    (id, name, w)
+                })
+                .collect(),
+            warnings: plan.scheme.warnings.clone(),
+        })
+    }
+}
+
+impl std::fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "scheme: {} (version {})", self.scheme_name, self.scheme_version)?;
+        write!(f, "data: {}", self.data_file.display())?;
+        match &self.previous_file {
+            Some(previous) => writeln!(f, "; previous period: {}", previous.display())?,
+            None => writeln!(f)?,
+        }
+        let n = self.load.institutions;
+        writeln!(
+            f,
+            "institutions: {n} in, {n} out; {} ranked, {} vetoed, {} excluded for missing data",
+            self.ranked, self.vetoed, self.excluded
+        )?;
+        let with_nulls: Vec<String> = self
+            .indicators
+            .iter()
+            .filter(|q| q.missing > 0)
+            .map(|q| {
+                let mut causes = Vec::new();
+                if q.zero_denominator > 0 {
+                    causes.push(format!("{} zero denominator", q.zero_denominator));
+                }
+                if q.non_finite > 0 {
+                    causes.push(format!("{} not finite", q.non_finite));
+                }
+                let rest = q.missing.saturating_sub(q.zero_denominator + q.non_finite);
+                if rest > 0 && !causes.is_empty() {
+                    causes.push(format!("{rest} missing input"));
+                }
+                if causes.is_empty() {
+                    format!("{} {}", q.id, q.missing)
+                } else {
+                    format!("{} {} ({})", q.id, q.missing, causes.join(", "))
+                }
+            })
+            .collect();
+        if with_nulls.is_empty() {
+            writeln!(f, "missing values: none")?;
+        } else {
+            writeln!(f, "missing values by indicator: {}", with_nulls.join("; "))?;
+        }
+        if !self.load.bad_cells.is_empty() {
+            let cells: Vec<String> = self.load.bad_cells.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            writeln!(f, "cells that are not numbers (treated as missing): {}", cells.join("; "))?;
+        }
+        if self.load.missing_in_previous > 0 {
+            writeln!(
+                f,
+                "institutions missing from the previous period: {} (their growth indicators are missing)",
+                self.load.missing_in_previous
+            )?;
+        }
+        if self.load.ungrouped > 0 {
+            writeln!(f, "institutions without a peer group: {} (grouped as \"{}\")", self.load.ungrouped, crate::load::UNGROUPED)?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the published table from the fully scored frame: rank order, flags, chosen columns.
+pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
+    let spec = &plan.scheme.spec;
+    let id_column = spec.columns.id.as_str();
+    let sorted = scored.sort(
+        [RANK_COLUMN, id_column],
+        SortMultipleOptions::default().with_nulls_last(true).with_maintain_order(true),
+    )?;
+    let flags = flags_column(plan, &sorted)?;
+    let round = |name: &str| {
+        let c = col(name);
+        c.clone().round(6, RoundMode::HalfAwayFromZero).alias(name)
+    };
+
+    let mut columns = vec![col(RANK_COLUMN), col(GROUP_RANK_COLUMN), col(id_column)];
+    for extra in [&spec.columns.name, &spec.columns.peer_group].into_iter().flatten() {
+        if extra != id_column {
+            columns.push(col(extra.as_str()));
+        }
+    }
+    columns.extend([col(SCORE_COLUMN), col(GRADE_COLUMN), lit(flags).alias(FLAGS_COLUMN)]);
+    let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
+    if has_points {
+        columns.extend([round(WEIGHTED_COLUMN), round(BONUS_COLUMN), round(DEDUCTION_COLUMN)]);
+    }
+    for dimension in &plan.weights.dimensions {
+        columns.push(round(&score_column(&dimension.id)));
+        for child in dimension.children.iter().filter(|c| !c.is_leaf()) {
+            columns.push(round(&score_column(&child.id)));
+        }
+    }
+    for indicator in &plan.indicators {
+        columns.push(round(&indicator.spec.id));
+        if indicator.score.is_some() {
+            columns.push(round(&score_column(&indicator.spec.id)));
+        }
+    }
+    Ok(sorted.lazy().select(columns).collect()?)
+}
+
+/// The `flags` of every row: vetoes, exclusion, missing indicators, bonus and deduction reasons.
+fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
+    let height = frame.height();
+    let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
+    let bools = |name: &str| -> Result<Vec<bool>> {
+        Ok(frame.column(name)?.bool()?.iter().map(|b| b.unwrap_or(false)).collect())
+    };
+    let floats = |name: &str| -> Result<Vec<Option<f64>>> { Ok(frame.column(name)?.f64()?.iter().collect()) };
+
+    for (i, reason) in plan.veto_reasons.iter().enumerate() {
+        for (row, hit) in bools(&veto_column(i))?.into_iter().enumerate() {
+            if hit {
+                flags[row].push(format!("veto: {reason}"));
+            }
+        }
+    }
+    let weighted = floats(WEIGHTED_COLUMN)?;
+    let coverage = floats(COVERAGE_COLUMN)?;
+    let min_coverage = plan.adjustments.min_coverage;
+    for row in 0..height {
+        match (weighted[row], coverage[row]) {
+            (None, _) => flags[row].push("unscored: no weighted indicator has data".to_string()),
+            (Some(_), Some(c)) if c < min_coverage => flags[row].push(format!(
+                "excluded: data for {:.0}% of the weight, below the {:.0}% minimum",
+                c * 100.0,
+                min_coverage * 100.0
+            )),
+            _ => {}
+        }
+    }
+    let weighted_ids: Vec<String> = plan.weights.effective_weights().into_iter().map(|(id, _)| id).collect();
+    let mut missing: Vec<Vec<&str>> = vec![Vec::new(); height];
+    for id in &weighted_ids {
+        for (row, value) in frame.column(&score_column(id))?.f64()?.iter().enumerate() {
+            if value.is_none() {
+                missing[row].push(id);
+            }
+        }
+    }
+    for (row, ids) in missing.into_iter().enumerate() {
+        if !ids.is_empty() && weighted[row].is_some() {
+            flags[row].push(format!("missing: {}", ids.join(",")));
+        }
+    }
+    let points = |reasons: &[String], column: fn(usize) -> String, sign: &str, flags: &mut Vec<Vec<String>>| -> Result<()> {
+        for (i, reason) in reasons.iter().enumerate() {
+            for (row, value) in floats(&column(i))?.into_iter().enumerate() {
+                if let Some(v) = value.filter(|v| *v > 0.0) {
+                    flags[row].push(format!("{reason} {sign}{}", format_number(v)));
+                }
+            }
+        }
+        Ok(())
+    };
+    points(&plan.bonus_reasons, bonus_column, "+", &mut flags)?;
+    points(&plan.deduction_reasons, deduction_column, "-", &mut flags)?;
+    let joined: Vec<String> = flags.into_iter().map(|f| f.join("; ")).collect();
+    Ok(Series::new(FLAGS_COLUMN.into(), joined))
+}
+
+/// A number without trailing zeros: 2 → "2", 0.5 → "0.5".
+fn format_number(v: f64) -> String {
+    let text = format!("{v:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Writes the table to `path`, in the format its extension names.
+pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    if !matches!(extension.as_str(), "csv" | "json" | "parquet") {
+        return Err(Error::Usage {
+            message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
+        });
+    }
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut file = std::fs::File::create(path).map_err(io)?;
+    let mut table = table.clone();
+    let written = match extension.as_str() {
+        "csv" => CsvWriter::new(&mut file).include_header(true).finish(&mut table),
+        "json" => JsonWriter::new(&mut file).with_json_format(JsonFormat::Json).finish(&mut table),
+        _ => ParquetWriter::new(&mut file).finish(&mut table).map(|_| ()),
+    };
+    written.map_err(|e| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) })
+}
+
+/// A plain-text ranking of the first `top` rows: ranks, institution, score, grade, dimension
+/// scores and flags, aligned for CJK text.
+pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<String> {
+    let spec = &plan.scheme.spec;
+    let mut headers: Vec<String> = vec![RANK_COLUMN.into(), GROUP_RANK_COLUMN.into(), spec.columns.id.clone()];
+    headers.extend(spec.columns.name.iter().cloned());
+    headers.extend(spec.columns.peer_group.iter().cloned());
+    headers.extend([SCORE_COLUMN.to_string(), GRADE_COLUMN.to_string()]);
+    headers.extend(plan.weights.dimensions.iter().map(|d| score_column(&d.id)));
+    headers.push(FLAGS_COLUMN.into());
+    headers.dedup();
+
+    let shown = table.height().min(top);
+    let head = table.head(Some(shown));
+    let mut cells: Vec<Vec<String>> = Vec::new();
+    for header in &headers {
+        let column = head.column(header)?.as_materialized_series().clone();
+        let values: Vec<String> = (0..shown)
+            .map(|row| {
+                let value = column.get(row).map_err(Error::from)?;
+                Ok(match value {
+                    AnyValue::Null => String::new(),
+                    AnyValue::Float64(v) => format!("{v:.2}"),
+                    AnyValue::String(s) => s.to_string(),
+                    AnyValue::StringOwned(s) => s.to_string(),
+                    other => other.to_string(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        cells.push(values);
+    }
+    let widths: Vec<usize> = headers
+        .iter()
+        .zip(&cells)
+        .map(|(h, values)| values.iter().map(|v| v.width()).chain([h.width()]).max().unwrap_or(0))
+        .collect();
+    let numeric = |header: &str| header == RANK_COLUMN || header == GROUP_RANK_COLUMN || header.ends_with("score");
+    let mut out = String::new();
+    let render_row = |out: &mut String, values: Vec<&str>| {
+        let mut line = String::new();
+        for (index, (value, header)) in values.iter().zip(&headers).enumerate() {
+            let pad = " ".repeat(widths[index].saturating_sub(value.width()));
+            let last = index + 1 == headers.len();
+            if numeric(header) {
+                line.push_str(&pad);
+                line.push_str(value);
+            } else {
+                line.push_str(value);
+                if !last {
+                    line.push_str(&pad);
+                }
+            }
+            if !last {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    render_row(&mut out, headers.iter().map(String::as_str).collect());
+    for row in 0..shown {
+        render_row(&mut out, cells.iter().map(|c| c[row].as_str()).collect());
+    }
+    if table.height() > shown {
+        let _ = writeln!(
+            out,
+            "… {} more institutions (use --top N to show more, or --out FILE for all)",
+            table.height() - shown
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,775 @@
+//! The scheme: what `scheme.yaml` declares and the checks that make it usable.
+//!
+//! A scheme is a folder holding `scheme.yaml` (structure: columns, dimensions, indicators with
+//! direction, weight and scoring method, vetoes, bonus and deduction rules, grade bands, the
+//! missing-data policy) and the `.rhai` scripts that hold its formulas. This module reads the YAML
+//! strictly (unknown keys are errors, reported with file and line) and checks everything that can be
+//! checked without data: ids, the dimension tree, weights, directions against scoring methods and
+//! grade bands. Formulas are compiled by [`crate::script`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result, SourceSpan};
+
+/// The parsed `scheme.yaml`, with the folder it came from.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    pub dir: PathBuf,
+    pub yaml_path: PathBuf,
+    pub yaml_text: String,
+    pub spec: SchemeSpec,
+    /// Notes that do not stop scoring (e.g. weights that do not add up to 100 and are rescaled).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSpec {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub columns: Columns,
+    /// Rhai files evaluated in order; later files see the bindings of earlier ones.
+    #[serde(default = "default_scripts")]
+    pub scripts: Vec<String>,
+    /// The dataset scored when no `--data` is given, relative to the scheme folder.
+    #[serde(default)]
+    pub dataset: Option<DatasetSpec>,
+    #[serde(default)]
+    pub missing: MissingSpec,
+    #[serde(default)]
+    pub ranking: RankingSpec,
+    /// Decimals of the final score; ranks and grades use the rounded score, as published.
+    #[serde(default = "default_score_decimals")]
+    pub score_decimals: u32,
+    /// Scoring method of indicators that do not name their own.
+    #[serde(default)]
+    pub default_scoring: Option<Scoring>,
+    pub dimensions: Vec<DimensionSpec>,
+    pub indicators: Vec<IndicatorSpec>,
+    #[serde(default)]
+    pub vetoes: Vec<VetoSpec>,
+    #[serde(default)]
+    pub bonus: AdjustmentSpec,
+    #[serde(default)]
+    pub deduction: AdjustmentSpec,
+    #[serde(default)]
+    pub grades: Option<GradeSpec>,
+}
+
+fn default_scripts() -> Vec<String> {
+    vec!["indicators.rhai".to_string()]
+}
+
+fn default_score_decimals() -> u32 {
+    2
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Columns {
+    /// Column holding the institution id (机构编码); must be unique.
+    pub id: String,
+    /// Column holding the institution name, shown in the ranking.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Column holding the peer group (e.g. 综合 / 专科 / 中医).
+    #[serde(default)]
+    pub peer_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetSpec {
+    pub current: String,
+    #[serde(default)]
+    pub previous: Option<String>,
+}
+
+/// What happens when an indicator score is missing for an institution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// Weighted mean over the indicators that are present (weights rescaled at each level).
+    #[default]
+    Renormalise,
+    /// A missing indicator scores zero; weights are never rescaled.
+    Zero,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissingSpec {
+    #[serde(default)]
+    pub policy: MissingPolicy,
+    /// Minimum share (0–1) of the total effective weight an institution must have data for;
+    /// below it the institution is excluded from ranking, with the reason in `flags`.
+    #[serde(default)]
+    pub min_coverage: f64,
+}
+
+impl Default for MissingSpec {
+    fn default() -> Self {
+        MissingSpec {
+            policy: MissingPolicy::Renormalise,
+            min_coverage: 0.0,
+        }
+    }
+}
+
+/// How tied scores are ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Ties {
+    /// Competition ranking 1, 1, 3 (the default, as in sports and R's `ties = "min"`).
+    #[default]
+    Min,
+    /// Dense ranking 1, 1, 2.
+    Dense,
+    /// Average of the tied positions 1.5, 1.5, 3.
+    Average,
+    /// Distinct ranks 1, 2, 3; ties broken by institution id.
+    Ordinal,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RankingSpec {
+    #[serde(default)]
+    pub ties: Ties,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub weight: f64,
+    #[serde(default)]
+    pub subdimensions: Vec<SubdimensionSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubdimensionSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub weight: f64,
+}
+
+/// Which way is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// 逐步提高: higher is better.
+    Up,
+    /// 逐步降低: lower is better.
+    Down,
+    /// 监测比较: reported, not scored.
+    Monitor,
+    /// 中优: best inside `band: [low, high]`; scored on the distance from the band.
+    Band,
+}
+
+/// Rows a column statistic is taken over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Within {
+    #[default]
+    All,
+    PeerGroup,
+}
+
+/// How an indicator value becomes a score (0–100 except `z_score`). See `crate::normalise`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Scoring {
+    MinMax {
+        #[serde(default)]
+        within: Within,
+    },
+    ZScore {
+        #[serde(default)]
+        within: Within,
+        #[serde(default = "default_z_mean")]
+        mean: f64,
+        #[serde(default = "default_z_sd")]
+        sd: f64,
+    },
+    PercentileRank {
+        #[serde(default)]
+        within: Within,
+    },
+    Target {
+        target: f64,
+    },
+    Goalposts {
+        zero_at: f64,
+        full_at: f64,
+    },
+    Threshold {
+        threshold: f64,
+        #[serde(default)]
+        otherwise: f64,
+    },
+    Custom {
+        function: String,
+    },
+}
+
+fn default_z_mean() -> f64 {
+    50.0
+}
+fn default_z_sd() -> f64 {
+    10.0
+}
+
+impl Scoring {
+    pub fn method_name(&self) -> &'static str {
+        match self {
+            Scoring::MinMax { .. } => "min_max",
+            Scoring::ZScore { .. } => "z_score",
+            Scoring::PercentileRank { .. } => "percentile_rank",
+            Scoring::Target { .. } => "target",
+            Scoring::Goalposts { .. } => "goalposts",
+            Scoring::Threshold { .. } => "threshold",
+            Scoring::Custom { .. } => "custom",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpec {
+    pub id: String,
+    pub name: String,
+    pub dimension: String,
+    #[serde(default)]
+    pub subdimension: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub direction: Direction,
+    #[serde(default)]
+    pub band: Option<[f64; 2]>,
+    #[serde(default)]
+    pub weight: Option<f64>,
+    #[serde(default)]
+    pub scoring: Option<Scoring>,
+    /// Name of the rhai binding holding the formula; defaults to the indicator id.
+    #[serde(default)]
+    pub formula: Option<String>,
+}
+
+impl IndicatorSpec {
+    pub fn formula_name(&self) -> &str {
+        self.formula.as_deref().unwrap_or(&self.id)
+    }
+    /// Whether the indicator enters the weighted score.
+    pub fn is_scored(&self) -> bool {
+        self.direction != Direction::Monitor
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VetoSpec {
+    /// Rhai binding holding a true/false formula: true vetoes the institution.
+    pub when: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentSpec {
+    /// Cap on the sum of all rules' points.
+    #[serde(default)]
+    pub cap: Option<f64>,
+    #[serde(default)]
+    pub rules: Vec<AdjustmentRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentRule {
+    /// Rhai binding holding the points formula (non-negative; negative points count as zero).
+    pub points: String,
+    pub reason: String,
+    /// Cap on this rule's points.
+    #[serde(default)]
+    pub cap: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeBy {
+    /// Bands by minimum score.
+    Score,
+    /// Bands by cumulative share of the ranking (e.g. top 10% = A).
+    RankShare,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeSpec {
+    pub by: GradeBy,
+    #[serde(default)]
+    pub within: Within,
+    pub bands: Vec<GradeBand>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    pub grade: String,
+    /// With `by: score`: the minimum score of the band.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// With `by: rank_share`: the cumulative share of the ranking the band reaches down to.
+    #[serde(default)]
+    pub top: Option<f64>,
+}
+
+impl Scheme {
+    /// Reads and checks `DIR/scheme.yaml`.
+    pub fn load(dir: &Path) -> Result<Scheme> {
+        let yaml_path = dir.join("scheme.yaml");
+        if !yaml_path.is_file() {
+            return Err(Error::SchemeNotFound {
+                path: dir.to_path_buf(),
+            });
+        }
+        let yaml_text = std::fs::read_to_string(&yaml_path).map_err(|source| Error::Io {
+            path: yaml_path.clone(),
+            source,
+        })?;
+        Self::from_text(dir, &yaml_path, yaml_text)
+    }
+
+    /// Parses and checks scheme text as if read from `yaml_path`.
+    pub fn from_text(dir: &Path, yaml_path: &Path, yaml_text: String) -> Result<Scheme> {
+        let spec: SchemeSpec =
+            serde_yaml::from_str(&yaml_text).map_err(|error| yaml_error(yaml_path, &yaml_text, &error))?;
+        let mut scheme = Scheme {
+            dir: dir.to_path_buf(),
+            yaml_path: yaml_path.to_path_buf(),
+            yaml_text,
+            spec,
+            warnings: Vec::new(),
+        };
+        scheme.validate()?;
+        Ok(scheme)
+    }
+
+    /// The scoring method of an indicator (its own, else the scheme default, else percentile rank).
+    pub fn scoring_of(&self, indicator: &IndicatorSpec) -> Scoring {
+        indicator
+            .scoring
+            .clone()
+            .or_else(|| self.spec.default_scoring.clone())
+            .unwrap_or(Scoring::PercentileRank {
+                within: Within::All,
+            })
+    }
+
+    /// Points at `needle` in scheme.yaml, searching after the line holding `anchor`.
+    pub fn span(&self, needle: &str, anchor: Option<&str>) -> Option<SourceSpan> {
+        SourceSpan::find_after(&self.yaml_path, &self.yaml_text, needle, anchor)
+            .or_else(|| SourceSpan::find(&self.yaml_path, &self.yaml_text, needle))
+    }
+
+    fn indicator_anchor(id: &str) -> String {
+        format!("id: {id}")
+    }
+
+    fn validate(&mut self) -> Result<()> {
+        let mut errors = Vec::new();
+        let spec = &self.spec;
+
+        // Ids must be unique across the whole tree: they name output columns.
+        let mut seen = BTreeSet::new();
+        let all_ids = spec
+            .dimensions
+            .iter()
+            .flat_map(|d| std::iter::once(&d.id).chain(d.subdimensions.iter().map(|s| &s.id)))
+            .chain(spec.indicators.iter().map(|i| &i.id));
+        for id in all_ids {
+            if !seen.insert(id.as_str()) {
+                errors.push(Error::invalid(
+                    format!("id \"{id}\" is used twice; dimension, sub-dimension and indicator ids name output columns and must be unique"),
+                    self.span(&format!("id: {id}"), Some(&format!("id: {id}\n"))),
+                ));
+            }
+        }
+        if spec.indicators.is_empty() {
+            errors.push(Error::invalid("the scheme has no indicators", None));
+        }
+
+        let dims: BTreeMap<&str, &DimensionSpec> =
+            spec.dimensions.iter().map(|d| (d.id.as_str(), d)).collect();
+        for dim in &spec.dimensions {
+            check_weight(self, &mut errors, &dim.id, dim.weight, &format!("dimension \"{}\"", dim.id));
+            for sub in &dim.subdimensions {
+                check_weight(self, &mut errors, &sub.id, sub.weight, &format!("sub-dimension \"{}\"", sub.id));
+            }
+        }
+
+        for ind in &spec.indicators {
+            let anchor = Self::indicator_anchor(&ind.id);
+            let anchor = Some(anchor.as_str());
+            match dims.get(ind.dimension.as_str()) {
+                None => errors.push(
+                    Error::invalid(
+                        format!("indicator {} names dimension \"{}\", which is not declared", ind.id, ind.dimension),
+                        self.span(&format!("dimension: {}", ind.dimension), anchor),
+                    )
+                    .with_help(suggest_among(&ind.dimension, dims.keys().copied(), "dimensions")),
+                ),
+                Some(dim) => match (&ind.subdimension, dim.subdimensions.is_empty()) {
+                    (None, false) => errors.push(
+                        Error::invalid(
+                            format!("indicator {} must name a subdimension: dimension \"{}\" is split into sub-dimensions", ind.id, dim.id),
+                            self.span(&anchor.unwrap().to_string(), None),
+                        )
+                        .with_help(suggest_among("", dim.subdimensions.iter().map(|s| s.id.as_str()), "sub-dimensions")),
+                    ),
+                    (Some(sub), _) if !dim.subdimensions.iter().any(|s| &s.id == sub) => errors.push(
+                        Error::invalid(
+                            format!("indicator {} names sub-dimension \"{sub}\", which dimension \"{}\" does not declare", ind.id, dim.id),
+                            self.span(&format!("subdimension: {sub}"), anchor),
+                        )
+                        .with_help(suggest_among(sub, dim.subdimensions.iter().map(|s| s.id.as_str()), "sub-dimensions")),
+                    ),
+                    _ => {}
+                },
+            }
+
+            match (ind.direction, ind.weight) {
+                (Direction::Monitor, Some(w)) if w != 0.0 => errors.push(
+                    Error::invalid(
+                        format!("weight of indicator {} cannot be used: monitor (监测比较) indicators are reported, not scored", ind.id),
+                        self.span("weight:", anchor),
+                    )
+                    .with_help("remove the weight, or give the indicator a direction (up, down or band)"),
+                ),
+                (Direction::Monitor, _) => {}
+                (_, None) => errors.push(
+                    Error::invalid(
+                        format!("indicator {} has no weight", ind.id),
+                        self.span(&anchor.unwrap().to_string(), None),
+                    )
+                    .with_help("add `weight: N`; weights are relative within their sub-dimension"),
+                ),
+                (_, Some(w)) => check_weight(self, &mut errors, &ind.id, w, &format!("indicator {}", ind.id)),
+            }
+
+            match (ind.direction, ind.band) {
+                (Direction::Band, None) => errors.push(
+                    Error::invalid(format!("indicator {} has direction band but no `band: [low, high]`", ind.id), self.span("direction: band", anchor)),
+                ),
+                (Direction::Band, Some([lo, hi])) if !(lo.is_finite() && hi.is_finite() && lo <= hi) => errors.push(
+                    Error::invalid(format!("band of indicator {} must be [low, high] with low <= high", ind.id), self.span("band:", anchor)),
+                ),
+                (Direction::Up | Direction::Down | Direction::Monitor, Some(_)) => errors.push(
+                    Error::invalid(format!("indicator {} has a band but its direction is not band", ind.id), self.span("band:", anchor))
+                        .with_help("use `direction: band` for an optimal range (中优)"),
+                ),
+                _ => {}
+            }
+
+            if ind.direction == Direction::Monitor {
+                if ind.scoring.is_some() {
+                    errors.push(
+                        Error::invalid(
+                            format!("indicator {} is a monitor (监测比较) indicator and is not scored, but names a scoring method", ind.id),
+                            self.span("scoring:", anchor),
+                        )
+                        .with_help("remove `scoring`, or give the indicator a direction (up, down or band)"),
+                    );
+                }
+                continue;
+            }
+            if let Err(message) = check_scoring(&self.scoring_of(ind), ind.direction) {
+                errors.push(Error::invalid(
+                    format!("indicator {}: {message}", ind.id),
+                    self.span("scoring:", anchor).or_else(|| self.span("default_scoring:", None)),
+                ));
+            }
+        }
+
+        // Every declared node needs something to score, or its weight cannot be used.
+        for dim in &spec.dimensions {
+            let scored = |sub: Option<&str>| {
+                spec.indicators.iter().any(|i| {
+                    i.is_scored()
+                        && i.dimension == dim.id
+                        && (sub.is_none() || i.subdimension.as_deref() == sub)
+                        && i.weight.unwrap_or(0.0) > 0.0
+                })
+            };
+            if dim.weight > 0.0 && !scored(None) {
+                errors.push(
+                    Error::invalid(
+                        format!("weight of dimension \"{}\" cannot be used: it has no scored indicator with a positive weight", dim.id),
+                        self.span(&format!("id: {}", dim.id), None),
+                    )
+                    .with_help("give it a weighted indicator, or set its weight to 0 if it only holds monitor indicators"),
+                );
+                continue;
+            }
+            for sub in &dim.subdimensions {
+                if sub.weight > 0.0 && !scored(Some(&sub.id)) {
+                    errors.push(Error::invalid(
+                        format!("weight of sub-dimension \"{}\" cannot be used: it has no scored indicator with a positive weight", sub.id),
+                        self.span(&format!("id: {}", sub.id), None),
+                    ));
+                }
+            }
+        }
+        if spec.dimensions.iter().all(|d| d.weight <= 0.0) && !spec.dimensions.is_empty() {
+            errors.push(Error::invalid("all dimension weights are zero: nothing can be scored", self.span("dimensions:", None)));
+        }
+        let total: f64 = spec.dimensions.iter().map(|d| d.weight).sum();
+        if total > 0.0 && (total - 100.0).abs() > 1e-9 && (total - 1.0).abs() > 1e-9 {
+            self.warnings.push(format!(
+                "dimension weights add up to {total}, not 100 or 1; they are used as relative weights"
+            ));
+        }
+
+        if !(0.0..=1.0).contains(&spec.missing.min_coverage) {
+            errors.push(Error::invalid(
+                format!("missing.min_coverage must be between 0 and 1, not {}", spec.missing.min_coverage),
+                self.span("min_coverage:", None),
+            ));
+        }
+        for rule in spec.bonus.rules.iter().chain(&spec.deduction.rules) {
+            if rule.cap.is_some_and(|c| !(c >= 0.0)) {
+                errors.push(Error::invalid(format!("cap of \"{}\" must be a non-negative number", rule.points), self.span("cap:", Some(&rule.points))));
+            }
+        }
+        if let Some(grades) = &spec.grades {
+            if let Err(message) = check_grades(grades) {
+                errors.push(Error::invalid(format!("grades: {message}"), self.span("grades:", None)));
+            }
+        }
+
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.pop().unwrap()),
+            _ => Err(Error::Many(errors)),
+        }
+    }
+}
+
+fn check_weight(scheme: &Scheme, errors: &mut Vec<Error>, id: &str, weight: f64, what: &str) {
+    if !weight.is_finite() || weight < 0.0 {
+        errors.push(
+            Error::invalid(
+                format!("weight of {what} cannot be used: {weight} is not a non-negative number"),
+                scheme.span("weight:", Some(&format!("id: {id}"))),
+            ),
+        );
+    }
+}
+
+fn suggest_among<'a>(name: &str, options: impl Iterator<Item = &'a str>, what: &str) -> String {
+    let options: Vec<&str> = options.collect();
+    match crate::error::closest(name, options.iter().copied()) {
+        Some(best) if !name.is_empty() => format!("did you mean \"{best}\"? declared {what}: {}", options.join(", ")),
+        _ => format!("declared {what}: {}", options.join(", ")),
+    }
+}
+
+/// Which scoring methods make sense for which direction.
+fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> {
+    match scoring {
+        Scoring::Target { target } => {
+            if direction == Direction::Band {
+                return Err("target attainment needs direction up or down, not band".into());
+            }
+            if !(*target > 0.0 && target.is_finite()) {
+                return Err(format!("target must be a positive number, not {target}"));
+            }
+        }
+        Scoring::Goalposts { zero_at, full_at } => {
+            if zero_at == full_at || !zero_at.is_finite() || !full_at.is_finite() {
+                return Err("goalposts need two different finite values zero_at and full_at".into());
+            }
+            match direction {
+                Direction::Up if full_at < zero_at => {
+                    return Err(format!("direction is up but full_at ({full_at}) is below zero_at ({zero_at})"))
+                }
+                Direction::Down if full_at > zero_at => {
+                    return Err(format!("direction is down but full_at ({full_at}) is above zero_at ({zero_at})"))
+                }
+                Direction::Band => return Err("goalposts need direction up or down, not band".into()),
+                _ => {}
+            }
+        }
+        Scoring::Threshold { threshold, otherwise } => {
+            if direction == Direction::Band {
+                return Err("threshold scoring needs direction up or down, not band".into());
+            }
+            if !threshold.is_finite() || !(0.0..=100.0).contains(otherwise) {
+                return Err("threshold must be finite and `otherwise` a score between 0 and 100".into());
+            }
+        }
+        Scoring::ZScore { sd, .. } if !(*sd > 0.0) => {
+            return Err(format!("z_score sd must be positive, not {sd}"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_grades(grades: &GradeSpec) -> Result<(), String> {
+    let Some((last, bands)) = grades.bands.split_last() else {
+        return Err("at least one band is needed".into());
+    };
+    if last.min.is_some() || last.top.is_some() {
+        return Err(format!("the last band (\"{}\") takes everyone left and must have no bound", last.grade));
+    }
+    let mut previous: Option<f64> = None;
+    for band in bands {
+        let bound = match grades.by {
+            GradeBy::Score => {
+                if band.top.is_some() || band.min.is_none() {
+                    return Err(format!("band \"{}\": with `by: score` every band but the last needs `min`", band.grade));
+                }
+                band.min.unwrap()
+            }
+            GradeBy::RankShare => {
+                if band.min.is_some() || band.top.is_none() {
+                    return Err(format!("band \"{}\": with `by: rank_share` every band but the last needs `top`", band.grade));
+                }
+                let top = band.top.unwrap();
+                if !(top > 0.0 && top <= 1.0) {
+                    return Err(format!("band \"{}\": top must be a share in (0, 1], not {top}", band.grade));
+                }
+                top
+            }
+        };
+        if let Some(prev) = previous {
+            let ordered = match grades.by {
+                GradeBy::Score => bound < prev,
+                GradeBy::RankShare => bound > prev,
+            };
+            if !ordered {
+                return Err(format!("band \"{}\" is out of order: list bands from best to worst", band.grade));
+            }
+        }
+        previous = Some(bound);
+    }
+    Ok(())
+}
+
+fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
+    let span = error
+        .location()
+        .map(|loc| SourceSpan::in_text(path, text, loc.line(), loc.column(), 1));
+    // serde_yaml appends " at line L column C"; the span says it better.
+    let mut message = error.to_string();
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    Error::SchemeSyntax {
+        file: path.to_path_buf(),
+        message,
+        span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "\
+name: 测试方案
+version: '1'
+columns: {id: 机构编码}
+dimensions:
+  - id: 医疗质量
+    weight: 100
+indicators:
+  - id: T4
+    name: 出院患者手术占比
+    dimension: 医疗质量
+    direction: up
+    weight: 1
+";
+
+    fn parse(text: &str) -> Result<Scheme> {
+        Scheme::from_text(Path::new("s"), Path::new("s/scheme.yaml"), text.to_string())
+    }
+
+    #[test]
+    fn minimal_scheme_parses_with_defaults() {
+        let scheme = parse(MINIMAL).unwrap();
+        assert_eq!(scheme.spec.scripts, vec!["indicators.rhai"]);
+        assert_eq!(scheme.spec.score_decimals, 2);
+        assert_eq!(scheme.spec.missing.policy, MissingPolicy::Renormalise);
+        assert_eq!(
+            scheme.scoring_of(&scheme.spec.indicators[0]),
+            Scoring::PercentileRank { within: Within::All }
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let text = MINIMAL.replace("    weight: 1\n", "    wieght: 1\n");
+        let Error::SchemeSyntax { message, span, .. } = parse(&text).unwrap_err() else {
+            panic!("expected a syntax error")
+        };
+        assert!(message.contains("unknown field `wieght`"), "{message}");
+        assert_eq!(span.unwrap().line, 12);
+    }
+
+    #[test]
+    fn undeclared_dimension_is_named_with_a_suggestion() {
+        let text = MINIMAL.replace("    dimension: 医疗质量", "    dimension: 医疗质")
+            .replace("  - id: 医疗质量\n", "  - id: 医疗质量\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("names dimension \"医疗质\""), "{err}");
+        assert!(err.contains("did you mean \"医疗质量\""), "{err}");
+        assert!(err.contains("s/scheme.yaml:10:5"), "{err}");
+    }
+
+    #[test]
+    fn weight_on_monitor_indicator_cannot_be_used() {
+        let text = MINIMAL.replace("direction: up\n    weight: 1", "direction: monitor\n    weight: 2");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("weight of indicator T4 cannot be used"), "{err}");
+    }
+
+    #[test]
+    fn goalposts_must_agree_with_direction() {
+        let text = format!("{MINIMAL}    scoring: {{method: goalposts, zero_at: 90, full_at: 60}}\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("direction is up but full_at (60) is below zero_at (90)"), "{err}");
+    }
+
+    #[test]
+    fn grade_bands_need_a_catch_all_and_order() {
+        let bad_last = format!("{MINIMAL}grades:\n  by: score\n  bands:\n    - {{grade: A, min: 90}}\n");
+        assert!(parse(&bad_last).unwrap_err().to_string().contains("must have no bound"));
+        let unordered = format!(
+            "{MINIMAL}grades:\n  by: rank_share\n  bands:\n    - {{grade: A, top: 0.5}}\n    - {{grade: B, top: 0.2}}\n    - {{grade: C}}\n"
+        );
+        assert!(parse(&unordered).unwrap_err().to_string().contains("out of order"));
+    }
+
+    #[test]
+    fn several_problems_are_reported_together() {
+        let text = MINIMAL.replace("direction: up\n    weight: 1", "direction: up\n    weight: -1")
+            .replace("  - id: 医疗质量\n    weight: 100", "  - id: 医疗质量\n    weight: .nan");
+        match parse(&text).unwrap_err() {
+            Error::Many(errors) => assert!(errors.len() >= 2),
+            other => panic!("expected several errors, got {other}"),
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! `Formula`: the rhai value that wraps a polars expression, and every function scripts may call on it.
+//!
+//! A script never sees rows. `col("出院人数")` returns a `Formula` standing for the whole column;
+//! `+ - * / % **`, comparisons and `& | !` combine formulas with each other and with plain numbers
+//! (either side); functions such as `ratio`, `if_else`, `mean` or `group_rank` build larger
+//! expressions. Polars evaluates the result vectorised, once per run.
+//!
+//! Each formula also carries the columns it reads (with the script position of the `col`/`prev`
+//! call, so a missing column is reported at the right line) and the denominators of its divisions,
+//! so that rows nulled by a zero denominator can be counted in the run summary.
+
+use polars::prelude::*;
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, Position};
+
+/// Internal column holding the peer group of each institution (see `crate::load`).
+pub const PEER_GROUP_COLUMN: &str = "__peer_group";
+/// Suffix of the previous period's columns after they are joined onto the current data.
+pub const PREVIOUS_SUFFIX: &str = "@prev";
+
+/// Which period a referenced column belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Current,
+    Previous,
+}
+
+/// A data column named by a script, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnRef {
+    pub name: String,
+    pub period: Period,
+    /// Script source name (file path) of the call, if known.
+    pub source: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl ColumnRef {
+    /// The name of the column in the joined frame the formulas run on.
+    pub fn frame_column(&self) -> String {
+        match self.period {
+            Period::Current => self.name.clone(),
+            Period::Previous => format!("{}{PREVIOUS_SUFFIX}", self.name),
+        }
+    }
+}
+
+/// A vectorised formula: a polars expression plus what it reads and where it divides.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub expr: Expr,
+    pub columns: Vec<ColumnRef>,
+    /// Boolean expressions, true on rows where a division's denominator is zero.
+    pub zero_denominators: Vec<Expr>,
+}
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+impl Formula {
+    pub fn constant(value: Expr) -> Formula {
+        Formula {
+            expr: value,
+            columns: Vec::new(),
+            zero_denominators: Vec::new(),
+        }
+    }
+
+    /// Converts a script value (formula, number, bool, string or `()`) into a formula.
+    pub fn from_dynamic(value: Dynamic) -> RhaiResult<Formula> {
+        if value.is::<Formula>() {
+            return Ok(value.cast::<Formula>());
+        }
+        let expr = if let Some(v) = value.clone().try_cast::<rhai::INT>() {
+            lit(v as f64)
+        } else if let Some(v) = value.clone().try_cast::<rhai::FLOAT>() {
+            lit(v)
+        } else if let Some(v) = value.clone().try_cast::<bool>() {
+            lit(v)
+        } else if let Some(v) = value.clone().try_cast::<ImmutableString>() {
+            lit(v.as_str())
+        } else if value.is_unit() {
+            lit(NULL).cast(DataType::Float64)
+        } else {
+            return Err(format!(
+                "a {} cannot be used in a formula (expected a formula, a number, true/false or a string)",
+                value.type_name()
+            )
+            .into());
+        };
+        Ok(Formula::constant(expr))
+    }
+
+    /// Combines the bookkeeping of several formulas around a new expression.
+    fn merge(expr: Expr, parts: &[&Formula]) -> Formula {
+        let mut columns = Vec::new();
+        let mut zero_denominators = Vec::new();
+        for part in parts {
+            columns.extend(part.columns.iter().cloned());
+            zero_denominators.extend(part.zero_denominators.iter().cloned());
+        }
+        Formula {
+            expr,
+            columns,
+            zero_denominators,
+        }
+    }
+
+    fn map(self, f: impl FnOnce(Expr) -> Expr) -> Formula {
+        Formula {
+            expr: f(self.expr),
+            ..self
+        }
+    }
+
+    fn zip(a: Formula, b: Formula, f: impl FnOnce(Expr, Expr) -> Expr) -> Formula {
+        let expr = f(a.expr.clone(), b.expr.clone());
+        Formula::merge(expr, &[&a, &b])
+    }
+
+    /// `num / den`, null where `den` is zero (counted) or null.
+    pub fn ratio(num: Formula, den: Formula) -> Formula {
+        let den_is_zero = den.expr.clone().eq(lit(0.0));
+        let expr = when(den_is_zero.clone())
+            .then(lit(NULL).cast(DataType::Float64))
+            .otherwise(num.expr.clone().cast(DataType::Float64).true_div(den.expr.clone()));
+        let mut out = Formula::merge(expr, &[&num, &den]);
+        out.zero_denominators.push(den_is_zero);
+        out
+    }
+}
+
+fn peer(expr: Expr) -> RhaiResult<Expr> {
+    expr.over([col(PEER_GROUP_COLUMN)])
+        .map_err(|e| format!("cannot group by peer group: {e}").into())
+}
+
+fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult<Formula> {
+    if name.is_empty() {
+        return Err("a column name cannot be empty".into());
+    }
+    let pos: Position = ctx.call_position();
+    let reference = ColumnRef {
+        name: name.to_string(),
+        period,
+        source: ctx.call_source().map(str::to_string),
+        line: pos.line().unwrap_or(0),
+        column: pos.position().unwrap_or(0),
+    };
+    Ok(Formula {
+        expr: col(reference.frame_column()),
+        columns: vec![reference],
+        zero_denominators: Vec::new(),
+    })
+}
+
+fn rank_options(descending: bool) -> RankOptions {
+    RankOptions {
+        method: RankMethod::Min,
+        descending,
+    }
+}
+
+/// Excel's RANK.EQ: 1 for the largest value by default; `order` "asc" ranks the smallest first.
+fn rank_expr(x: Expr, order: &str) -> RhaiResult<Expr> {
+    let descending = match order {
+        "desc" => true,
+        "asc" => false,
+        other => {
+            return Err(
+                format!("rank order must be \"desc\" (largest = 1) or \"asc\" (smallest = 1), not \"{other}\"").into(),
+            )
+        }
+    };
+    Ok(x.rank(rank_options(descending), None).cast(DataType::Float64))
+}
+
+/// Excel's PERCENTRANK.INC: share of the other values that are smaller, 0 to 1.
+fn pct_rank_expr(x: Expr, grouped: bool) -> RhaiResult<Expr> {
+    let mut rank = x.clone().rank(rank_options(false), None).cast(DataType::Float64);
+    let mut count = x.count().cast(DataType::Float64);
+    if grouped {
+        rank = peer(rank)?;
+        count = peer(count)?;
+    }
+    Ok(when(count.clone().eq(lit(1.0)))
+        .then(lit(1.0))
+        .otherwise((rank - lit(1.0)).true_div(count - lit(1.0))))
+}
+
+fn to_f64(value: Dynamic, what: &str) -> RhaiResult<f64> {
+    if let Some(v) = value.clone().try_cast::<rhai::FLOAT>() {
+        Ok(v)
+    } else if let Some(v) = value.try_cast::<rhai::INT>() {
+        Ok(v as f64)
+    } else {
+        Err(format!("{what} must be a plain number").into())
+    }
+}
+
+/// Registers the `Formula` type, its operators and functions on `engine`.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Formula>("Formula");
+
+    macro_rules! binary {
+        ($op:literal, |$a:ident, $b:ident| $body:expr) => {{
+            engine.register_fn($op, |$a: Formula, $b: Formula| -> Formula { Formula::zip($a, $b, |$a, $b| $body) });
+            engine.register_fn($op, |$a: Formula, b: rhai::FLOAT| -> Formula {
+                $a.map(|$a| { let $b = lit(b); $body })
+            });
+            engine.register_fn($op, |$a: Formula, b: rhai::INT| -> Formula {
+                $a.map(|$a| { let $b = lit(b as f64); $body })
+            });
+            engine.register_fn($op, |a: rhai::FLOAT, $b: Formula| -> Formula {
+                $b.map(|$b| { let $a = lit(a); $body })
+            });
+            engine.register_fn($op, |a: rhai::INT, $b: Formula| -> Formula {
+                $b.map(|$b| { let $a = lit(a as f64); $body })
+            });
+        }};
+    }
+    binary!("+", |a, b| a + b);
+    binary!("-", |a, b| a - b);
+    binary!("*", |a, b| a * b);
+    binary!("%", |a, b| a % b);
+    binary!("**", |a, b| a.pow(b));
+    binary!("==", |a, b| a.eq(b));
+    binary!("!=", |a, b| a.neq(b));
+    binary!("<", |a, b| a.lt(b));
+    binary!("<=", |a, b| a.lt_eq(b));
+    binary!(">", |a, b| a.gt(b));
+    binary!(">=", |a, b| a.gt_eq(b));
+    // Division is `ratio`: a zero denominator gives null (counted), never inf or NaN.
+    engine.register_fn("/", |a: Formula, b: Formula| Formula::ratio(a, b));
+    engine.register_fn("/", |a: Formula, b: rhai::FLOAT| Formula::ratio(a, Formula::constant(lit(b))));
+    engine.register_fn("/", |a: Formula, b: rhai::INT| Formula::ratio(a, Formula::constant(lit(b as f64))));
+    engine.register_fn("/", |a: rhai::FLOAT, b: Formula| Formula::ratio(Formula::constant(lit(a)), b));
+    engine.register_fn("/", |a: rhai::INT, b: Formula| Formula::ratio(Formula::constant(lit(a as f64)), b));
+    // Text comparisons, e.g. `col("机构类别") == "中医"`.
+    engine.register_fn("==", |a: Formula, b: ImmutableString| a.map(|a| a.eq(lit(b.as_str()))));
+    engine.register_fn("!=", |a: Formula, b: ImmutableString| a.map(|a| a.neq(lit(b.as_str()))));
+    // Boolean logic: `&&` and `||` cannot be overloaded in rhai, so formulas use `&` and `|`.
+    engine.register_fn("&", |a: Formula, b: Formula| Formula::zip(a, b, |a, b| a.and(b)));
+    engine.register_fn("&", |a: Formula, b: bool| a.map(|a| a.and(lit(b))));
+    engine.register_fn("&", |a: bool, b: Formula| b.map(|b| lit(a).and(b)));
+    engine.register_fn("|", |a: Formula, b: Formula| Formula::zip(a, b, |a, b| a.or(b)));
+    engine.register_fn("|", |a: Formula, b: bool| a.map(|a| a.or(lit(b))));
+    engine.register_fn("|", |a: bool, b: Formula| b.map(|b| lit(a).or(b)));
+    engine.register_fn("!", |a: Formula| a.map(|a| a.not()));
+    engine.register_fn("-", |a: Formula| a.map(|a| lit(0.0) - a));
+    engine.register_fn("+", |a: Formula| a);
+
+    // Sources of data.
+    engine.register_fn("col", |ctx: NativeCallContext, name: &str| column_ref(&ctx, name, Period::Current));
+    engine.register_fn("prev", |ctx: NativeCallContext, name: &str| column_ref(&ctx, name, Period::Previous));
+    engine.register_fn("lit", Formula::from_dynamic);
+
+    // Arithmetic helpers. Arguments accept formulas or plain numbers.
+    let f = Formula::from_dynamic;
+    engine.register_fn("ratio", move |n: Dynamic, d: Dynamic| Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?)));
+    engine.register_fn("pct", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x * lit(100.0))));
+    engine.register_fn("pct", move |n: Dynamic, d: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?).map(|x| x * lit(100.0)))
+    });
+    engine.register_fn("if_else", move |c: Dynamic, a: Dynamic, b: Dynamic| {
+        let (c, a, b) = (f(c)?, f(a)?, f(b)?);
+        let expr = when(c.expr.clone()).then(a.expr.clone()).otherwise(b.expr.clone());
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&c, &a, &b]))
+    });
+    engine.register_fn("clip", move |x: Dynamic, lo: Dynamic, hi: Dynamic| {
+        let (x, lo, hi) = (f(x)?, f(lo)?, f(hi)?);
+        let expr = x.expr.clone().clip(lo.expr.clone(), hi.expr.clone());
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&x, &lo, &hi]))
+    });
+    engine.register_fn("abs", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.abs())));
+    engine.register_fn("sqrt", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.sqrt())));
+    engine.register_fn("exp", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.exp())));
+    engine.register_fn("ln", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.log(lit(std::f64::consts::E))))
+    });
+    engine.register_fn("log10", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.log(lit(10.0)))));
+    engine.register_fn("pow", move |x: Dynamic, p: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(Formula::zip(f(x)?, f(p)?, |x, p| x.pow(p)))
+    });
+    engine.register_fn("round", move |x: Dynamic, decimals: rhai::INT| {
+        let decimals = u32::try_from(decimals).map_err(|_| "round: decimals must be 0 or more")?;
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.round(decimals, RoundMode::HalfAwayFromZero)))
+    });
+    engine.register_fn("min", move |a: Dynamic, b: Dynamic| {
+        let (a, b) = (f(a)?, f(b)?);
+        let expr = polars::lazy::dsl::min_horizontal([a.expr.clone(), b.expr.clone()]).map_err(|e| e.to_string())?;
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
+    });
+    engine.register_fn("max", move |a: Dynamic, b: Dynamic| {
+        let (a, b) = (f(a)?, f(b)?);
+        let expr = polars::lazy::dsl::max_horizontal([a.expr.clone(), b.expr.clone()]).map_err(|e| e.to_string())?;
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
+    });
+    engine.register_fn("fill_null", move |x: Dynamic, v: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(Formula::zip(f(x)?, f(v)?, |x, v| x.fill_null(v)))
+    });
+    engine.register_fn("is_null", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_null())));
+    engine.register_fn("is_not_null", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_not_null())));
+    engine.register_fn("coalesce", move |a: Dynamic, b: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(Formula::zip(f(a)?, f(b)?, |a, b| coalesce(&[a, b])))
+    });
+    engine.register_fn("coalesce", move |items: Array| {
+        let parts = items.into_iter().map(f).collect::<RhaiResult<Vec<_>>>()?;
+        if parts.is_empty() {
+            return Err("coalesce needs at least one value".into());
+        }
+        let exprs: Vec<Expr> = parts.iter().map(|p| p.expr.clone()).collect();
+        let refs: Vec<&Formula> = parts.iter().collect();
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(coalesce(&exprs), &refs))
+    });
+
+    // Column statistics, broadcast to every row; `group_*` within the institution's peer group.
+    macro_rules! statistic {
+        ($name:literal, $group:literal, |$x:ident| $body:expr) => {{
+            engine.register_fn($name, move |x: Dynamic| {
+                Ok::<_, Box<EvalAltResult>>(f(x)?.map(|$x| $body))
+            });
+            engine.register_fn($group, move |x: Dynamic| {
+                let x = f(x)?;
+                let expr = peer({ let $x = x.expr.clone(); $body })?;
+                Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+            });
+        }};
+    }
+    statistic!("mean", "group_mean", |x| x.mean());
+    statistic!("median", "group_median", |x| x.median());
+    statistic!("std", "group_std", |x| x.std(1));
+    statistic!("min", "group_min", |x| x.min());
+    statistic!("max", "group_max", |x| x.max());
+    statistic!("sum", "group_sum", |x| x.sum());
+    statistic!("count", "group_count", |x| x.count().cast(DataType::Float64));
+    engine.register_fn("quantile", move |x: Dynamic, q: Dynamic| {
+        let q = to_f64(q, "quantile's q")?;
+        if !(0.0..=1.0).contains(&q) {
+            return Err(format!("quantile's q must be between 0 and 1, not {q}").into());
+        }
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.quantile(lit(q), QuantileMethod::Linear)))
+    });
+    engine.register_fn("group_quantile", move |x: Dynamic, q: Dynamic| {
+        let q = to_f64(q, "group_quantile's q")?;
+        if !(0.0..=1.0).contains(&q) {
+            return Err(format!("group_quantile's q must be between 0 and 1, not {q}").into());
+        }
+        let x = f(x)?;
+        let expr = peer(x.expr.clone().quantile(lit(q), QuantileMethod::Linear))?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+
+    // Ranks (1 = largest unless "asc"), ties share the lowest rank (competition, like RANK.EQ).
+    engine.register_fn("rank", move |x: Dynamic| {
+        let x = f(x)?;
+        let expr = rank_expr(x.expr.clone(), "desc")?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+    engine.register_fn("rank", move |x: Dynamic, order: &str| {
+        let x = f(x)?;
+        let expr = rank_expr(x.expr.clone(), order)?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+    engine.register_fn("group_rank", move |x: Dynamic| {
+        let x = f(x)?;
+        let expr = peer(rank_expr(x.expr.clone(), "desc")?)?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+    engine.register_fn("group_rank", move |x: Dynamic, order: &str| {
+        let x = f(x)?;
+        let expr = peer(rank_expr(x.expr.clone(), order)?)?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+    engine.register_fn("pct_rank", move |x: Dynamic| {
+        let x = f(x)?;
+        let expr = pct_rank_expr(x.expr.clone(), false)?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+    engine.register_fn("group_pct_rank", move |x: Dynamic| {
+        let x = f(x)?;
+        let expr = pct_rank_expr(x.expr.clone(), true)?;
+        Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
+    });
+}
+
+/// Names of the functions scripts can call, for "did you mean" hints.
+pub const FUNCTION_NAMES: &[&str] = &[
+    "col", "prev", "lit", "ratio", "pct", "if_else", "clip", "abs", "sqrt", "exp", "ln", "log10", "pow", "round",
+    "min", "max", "fill_null", "is_null", "is_not_null", "coalesce", "mean", "median", "std", "sum", "count",
+    "quantile", "rank", "pct_rank", "group_mean", "group_median", "group_std", "group_min", "group_max",
+    "group_sum", "group_count", "group_quantile", "group_rank", "group_pct_rank",
+];

@@ -1,0 +1,153 @@
+//! The scheme's rhai scripts: compiled and run once, leaving named formulas behind.
+//!
+//! Each file listed under `scripts:` in `scheme.yaml` is compiled (strict variables: a typo is a
+//! compile error) and run in order in one scope, so later files see earlier bindings. A binding
+//! whose name is an indicator id (or the name given by `formula:`) is that indicator's formula;
+//! vetoes, bonus and deduction rules name their bindings the same way. Custom scoring methods are
+//! script functions `fn name(value)`, called once with the indicator's formula to build its
+//! score formula. Nothing here touches rows.
+
+pub mod diagnostics;
+pub mod formula;
+pub mod sandbox;
+
+use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
+
+pub use formula::{ColumnRef, Formula, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use sandbox::SourceTexts;
+
+use crate::error::{closest, Error, Result};
+use crate::scheme::Scheme;
+
+/// The compiled scripts of one scheme and the bindings they left.
+pub struct ScriptSet {
+    engine: Engine,
+    scope: Scope<'static>,
+    files: Vec<(String, AST)>,
+    texts: SourceTexts,
+}
+
+impl ScriptSet {
+    /// Compiles and runs every script of `scheme`, in order.
+    pub fn load(scheme: &Scheme) -> Result<ScriptSet> {
+        let mut sources = Vec::new();
+        for file in &scheme.spec.scripts {
+            let path = scheme.dir.join(file);
+            let text = std::fs::read_to_string(&path).map_err(|source| {
+                let span = scheme.span(file, Some("scripts:"));
+                match source.kind() {
+                    std::io::ErrorKind::NotFound => Error::invalid(
+                        format!("script {} listed in scheme.yaml does not exist", path.display()),
+                        span,
+                    ),
+                    _ => Error::Io { path: path.clone(), source },
+                }
+            })?;
+            sources.push((path.display().to_string(), text));
+        }
+        Self::from_sources(scheme, sources)
+    }
+
+    /// Compiles and runs script texts given as `(source name, text)` pairs.
+    pub fn from_sources(scheme: &Scheme, sources: Vec<(String, String)>) -> Result<ScriptSet> {
+        let texts = SourceTexts::default();
+        let engine = sandbox::engine_for_scheme(&scheme.dir, texts.clone());
+        let mut scope = Scope::new();
+        let mut files = Vec::new();
+        for (source, text) in sources {
+            texts.lock().unwrap().insert(source.clone(), text.clone());
+            let mut ast = engine
+                .compile_with_scope(&scope, &text)
+                .map_err(|e| diagnostics::parse_error(&texts, &source, &e))?;
+            ast.set_source(source.as_str());
+            engine
+                .run_ast_with_scope(&mut scope, &ast)
+                .map_err(|e| diagnostics::runtime_error(&texts, &source, &e))?;
+            files.push((source, ast));
+        }
+        Ok(ScriptSet {
+            engine,
+            scope,
+            files,
+            texts,
+        })
+    }
+
+    /// Names of all top-level bindings the scripts left.
+    pub fn binding_names(&self) -> Vec<String> {
+        self.scope.iter_raw().map(|(name, _, _)| name.to_string()).collect()
+    }
+
+    /// The formula bound to `name`; `what` describes the binding in errors (e.g. "indicator T4").
+    pub fn formula(&self, name: &str, what: &str) -> Result<Formula> {
+        let Some(value) = self.scope.get(name) else {
+            let names = self.binding_names();
+            let help = match closest(name, names.iter().map(String::as_str)) {
+                Some(best) => format!("add `let {name} = …;` to a script of the scheme (did you mean `{best}`?)"),
+                None => format!("add `let {name} = …;` to a script of the scheme"),
+            };
+            return Err(Error::Script {
+                message: format!("{what} has no formula: no script binds `{name}`"),
+                span: None,
+                help: Some(help),
+            });
+        };
+        Formula::from_dynamic(value.clone()).map_err(|e| Error::Script {
+            message: format!("{what}: `{name}` is not a formula: {e}"),
+            span: self.binding_span(name),
+            help: None,
+        })
+    }
+
+    /// Calls the script function `name(value)` once to build a score formula from a value formula.
+    pub fn call_scoring_function(&self, name: &str, value: Formula, what: &str) -> Result<Formula> {
+        let Some((source, ast)) = self
+            .files
+            .iter()
+            .find(|(_, ast)| ast.iter_functions().any(|f| f.name == name && f.params.len() == 1))
+        else {
+            let defined: Vec<String> = self
+                .files
+                .iter()
+                .flat_map(|(_, ast)| ast.iter_functions().map(|f| f.name.to_string()).collect::<Vec<_>>())
+                .collect();
+            let help = match closest(name, defined.iter().map(String::as_str)) {
+                Some(best) => format!("define `fn {name}(value) {{ … }}` in a script (did you mean `{best}`?)"),
+                None => format!("define `fn {name}(value) {{ … }}` in a script; it returns the score formula"),
+            };
+            return Err(Error::Script {
+                message: format!("{what}: scoring function `{name}(value)` is not defined"),
+                span: None,
+                help: Some(help),
+            });
+        };
+        let mut scope = self.scope.clone();
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        let result: Dynamic = self
+            .engine
+            .call_fn_with_options(options, &mut scope, ast, name, (Dynamic::from(value),))
+            .map_err(|e| diagnostics::runtime_error(&self.texts, source, &e))?;
+        Formula::from_dynamic(result).map_err(|e| Error::Script {
+            message: format!("{what}: scoring function `{name}` must return a formula or a number: {e}"),
+            span: None,
+            help: None,
+        })
+    }
+
+    /// Where `let name` is written, for errors about a binding.
+    pub fn binding_span(&self, name: &str) -> Option<crate::error::SourceSpan> {
+        let needle = format!("let {name} ");
+        let texts = self.texts.lock().unwrap();
+        self.files.iter().find_map(|(source, _)| {
+            let text = texts.get(source)?;
+            crate::error::SourceSpan::find(std::path::Path::new(source), text, &needle)
+                .or_else(|| crate::error::SourceSpan::find(std::path::Path::new(source), text, &format!("let {name}=")))
+        })
+    }
+
+    /// A span at a column reference's `col(…)`/`prev(…)` call.
+    pub fn reference_span(&self, reference: &ColumnRef) -> Option<crate::error::SourceSpan> {
+        let source = reference.source.as_deref()?;
+        diagnostics::span_at(&self.texts, source, reference.line, reference.column)
+    }
+}

@@ -1,0 +1,133 @@
+//! The rhai engine as scripts see it: limits, no file or network access, imports kept inside the scheme.
+//!
+//! Scripts are untrusted. The engine is configured once per scheme and then only shared:
+//! operation, call-depth, expression-depth, string, array, map, module and variable limits are set
+//! explicitly (rhai's defaults differ between debug and release builds), `eval` is disabled,
+//! undeclared variables are compile errors, and `print`/`debug` go to stderr. rhai itself has no
+//! file or network functions; the only way to read a file is `import`, which [`SchemeModuleResolver`]
+//! restricts to `.rhai` files inside the scheme folder.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope};
+
+/// A compiled module shared between importers (rhai's `Shared` is `Arc` with the `sync` feature).
+type SharedModule = Arc<Module>;
+
+/// Most operations one script run may take. Building formulas takes a few thousand; an endless
+/// loop hits this in well under a second.
+pub const MAX_OPERATIONS: u64 = 2_000_000;
+pub const MAX_CALL_LEVELS: usize = 32;
+pub const MAX_STRING_SIZE: usize = 10_000;
+pub const MAX_ARRAY_SIZE: usize = 10_000;
+pub const MAX_MAP_SIZE: usize = 10_000;
+pub const MAX_MODULES: usize = 64;
+pub const MAX_VARIABLES: usize = 5_000;
+pub const MAX_FUNCTIONS: usize = 1_000;
+
+/// Script texts by source name, shared with the module resolver so errors in imported modules can
+/// show their source line.
+pub type SourceTexts = Arc<Mutex<HashMap<String, String>>>;
+
+/// Builds the engine scripts of the scheme in `root` run on.
+pub fn engine_for_scheme(root: &Path, texts: SourceTexts) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_expr_depths(128, 64)
+        .set_max_string_size(MAX_STRING_SIZE)
+        .set_max_array_size(MAX_ARRAY_SIZE)
+        .set_max_map_size(MAX_MAP_SIZE)
+        .set_max_modules(MAX_MODULES)
+        .set_max_variables(MAX_VARIABLES)
+        .set_max_functions(MAX_FUNCTIONS)
+        .set_strict_variables(true);
+    engine.disable_symbol("eval");
+    engine.on_print(|text| eprintln!("script: {text}"));
+    engine.on_debug(|text, source, pos| {
+        eprintln!("script debug {}:{pos}: {text}", source.unwrap_or("?"))
+    });
+    engine.set_module_resolver(SchemeModuleResolver::new(root, texts));
+    super::formula::register(&mut engine);
+    engine
+}
+
+/// Resolves `import "name"` to `<scheme>/name.rhai`, refusing anything outside the scheme folder.
+pub struct SchemeModuleResolver {
+    root: PathBuf,
+    texts: SourceTexts,
+    cache: Mutex<HashMap<PathBuf, SharedModule>>,
+}
+
+impl SchemeModuleResolver {
+    pub fn new(root: &Path, texts: SourceTexts) -> Self {
+        SchemeModuleResolver {
+            root: root.to_path_buf(),
+            texts,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn locate(&self, path: &str) -> Result<PathBuf, String> {
+        let relative = Path::new(path);
+        let escapes = relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)));
+        if path.is_empty() || escapes {
+            return Err(format!(
+                "import \"{path}\" is not allowed: a scheme may only import its own .rhai files, named relative to the scheme folder without .. or /"
+            ));
+        }
+        let file = self.root.join(format!("{path}.rhai"));
+        let (Ok(root), Ok(canonical)) = (self.root.canonicalize(), file.canonicalize()) else {
+            return Err(format!("module \"{path}\" not found: no file {}", file.display()));
+        };
+        if !canonical.starts_with(&root) {
+            return Err(format!("import \"{path}\" is not allowed: {} lies outside the scheme folder", file.display()));
+        }
+        Ok(file)
+    }
+}
+
+impl ModuleResolver for SchemeModuleResolver {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        _source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<SharedModule, Box<EvalAltResult>> {
+        let file = self
+            .locate(path)
+            .map_err(|message| Box::new(EvalAltResult::ErrorModuleNotFound(message, pos)))?;
+        if let Some(module) = self.cache.lock().unwrap().get(&file) {
+            return Ok(module.clone());
+        }
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            Box::new(EvalAltResult::ErrorModuleNotFound(
+                format!("{}: {e}", file.display()),
+                pos,
+            ))
+        })?;
+        let source = file.display().to_string();
+        self.texts
+            .lock()
+            .unwrap()
+            .insert(source.clone(), text.clone());
+        let in_module = |err: Box<EvalAltResult>| {
+            Box::new(EvalAltResult::ErrorInModule(source.clone(), err, pos))
+        };
+        let mut ast = engine
+            .compile(&text)
+            .map_err(|e| in_module(Box::new(e.into())))?;
+        ast.set_source(source.as_str());
+        let mut module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(in_module)?;
+        module.build_index();
+        let shared: SharedModule = module.into();
+        self.cache.lock().unwrap().insert(file, shared.clone());
+        Ok(shared)
+    }
+}

@@ -1,0 +1,153 @@
+//! Snapshot tests of the `jixiao` command: stdout, stderr and exit code, for the shipped default
+//! and for each kind of user mistake.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn jixiao(args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the jixiao binary runs");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn transcript(o: &Outcome) -> String {
+    format!("exit: {}\n--- stdout\n{}--- stderr\n{}", o.code, o.stdout, o.stderr)
+}
+
+#[test]
+fn score_default_scheme_and_dataset() {
+    let o = jixiao(&["score", "--top", "12"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    insta::assert_snapshot!("score_default", transcript(&o));
+}
+
+#[test]
+fn check_default_scheme_and_dataset() {
+    let o = jixiao(&["check"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    insta::assert_snapshot!("check_default", transcript(&o));
+}
+
+#[test]
+fn score_tiny_fixture() {
+    let o = jixiao(&["score", "--scheme", "tests/fixtures/tiny"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    insta::assert_snapshot!("score_tiny", transcript(&o));
+}
+
+fn user_error(fixture: &str) -> String {
+    let scheme = format!("tests/fixtures/errors/{fixture}");
+    let o = jixiao(&["check", "--scheme", &scheme]);
+    assert_eq!(o.code, 1, "bad user input exits 1\n{}", transcript(&o));
+    assert!(o.stdout.is_empty(), "errors go to stderr only");
+    transcript(&o)
+}
+
+#[test]
+fn error_unknown_yaml_key_names_file_and_line() {
+    insta::assert_snapshot!("error_unknown_key", user_error("unknown-key"));
+}
+
+#[test]
+fn error_weight_on_monitor_indicator() {
+    insta::assert_snapshot!("error_monitor_weight", user_error("monitor-weight"));
+}
+
+#[test]
+fn error_script_syntax_points_with_a_caret() {
+    insta::assert_snapshot!("error_script_syntax", user_error("script-syntax"));
+}
+
+#[test]
+fn error_unknown_column_suggests_the_closest() {
+    insta::assert_snapshot!("error_unknown_column", user_error("unknown-column"));
+}
+
+#[test]
+fn error_endless_loop_is_stopped() {
+    insta::assert_snapshot!("error_endless_loop", user_error("endless-loop"));
+}
+
+#[test]
+fn error_if_on_a_formula_explains_if_else() {
+    insta::assert_snapshot!("error_if_on_formula", user_error("if-on-formula"));
+}
+
+#[test]
+fn error_import_outside_the_scheme_is_refused() {
+    insta::assert_snapshot!("error_import_escape", user_error("import-escape"));
+}
+
+#[test]
+fn error_indicator_without_formula() {
+    insta::assert_snapshot!("error_missing_formula", user_error("missing-formula"));
+}
+
+#[test]
+fn error_undefined_variable_is_a_compile_error() {
+    insta::assert_snapshot!("error_undefined_variable", user_error("undefined-variable"));
+}
+
+#[test]
+fn error_missing_scheme_and_bad_flags_exit_1() {
+    let o = jixiao(&["score", "--scheme", "tests/fixtures/no-such-scheme"]);
+    assert_eq!(o.code, 1);
+    insta::assert_snapshot!("error_no_scheme", transcript(&o));
+    let o = jixiao(&["score", "--top", "many"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("invalid value 'many'"), "{}", o.stderr);
+    let o = jixiao(&["score", "--out", "result.xls"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("one of .csv, .json, .parquet"), "{}", o.stderr);
+}
+
+#[test]
+fn error_previous_period_needed_but_missing() {
+    let o = jixiao(&[
+        "score", "--scheme", "tests/fixtures/tiny", "--data", "tests/fixtures/tiny/current.csv", "--prev",
+        "tests/fixtures/tiny/no-such-file.csv",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("no-such-file.csv: no such file"), "{}", o.stderr);
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs_and_row_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    // The same data with its rows reversed.
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tertiary-core/current.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    let reversed = dir.path().join("reversed.csv");
+    std::fs::write(&reversed, lines.join("\n") + "\n").unwrap();
+
+    for extension in ["csv", "json", "parquet"] {
+        let first = dir.path().join(format!("first.{extension}"));
+        let second = dir.path().join(format!("second.{extension}"));
+        let o = jixiao(&["score", "--out", first.to_str().unwrap()]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let o = jixiao(&["score", "--data", reversed.to_str().unwrap(), "--out", second.to_str().unwrap()]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let (a, b) = (std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+        assert!(!a.is_empty());
+        assert!(a == b, "{extension} output differs between runs");
+    }
+    // Every input institution is in the output, once.
+    let csv = std::fs::read_to_string(dir.path().join("first.csv")).unwrap();
+    assert_eq!(csv.lines().count(), text.lines().count());
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("rank,group_rank,机构编码,机构名称,机构类别,score,grade,flags,weighted,bonus,deduction,医疗质量.score,功能定位.score"), "{header}");
+}

@@ -1,0 +1,81 @@
+//! End-to-end scoring of the tiny fixture, every number computed by hand.
+//!
+//! Data (tests/fixtures/tiny): four hospitals, two peer groups, one missing from last year.
+//! | | Q1 手术占比 (up, min-max) | Q2 死亡率 (down, goalposts 2→0) | E1 费用增幅 (down, percentile) |
+//! |---|---|---|---|
+//! | A | 30 → (30−20)/30 = 33.333333 | 1 → 50 | 10% → largest, rank 1 of 3 → 0 |
+//! | B | 50 → 100 | 0 → 100 | 0% → 100 |
+//! | C | 40 → 66.666667 | 2 → 0 | 5% → 50 |
+//! | D | 20 → 0 | 0.5 → 75 | no previous year → missing |
+//!
+//! 质量 = mean(Q1, Q2): A 41.666667, B 100, C 33.333333, D 37.5. 效率 = E1: A 0, B 100, C 50, D missing.
+//! Total 0.6·质量 + 0.4·效率, renormalised: A 25, B 100, C 40, D 37.5 (质量 only).
+//! C has a serious incident: vetoed, ranked last, lowest grade.
+
+use std::path::Path;
+
+use jixiao::plan::Plan;
+use jixiao::scheme::Scheme;
+use polars::prelude::*;
+
+fn run_tiny() -> DataFrame {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), Some(&dir.join("previous.csv"))).unwrap();
+    assert_eq!(run.summary.load.missing_in_previous, 1);
+    assert_eq!(run.summary.vetoed, 1);
+    run.table
+}
+
+fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    frame.column(name).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().iter().collect()
+}
+
+fn texts(frame: &DataFrame, name: &str) -> Vec<String> {
+    frame.column(name).unwrap().str().unwrap().iter().map(|s| s.unwrap_or("").to_string()).collect()
+}
+
+fn close(actual: &[Option<f64>], expected: &[Option<f64>]) {
+    for (a, e) in actual.iter().zip(expected) {
+        match (a, e) {
+            (Some(a), Some(e)) => assert!((a - e).abs() < 1e-6, "{actual:?} vs {expected:?}"),
+            (None, None) => {}
+            _ => panic!("{actual:?} vs {expected:?}"),
+        }
+    }
+    assert_eq!(actual.len(), expected.len());
+}
+
+#[test]
+fn tiny_scheme_scores_as_computed_by_hand() {
+    let t = run_tiny();
+    // Rank order: B, D, A, then vetoed C.
+    assert_eq!(texts(&t, "编码"), ["B", "D", "A", "C"]);
+    close(&floats(&t, "rank"), &[Some(1.0), Some(2.0), Some(3.0), Some(4.0)]);
+    close(&floats(&t, "group_rank"), &[Some(1.0), Some(1.0), Some(2.0), Some(2.0)]);
+    close(&floats(&t, "score"), &[Some(100.0), Some(37.5), Some(25.0), Some(40.0)]);
+    close(&floats(&t, "Q1"), &[Some(50.0), Some(20.0), Some(30.0), Some(40.0)]);
+    close(&floats(&t, "Q1.score"), &[Some(100.0), Some(0.0), Some(33.333333), Some(66.666667)]);
+    close(&floats(&t, "Q2.score"), &[Some(100.0), Some(75.0), Some(50.0), Some(0.0)]);
+    close(&floats(&t, "E1"), &[Some(0.0), None, Some(10.0), Some(5.0)]);
+    close(&floats(&t, "E1.score"), &[Some(100.0), None, Some(0.0), Some(50.0)]);
+    close(&floats(&t, "质量.score"), &[Some(100.0), Some(37.5), Some(41.666667), Some(33.333333)]);
+    close(&floats(&t, "效率.score"), &[Some(100.0), None, Some(0.0), Some(50.0)]);
+    // The monitor indicator is reported, with no score column.
+    close(&floats(&t, "M1"), &[Some(8.0), Some(0.0), Some(10.0), Some(9.0)]);
+    assert!(t.column("M1.score").is_err());
+    assert_eq!(texts(&t, "grade"), ["优", "差", "差", "差"]);
+    assert_eq!(texts(&t, "flags"), ["", "missing: E1", "", "veto: 发生重大事故"]);
+}
+
+#[test]
+fn dimension_weights_and_missing_policy_change_the_result() {
+    // With the zero policy, D's missing 效率 counts 0: 0.6 × 37.5 = 22.5, below A's 25.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let text = std::fs::read_to_string(dir.join("scheme.yaml")).unwrap() + "missing: {policy: zero}\n";
+    let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
+    let plan = Plan::compile(scheme).unwrap();
+    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), Some(&dir.join("previous.csv"))).unwrap();
+    assert_eq!(texts(&run.table, "编码"), ["B", "A", "D", "C"]);
+    close(&floats(&run.table, "score"), &[Some(100.0), Some(25.0), Some(22.5), Some(40.0)]);
+}
