@@ -61,7 +61,10 @@ fn capped(points: Expr, cap: Option<f64>) -> Expr {
 }
 
 fn total(columns: impl Iterator<Item = String>, cap: Option<f64>) -> Expr {
-    let sum = columns.map(col).reduce(|a, b| a + b).unwrap_or_else(|| lit(0.0));
+    let sum = columns
+        .map(col)
+        .reduce(|a, b| a + b)
+        .unwrap_or_else(|| lit(0.0));
     capped(sum, cap)
 }
 
@@ -70,7 +73,12 @@ impl Adjustments {
     pub fn stages(&self) -> Vec<Vec<Expr>> {
         let mut rules: Vec<Expr> = Vec::new();
         for (i, veto) in self.vetoes.iter().enumerate() {
-            rules.push(veto.clone().cast(DataType::Boolean).fill_null(lit(false)).alias(veto_column(i)));
+            rules.push(
+                veto.clone()
+                    .cast(DataType::Boolean)
+                    .fill_null(lit(false))
+                    .alias(veto_column(i)),
+            );
         }
         for (i, rule) in self.bonus.iter().enumerate() {
             rules.push(capped(rule.points.clone(), rule.cap).alias(bonus_column(i)));
@@ -89,7 +97,11 @@ impl Adjustments {
             vetoed.alias(VETOED_COLUMN),
             excluded.alias(EXCLUDED_COLUMN),
             total((0..self.bonus.len()).map(bonus_column), self.bonus_cap).alias(BONUS_COLUMN),
-            total((0..self.deduction.len()).map(deduction_column), self.deduction_cap).alias(DEDUCTION_COLUMN),
+            total(
+                (0..self.deduction.len()).map(deduction_column),
+                self.deduction_cap,
+            )
+            .alias(DEDUCTION_COLUMN),
         ];
         let raw = col(WEIGHTED_COLUMN) + col(BONUS_COLUMN) - col(DEDUCTION_COLUMN);
         let score = when(col(EXCLUDED_COLUMN))
@@ -135,22 +147,49 @@ mod tests {
         let adjustments = Adjustments {
             vetoes: vec![col("incidents").gt(lit(0.0))],
             // 1 point per specialty, at most 3; bonus section capped at 2.5
-            bonus: vec![PointsRule { points: col("specialties"), cap: Some(3.0) }],
+            bonus: vec![PointsRule {
+                points: col("specialties"),
+                cap: Some(3.0),
+            }],
             bonus_cap: Some(2.5),
             // 0.5 per reprimand, no rule cap; section capped at 1
-            deduction: vec![PointsRule { points: col("reprimands") * lit(0.5), cap: None }],
+            deduction: vec![PointsRule {
+                points: col("reprimands") * lit(0.5),
+                cap: None,
+            }],
             deduction_cap: Some(1.0),
             min_coverage: 0.5,
             score_decimals: 2,
         };
         let out = run(&adjustments, frame);
-        assert_eq!(floats(&out, BONUS_COLUMN), [Some(2.5), Some(1.0), Some(0.0), Some(2.0)]);
-        assert_eq!(floats(&out, DEDUCTION_COLUMN), [Some(0.0), Some(1.0), Some(0.5), Some(0.0)]);
+        assert_eq!(
+            floats(&out, BONUS_COLUMN),
+            [Some(2.5), Some(1.0), Some(0.0), Some(2.0)]
+        );
+        assert_eq!(
+            floats(&out, DEDUCTION_COLUMN),
+            [Some(0.0), Some(1.0), Some(0.5), Some(0.0)]
+        );
         // 80.123 + 2.5 = 82.623 → 82.62; 70 + 1 − 1 = 70; row 3 below coverage; row 4 no data
-        assert_eq!(floats(&out, SCORE_COLUMN), [Some(82.62), Some(70.0), None, None]);
-        let vetoed: Vec<Option<bool>> = out.column(VETOED_COLUMN).unwrap().bool().unwrap().iter().collect();
+        assert_eq!(
+            floats(&out, SCORE_COLUMN),
+            [Some(82.62), Some(70.0), None, None]
+        );
+        let vetoed: Vec<Option<bool>> = out
+            .column(VETOED_COLUMN)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(vetoed, [Some(false), Some(true), Some(false), Some(false)]);
-        let excluded: Vec<Option<bool>> = out.column(EXCLUDED_COLUMN).unwrap().bool().unwrap().iter().collect();
+        let excluded: Vec<Option<bool>> = out
+            .column(EXCLUDED_COLUMN)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(excluded, [Some(false), Some(false), Some(true), Some(true)]);
     }
 }

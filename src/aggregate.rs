@@ -86,7 +86,11 @@ mod tests {
     use super::*;
 
     fn leaf(id: &str, weight: f64) -> WeightNode {
-        WeightNode { id: id.into(), weight, children: vec![] }
+        WeightNode {
+            id: id.into(),
+            weight,
+            children: vec![],
+        }
     }
 
     fn mean_of(a: &[Option<f64>], b: &[Option<f64>], policy: MissingPolicy) -> Vec<Option<f64>> {
@@ -99,14 +103,22 @@ mod tests {
     #[test]
     fn renormalise_uses_present_children_only() {
         // row 1: 0.25×80 + 0.75×40 = 50; row 2: b missing → 80; row 3: both missing → missing
-        let out = mean_of(&[Some(80.0), Some(80.0), None], &[Some(40.0), None, None], MissingPolicy::Renormalise);
+        let out = mean_of(
+            &[Some(80.0), Some(80.0), None],
+            &[Some(40.0), None, None],
+            MissingPolicy::Renormalise,
+        );
         assert_eq!(out, [Some(50.0), Some(80.0), None]);
     }
 
     #[test]
     fn zero_policy_scores_missing_as_zero() {
         // row 2: 0.25×80 + 0.75×0 = 20; row 3: 0
-        let out = mean_of(&[Some(80.0), Some(80.0), None], &[Some(40.0), None, None], MissingPolicy::Zero);
+        let out = mean_of(
+            &[Some(80.0), Some(80.0), None],
+            &[Some(40.0), None, None],
+            MissingPolicy::Zero,
+        );
         assert_eq!(out, [Some(50.0), Some(20.0), Some(0.0)]);
     }
 }

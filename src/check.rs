@@ -27,7 +27,13 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
     let mut text = String::new();
     let monitored = plan.indicators.iter().filter(|i| i.score.is_none()).count();
     let weighted = plan.weights.effective_weights().len();
-    let _ = writeln!(text, "ok: scheme {} (version {}) in {}", spec.name, spec.version, plan.scheme.dir.display());
+    let _ = writeln!(
+        text,
+        "ok: scheme {} (version {}) in {}",
+        spec.name,
+        spec.version,
+        plan.scheme.dir.display()
+    );
     let _ = writeln!(
         text,
         "  {} indicators: {weighted} weighted, {} scored without weight, {monitored} monitored (not scored)",
@@ -46,7 +52,8 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         let loaded = pipeline::load_for(plan, data, previous)?;
         // Resolve the whole query's schema: type errors surface here without computing.
         pipeline::scoring_query(plan, loaded.frame.head(Some(0))).collect_schema()?;
-        let columns: std::collections::BTreeSet<_> = plan.references.iter().map(|r| r.frame_column()).collect();
+        let columns: std::collections::BTreeSet<_> =
+            plan.references.iter().map(|r| r.frame_column()).collect();
         let _ = writeln!(
             text,
             "ok: data {}: {} institutions; all {} columns the formulas read are present",
@@ -56,16 +63,27 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         );
         if let Some(previous) = &loaded.previous_file {
             let found = loaded.summary.institutions - loaded.summary.missing_in_previous;
-            let _ = writeln!(text, "ok: previous period {}: {found} of {} institutions found", previous.display(), loaded.summary.institutions);
+            let _ = writeln!(
+                text,
+                "ok: previous period {}: {found} of {} institutions found",
+                previous.display(),
+                loaded.summary.institutions
+            );
         }
         data_notes(&mut text, &loaded.summary);
     }
     for warning in &plan.scheme.warnings {
         let _ = writeln!(text, "warning: {warning}");
     }
-    let _ = writeln!(text, "effective weights (share of the total score when no data are missing):");
-    let names: std::collections::BTreeMap<&str, &str> =
-        plan.indicators.iter().map(|i| (i.spec.id.as_str(), i.spec.name.as_str())).collect();
+    let _ = writeln!(
+        text,
+        "effective weights (share of the total score when no data are missing):"
+    );
+    let names: std::collections::BTreeMap<&str, &str> = plan
+        .indicators
+        .iter()
+        .map(|i| (i.spec.id.as_str(), i.spec.name.as_str()))
+        .collect();
     for dimension in &plan.weights.dimensions {
         write_node(&mut text, dimension, 1.0, 1, &names);
     }
@@ -74,17 +92,39 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
 
 fn data_notes(text: &mut String, summary: &LoadSummary) {
     for (column, count) in &summary.bad_cells {
-        let _ = writeln!(text, "warning: column {column}: {count} cells are not numbers and will count as missing");
+        let _ = writeln!(
+            text,
+            "warning: column {column}: {count} cells are not numbers and will count as missing"
+        );
     }
     if summary.ungrouped > 0 {
-        let _ = writeln!(text, "warning: {} institutions have no peer group", summary.ungrouped);
+        let _ = writeln!(
+            text,
+            "warning: {} institutions have no peer group",
+            summary.ungrouped
+        );
     }
 }
 
-fn write_node(text: &mut String, node: &WeightNode, above: f64, depth: usize, names: &std::collections::BTreeMap<&str, &str>) {
+fn write_node(
+    text: &mut String,
+    node: &WeightNode,
+    above: f64,
+    depth: usize,
+    names: &std::collections::BTreeMap<&str, &str>,
+) {
     let share = above * node.weight;
-    let name = names.get(node.id.as_str()).map(|n| format!(" {n}")).unwrap_or_default();
-    let _ = writeln!(text, "{}{}{name} {:.2}%", "  ".repeat(depth), node.id, share * 100.0);
+    let name = names
+        .get(node.id.as_str())
+        .map(|n| format!(" {n}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        text,
+        "{}{}{name} {:.2}%",
+        "  ".repeat(depth),
+        node.id,
+        share * 100.0
+    );
     for child in &node.children {
         write_node(text, child, share, depth + 1, names);
     }

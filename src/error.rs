@@ -110,6 +110,7 @@ pub enum Error {
         file: PathBuf,
         message: String,
         span: Option<SourceSpan>,
+        help: Option<String>,
     },
     /// `scheme.yaml` parsed but says something that cannot work (unknown dimension, bad weight…).
     SchemeInvalid {
@@ -180,6 +181,7 @@ impl Error {
         match &mut self {
             Error::SchemeInvalid { help, .. }
             | Error::Script { help, .. }
+            | Error::SchemeSyntax { help, .. }
             | Error::Data { help, .. } => *help = Some(text.into()),
             _ => {}
         }
@@ -221,9 +223,14 @@ impl fmt::Display for Error {
                 file,
                 message,
                 span,
+                help,
             } => {
-                writeln!(f, "error: {} is not a valid scheme: {message}", file.display())?;
-                write_span_and_help(f, span, &None)
+                writeln!(
+                    f,
+                    "error: {} is not a valid scheme: {message}",
+                    file.display()
+                )?;
+                write_span_and_help(f, span, help)
             }
             Error::SchemeInvalid {
                 message,
@@ -320,7 +327,10 @@ mod tests {
         let lines: Vec<&str> = rendered.lines().collect();
         assert_eq!(lines[3], "2 | let T4 = col(\"出院人数x\");");
         // 13 columns of ASCII before the quote; the quoted text is 2 + 4×2 + 1 = 11 columns wide.
-        assert_eq!(lines[4], format!("  | {}{}", " ".repeat(13), "^".repeat(11)));
+        assert_eq!(
+            lines[4],
+            format!("  | {}{}", " ".repeat(13), "^".repeat(11))
+        );
     }
 
     #[test]
@@ -335,7 +345,13 @@ mod tests {
 
     #[test]
     fn exit_codes_separate_user_errors_from_bugs() {
-        assert_eq!(Error::Usage { message: "x".into() }.exit_code(), 1);
+        assert_eq!(
+            Error::Usage {
+                message: "x".into()
+            }
+            .exit_code(),
+            1
+        );
         assert_eq!(Error::internal("x").exit_code(), 2);
     }
 }

@@ -28,7 +28,9 @@ pub fn grade_expr(spec: &GradeSpec) -> Expr {
     let ranked = within(rank.clone().count(), spec.within).cast(DataType::Float64);
     let reaches = |band: &crate::scheme::GradeBand| match spec.by {
         GradeBy::Score => col(SCORE_COLUMN).gt_eq(lit(band.min.unwrap_or(f64::INFINITY))),
-        GradeBy::RankShare => rank.clone().lt_eq(lit(band.top.unwrap_or(0.0)) * ranked.clone()),
+        GradeBy::RankShare => rank
+            .clone()
+            .lt_eq(lit(band.top.unwrap_or(0.0)) * ranked.clone()),
     };
     let mut chain = when(col(SCORE_COLUMN).is_null())
         .then(no_grade)
@@ -47,10 +49,19 @@ mod tests {
     use crate::script::PEER_GROUP_COLUMN;
 
     fn band(grade: &str, min: Option<f64>, top: Option<f64>) -> GradeBand {
-        GradeBand { grade: grade.into(), min, top }
+        GradeBand {
+            grade: grade.into(),
+            min,
+            top,
+        }
     }
 
-    fn grades(spec: &GradeSpec, scores: &[Option<f64>], ranks: &[Option<u32>], vetoed: &[bool]) -> Vec<Option<String>> {
+    fn grades(
+        spec: &GradeSpec,
+        scores: &[Option<f64>],
+        ranks: &[Option<u32>],
+        vetoed: &[bool],
+    ) -> Vec<Option<String>> {
         let groups = vec!["g"; scores.len()];
         let frame = df!(
             SCORE_COLUMN => scores,
@@ -60,8 +71,18 @@ mod tests {
             PEER_GROUP_COLUMN => groups
         )
         .unwrap();
-        let out = frame.lazy().select([grade_expr(spec).alias("g")]).collect().unwrap();
-        out.column("g").unwrap().str().unwrap().iter().map(|g| g.map(str::to_string)).collect()
+        let out = frame
+            .lazy()
+            .select([grade_expr(spec).alias("g")])
+            .collect()
+            .unwrap();
+        out.column("g")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|g| g.map(str::to_string))
+            .collect()
     }
 
     fn owned(grades: &[Option<&str>]) -> Vec<Option<String>> {
@@ -73,15 +94,36 @@ mod tests {
         let spec = GradeSpec {
             by: GradeBy::Score,
             within: Within::All,
-            bands: vec![band("优秀", Some(90.0), None), band("合格", Some(60.0), None), band("不合格", None, None)],
+            bands: vec![
+                band("优秀", Some(90.0), None),
+                band("合格", Some(60.0), None),
+                band("不合格", None, None),
+            ],
         };
         let out = grades(
             &spec,
-            &[Some(95.0), Some(90.0), Some(89.99), Some(10.0), None, Some(99.0)],
+            &[
+                Some(95.0),
+                Some(90.0),
+                Some(89.99),
+                Some(10.0),
+                None,
+                Some(99.0),
+            ],
             &[Some(2), Some(3), Some(4), Some(5), None, Some(6)],
             &[false, false, false, false, false, true],
         );
-        assert_eq!(out, owned(&[Some("优秀"), Some("优秀"), Some("合格"), Some("不合格"), None, Some("不合格")]));
+        assert_eq!(
+            out,
+            owned(&[
+                Some("优秀"),
+                Some("优秀"),
+                Some("合格"),
+                Some("不合格"),
+                None,
+                Some("不合格")
+            ])
+        );
     }
 
     #[test]
@@ -90,7 +132,11 @@ mod tests {
         let spec = GradeSpec {
             by: GradeBy::RankShare,
             within: Within::All,
-            bands: vec![band("A", None, Some(0.1)), band("B", None, Some(0.4)), band("C", None, None)],
+            bands: vec![
+                band("A", None, Some(0.1)),
+                band("B", None, Some(0.4)),
+                band("C", None, None),
+            ],
         };
         let ranks = [1, 2, 3, 4, 4, 6, 7, 8, 9, 10].map(Some);
         let scores = [Some(1.0); 10];

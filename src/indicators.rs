@@ -19,7 +19,10 @@ pub fn finite_or_missing(x: Expr) -> Expr {
 pub fn value_exprs(plan: &Plan) -> Vec<Expr> {
     plan.indicators
         .iter()
-        .map(|i| finite_or_missing(i.value.expr.clone().cast(DataType::Float64)).alias(i.spec.id.as_str()))
+        .map(|i| {
+            finite_or_missing(i.value.expr.clone().cast(DataType::Float64))
+                .alias(i.spec.id.as_str())
+        })
         .collect()
 }
 
@@ -29,7 +32,12 @@ pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
     let mut out = Vec::new();
     for indicator in &plan.indicators {
         let id = indicator.spec.id.as_str();
-        out.push(col(id).null_count().cast(DataType::UInt64).alias(format!("{id}|missing")));
+        out.push(
+            col(id)
+                .null_count()
+                .cast(DataType::UInt64)
+                .alias(format!("{id}|missing")),
+        );
         let zero = indicator
             .value
             .zero_denominators
@@ -37,10 +45,24 @@ pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
             .cloned()
             .reduce(|a, b| a.or(b))
             .unwrap_or_else(|| lit(false));
-        out.push(zero.fill_null(lit(false)).sum().cast(DataType::UInt64).alias(format!("{id}|zero_denominator")));
+        out.push(
+            zero.fill_null(lit(false))
+                .sum()
+                .cast(DataType::UInt64)
+                .alias(format!("{id}|zero_denominator")),
+        );
         let raw = indicator.value.expr.clone().cast(DataType::Float64);
-        let non_finite = raw.clone().is_nan().or(raw.is_infinite()).fill_null(lit(false));
-        out.push(non_finite.sum().cast(DataType::UInt64).alias(format!("{id}|non_finite")));
+        let non_finite = raw
+            .clone()
+            .is_nan()
+            .or(raw.is_infinite())
+            .fill_null(lit(false));
+        out.push(
+            non_finite
+                .sum()
+                .cast(DataType::UInt64)
+                .alias(format!("{id}|non_finite")),
+        );
     }
     out
 }

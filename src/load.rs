@@ -112,7 +112,10 @@ pub fn load(
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
     let current = read_table(data_file)?;
-    let wants_previous = needs.references.iter().any(|r| r.period == Period::Previous);
+    let wants_previous = needs
+        .references
+        .iter()
+        .any(|r| r.period == Period::Previous);
     let previous = match (wants_previous, previous_file) {
         (true, Some(file)) => Some((read_table(file)?, file)),
         _ => None,
@@ -157,11 +160,16 @@ pub fn prepare(
         let previous = previous.lazy().select(keep).collect()?;
         let previous = numeric_columns(previous, &previous_refs, PREVIOUS_SUFFIX, &mut summary)?;
         let renamed: Vec<Expr> = std::iter::once(col(needs.id_column))
-            .chain(previous_refs.iter().map(|name| {
-                col(name.as_str()).alias(format!("{name}{PREVIOUS_SUFFIX}"))
-            }))
+            .chain(
+                previous_refs
+                    .iter()
+                    .map(|name| col(name.as_str()).alias(format!("{name}{PREVIOUS_SUFFIX}"))),
+            )
             .collect();
-        let previous = previous.lazy().select(renamed).with_column(lit(true).alias("__in_previous"));
+        let previous = previous
+            .lazy()
+            .select(renamed)
+            .with_column(lit(true).alias("__in_previous"));
         let joined = frame
             .lazy()
             .left_join(previous, col(needs.id_column), col(needs.id_column))
@@ -218,7 +226,11 @@ fn check_columns(
     needs: &DataNeeds,
     period: Period,
 ) -> Result<(), LoadError> {
-    let names: Vec<&str> = frame.get_column_names().iter().map(|n| n.as_str()).collect();
+    let names: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
     let has = |name: &str| names.contains(&name);
     let suggest = |name: &str| closest(name, names.iter().copied());
     let mut structural = Vec::new();
@@ -229,13 +241,15 @@ fn check_columns(
     }
     for (role, name) in wanted {
         if !has(name) {
-            structural.push(Error::ColumnNotFound {
-                column: name.to_string(),
-                data_file: file.to_path_buf(),
-                suggestion: suggest(name),
-                span: None,
-            }
-            .with_help(format!("scheme.yaml names it as columns.{role}")));
+            structural.push(
+                Error::ColumnNotFound {
+                    column: name.to_string(),
+                    data_file: file.to_path_buf(),
+                    suggestion: suggest(name),
+                    span: None,
+                }
+                .with_help(format!("scheme.yaml names it as columns.{role}")),
+            );
         }
     }
     if !structural.is_empty() {
@@ -276,9 +290,15 @@ fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFr
         message,
         help: Some(help.to_string()),
     };
-    if let Some(row) = ids.iter().position(|id| id.is_none_or(|s| s.trim().is_empty())) {
+    if let Some(row) = ids
+        .iter()
+        .position(|id| id.is_none_or(|s| s.trim().is_empty()))
+    {
         return Err(data_error(
-            format!("row {} has no institution id in column \"{id_column}\"", row + 2),
+            format!(
+                "row {} has no institution id in column \"{id_column}\"",
+                row + 2
+            ),
             "every institution needs an id; rows are numbered as in a spreadsheet, header = row 1",
         ));
     }
@@ -297,7 +317,11 @@ fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFr
             format!(
                 "institution id is not unique in column \"{id_column}\": {}{}",
                 shown.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
             ),
             "each institution must appear once per period",
         ));
@@ -348,12 +372,20 @@ fn numeric_columns(
         .collect();
     let counts = frame.clone().lazy().select(bad_counts).collect()?;
     for name in columns {
-        let bad = counts.column(name)?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0) as usize;
+        let bad = counts
+            .column(name)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(0)
+            .unwrap_or(0) as usize;
         if bad > 0 {
             summary.bad_cells.insert(format!("{name}{suffix}"), bad);
         }
     }
-    let casts: Vec<Expr> = columns.iter().map(|name| parsed(name).alias(name.as_str())).collect();
+    let casts: Vec<Expr> = columns
+        .iter()
+        .map(|name| parsed(name).alias(name.as_str()))
+        .collect();
     Ok(frame.lazy().with_columns(casts).collect()?)
 }
 
@@ -380,7 +412,11 @@ mod tests {
     #[test]
     fn bad_cells_become_missing_and_are_counted() {
         let dir = tempfile::tempdir().unwrap();
-        let data = write(dir.path(), "d.csv", "编码,类别,人数\nB,综合,12\nA,,abc\nC,专科,\n");
+        let data = write(
+            dir.path(),
+            "d.csv",
+            "编码,类别,人数\nB,综合,12\nA,,abc\nC,专科,\n",
+        );
         let refs = [reference("人数", Period::Current)];
         let needs = DataNeeds {
             id_column: "编码",
@@ -391,9 +427,24 @@ mod tests {
         let loaded = load(&data, None, &needs).unwrap();
         assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&1));
         assert_eq!(loaded.summary.ungrouped, 1);
-        let ids: Vec<_> = loaded.frame.column("编码").unwrap().str().unwrap().into_no_null_iter().collect();
+        let ids: Vec<_> = loaded
+            .frame
+            .column("编码")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
         assert_eq!(ids, ["A", "B", "C"], "rows are put in id order");
-        let values: Vec<Option<f64>> = loaded.frame.column("人数").unwrap().f64().unwrap().iter().collect();
+        let values: Vec<Option<f64>> = loaded
+            .frame
+            .column("人数")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(values, [None, Some(12.0), None]);
     }
 
@@ -402,7 +453,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = write(dir.path(), "now.csv", "编码,收入\nA,110\nB,90\n");
         let prev = write(dir.path(), "prev.csv", "编码,收入\nA,100\n");
-        let refs = [reference("收入", Period::Current), reference("收入", Period::Previous)];
+        let refs = [
+            reference("收入", Period::Current),
+            reference("收入", Period::Previous),
+        ];
         let needs = DataNeeds {
             id_column: "编码",
             name_column: None,
@@ -411,8 +465,14 @@ mod tests {
         };
         let loaded = load(&data, Some(&prev), &needs).unwrap();
         assert_eq!(loaded.summary.missing_in_previous, 1);
-        let values: Vec<Option<f64>> =
-            loaded.frame.column("收入@prev").unwrap().f64().unwrap().iter().collect();
+        let values: Vec<Option<f64>> = loaded
+            .frame
+            .column("收入@prev")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(values, [Some(100.0), None]);
     }
 
@@ -436,7 +496,10 @@ mod tests {
     fn missing_columns_are_all_reported_with_suggestions() {
         let dir = tempfile::tempdir().unwrap();
         let data = write(dir.path(), "d.csv", "编码,出院人数\nA,1\n");
-        let refs = [reference("出院人次", Period::Current), reference("完全不同", Period::Current)];
+        let refs = [
+            reference("出院人次", Period::Current),
+            reference("完全不同", Period::Current),
+        ];
         let needs = DataNeeds {
             id_column: "编码",
             name_column: None,

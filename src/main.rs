@@ -16,7 +16,11 @@ use jixiao::{check, pipeline, report, synthetic};
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
 
 #[derive(Parser)]
-#[command(name = "jixiao", version, about = "Score and rank health institutions (绩效考核) from a rhai + YAML scheme")]
+#[command(
+    name = "jixiao",
+    version,
+    about = "Score and rank health institutions (绩效考核) from a rhai + YAML scheme"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -89,10 +93,18 @@ fn main() -> ExitCode {
 }
 
 /// The data to score: the flag if given, else the scheme's dataset.
-fn dataset(scheme: &Scheme, data: Option<PathBuf>, prev: Option<PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
+fn dataset(
+    scheme: &Scheme,
+    data: Option<PathBuf>,
+    prev: Option<PathBuf>,
+) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
     let declared = scheme.spec.dataset.as_ref();
     let data = data.or_else(|| declared.map(|d| tidy(&scheme.dir.join(&d.current))));
-    let prev = prev.or_else(|| declared.and_then(|d| d.previous.as_ref()).map(|p| tidy(&scheme.dir.join(p))));
+    let prev = prev.or_else(|| {
+        declared
+            .and_then(|d| d.previous.as_ref())
+            .map(|p| tidy(&scheme.dir.join(p)))
+    });
     Ok((data, prev))
 }
 
@@ -113,11 +125,21 @@ fn tidy(path: &Path) -> PathBuf {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Score { scheme, data, prev, out, top } => {
+        Command::Score {
+            scheme,
+            data,
+            prev,
+            out,
+            top,
+        } => {
+            if let Some(out) = &out {
+                report::check_output_path(out)?;
+            }
             let scheme = Scheme::load(&scheme)?;
             let (data, prev) = dataset(&scheme, data, prev)?;
             let data = data.ok_or_else(|| Error::Usage {
-                message: "no data to score: pass --data FILE (the scheme declares no dataset)".into(),
+                message: "no data to score: pass --data FILE (the scheme declares no dataset)"
+                    .into(),
             })?;
             let plan = Plan::compile(scheme)?;
             let run = pipeline::score(&plan, &data, prev.as_deref())?;
@@ -138,16 +160,32 @@ fn run(command: Command) -> Result<()> {
             print!("{}", report.text);
             Ok(())
         }
-        Command::Sample { institutions, seed, out_dir } => {
+        Command::Sample {
+            institutions,
+            seed,
+            out_dir,
+        } => {
             if institutions == 0 {
-                return Err(Error::Usage { message: "--institutions must be at least 1".into() });
+                return Err(Error::Usage {
+                    message: "--institutions must be at least 1".into(),
+                });
             }
-            std::fs::create_dir_all(&out_dir).map_err(|source| Error::Io { path: out_dir.clone(), source })?;
+            std::fs::create_dir_all(&out_dir).map_err(|source| Error::Io {
+                path: out_dir.clone(),
+                source,
+            })?;
             let sample = synthetic::generate(institutions, seed);
-            for (name, frame) in [("current.csv", &sample.current), ("previous.csv", &sample.previous)] {
+            for (name, frame) in [
+                ("current.csv", &sample.current),
+                ("previous.csv", &sample.previous),
+            ] {
                 let path: &Path = &out_dir.join(name);
                 report::write_table(frame, path)?;
-                println!("wrote {} institutions to {}", frame.height(), path.display());
+                println!(
+                    "wrote {} institutions to {}",
+                    frame.height(),
+                    path.display()
+                );
             }
             Ok(())
         }

@@ -51,7 +51,12 @@ fn needs(plan: &Plan) -> DataNeeds<'_> {
 fn located(plan: &Plan, error: LoadError) -> Error {
     match error {
         LoadError::Error(error) => match error {
-            Error::ColumnNotFound { column, data_file, suggestion, span: None } => {
+            Error::ColumnNotFound {
+                column,
+                data_file,
+                suggestion,
+                span: None,
+            } => {
                 let needle = format!(": {column}");
                 Error::ColumnNotFound {
                     span: plan.scheme.span(&needle, Some("columns:")),
@@ -81,9 +86,14 @@ fn located(plan: &Plan, error: LoadError) -> Error {
         LoadError::NeedsPrevious(reference) => Error::Script {
             message: format!(
                 "formulas read the previous period{}, but no previous-period data was given",
-                reference.as_ref().map(|r| format!(" (prev(\"{}\"))", r.name)).unwrap_or_default()
+                reference
+                    .as_ref()
+                    .map(|r| format!(" (prev(\"{}\"))", r.name))
+                    .unwrap_or_default()
             ),
-            span: reference.as_ref().and_then(|r| plan.scripts.reference_span(r)),
+            span: reference
+                .as_ref()
+                .and_then(|r| plan.scripts.reference_span(r)),
             help: Some("pass --prev FILE, or set dataset.previous in scheme.yaml".into()),
         },
     }
@@ -120,8 +130,19 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 /// Scores already-loaded data.
 pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     let scored = scoring_query(plan, loaded.frame).collect()?;
-    let quality = scored.clone().lazy().select(indicators::quality_exprs(plan)).collect()?;
-    let summary = RunSummary::new(plan, &loaded.data_file, loaded.previous_file.as_deref(), &loaded.summary, &scored, &quality)?;
+    let quality = scored
+        .clone()
+        .lazy()
+        .select(indicators::quality_exprs(plan))
+        .collect()?;
+    let summary = RunSummary::new(
+        plan,
+        &loaded.data_file,
+        loaded.previous_file.as_deref(),
+        &loaded.summary,
+        &scored,
+        &quality,
+    )?;
     let table = report::output_table(plan, scored)?;
     Ok(ScoreRun { table, summary })
 }

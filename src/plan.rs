@@ -79,7 +79,9 @@ impl Plan {
                         }
                     }
                 }
-                Some(method) => normalise::score_expr(col(spec.id.as_str()), spec.direction, spec.band, method),
+                Some(method) => {
+                    normalise::score_expr(col(spec.id.as_str()), spec.direction, spec.band, method)
+                }
             };
             indicators.push(PlannedIndicator {
                 spec: spec.clone(),
@@ -118,7 +120,11 @@ impl Plan {
         let deduction = points(&spec.deduction.rules, "deduction");
 
         if !errors.is_empty() {
-            return Err(if errors.len() == 1 { errors.pop().unwrap() } else { Error::Many(errors) });
+            return Err(if errors.len() == 1 {
+                errors.pop().unwrap()
+            } else {
+                Error::Many(errors)
+            });
         }
         let adjustments = Adjustments {
             vetoes,
@@ -133,7 +139,12 @@ impl Plan {
             weights: WeightTree::from_spec(spec),
             veto_reasons: spec.vetoes.iter().map(|v| v.reason.clone()).collect(),
             bonus_reasons: spec.bonus.rules.iter().map(|r| r.reason.clone()).collect(),
-            deduction_reasons: spec.deduction.rules.iter().map(|r| r.reason.clone()).collect(),
+            deduction_reasons: spec
+                .deduction
+                .rules
+                .iter()
+                .map(|r| r.reason.clone())
+                .collect(),
             scheme,
             scripts,
             indicators,
@@ -144,6 +155,8 @@ impl Plan {
 
     /// Whether any formula reads the previous period.
     pub fn needs_previous(&self) -> bool {
-        self.references.iter().any(|r| r.period == crate::script::Period::Previous)
+        self.references
+            .iter()
+            .any(|r| r.period == crate::script::Period::Previous)
     }
 }

@@ -30,8 +30,12 @@ pub fn rank_expr(ties: Ties, over: Within) -> Expr {
         descending: true,
     };
     let vetoed = col(VETOED_COLUMN);
-    let clean_score = when(vetoed.clone().not()).then(col(SCORE_COLUMN)).otherwise(crate::normalise::null());
-    let vetoed_score = when(vetoed).then(col(SCORE_COLUMN)).otherwise(crate::normalise::null());
+    let clean_score = when(vetoed.clone().not())
+        .then(col(SCORE_COLUMN))
+        .otherwise(crate::normalise::null());
+    let vetoed_score = when(vetoed)
+        .then(col(SCORE_COLUMN))
+        .otherwise(crate::normalise::null());
     let clean_rank = within(clean_score.clone().rank(options, None), over).cast(DataType::Float64);
     let vetoed_rank = within(vetoed_score.rank(options, None), over).cast(DataType::Float64);
     // Vetoed ranks continue after the clean ones: after their count (min, average, ordinal), or
@@ -61,12 +65,22 @@ mod tests {
     use super::*;
     use crate::script::PEER_GROUP_COLUMN;
 
-    fn ranks(ties: Ties, scores: &[Option<f64>], vetoed: &[bool], groups: &[&str]) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-        let frame = df!(SCORE_COLUMN => scores, VETOED_COLUMN => vetoed, PEER_GROUP_COLUMN => groups).unwrap();
+    fn ranks(
+        ties: Ties,
+        scores: &[Option<f64>],
+        vetoed: &[bool],
+        groups: &[&str],
+    ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+        let frame =
+            df!(SCORE_COLUMN => scores, VETOED_COLUMN => vetoed, PEER_GROUP_COLUMN => groups)
+                .unwrap();
         let out = frame
             .lazy()
             .with_columns(exprs(ties))
-            .select([col(RANK_COLUMN).cast(DataType::Float64), col(GROUP_RANK_COLUMN).cast(DataType::Float64)])
+            .select([
+                col(RANK_COLUMN).cast(DataType::Float64),
+                col(GROUP_RANK_COLUMN).cast(DataType::Float64),
+            ])
             .collect()
             .unwrap();
         let get = |name: &str| out.column(name).unwrap().f64().unwrap().iter().collect();
@@ -80,10 +94,22 @@ mod tests {
         // methods.md §1.9: scores [0.5, 0.7, 0.7, 0.2]
         let no_veto = [false; 4];
         let groups = ["g"; 4];
-        assert_eq!(ranks(Ties::Min, &SCORES, &no_veto, &groups).0, [Some(3.0), Some(1.0), Some(1.0), Some(4.0)]);
-        assert_eq!(ranks(Ties::Dense, &SCORES, &no_veto, &groups).0, [Some(2.0), Some(1.0), Some(1.0), Some(3.0)]);
-        assert_eq!(ranks(Ties::Average, &SCORES, &no_veto, &groups).0, [Some(3.0), Some(1.5), Some(1.5), Some(4.0)]);
-        assert_eq!(ranks(Ties::Ordinal, &SCORES, &no_veto, &groups).0, [Some(3.0), Some(1.0), Some(2.0), Some(4.0)]);
+        assert_eq!(
+            ranks(Ties::Min, &SCORES, &no_veto, &groups).0,
+            [Some(3.0), Some(1.0), Some(1.0), Some(4.0)]
+        );
+        assert_eq!(
+            ranks(Ties::Dense, &SCORES, &no_veto, &groups).0,
+            [Some(2.0), Some(1.0), Some(1.0), Some(3.0)]
+        );
+        assert_eq!(
+            ranks(Ties::Average, &SCORES, &no_veto, &groups).0,
+            [Some(3.0), Some(1.5), Some(1.5), Some(4.0)]
+        );
+        assert_eq!(
+            ranks(Ties::Ordinal, &SCORES, &no_veto, &groups).0,
+            [Some(3.0), Some(1.0), Some(2.0), Some(4.0)]
+        );
     }
 
     #[test]
@@ -95,9 +121,19 @@ mod tests {
         assert_eq!(overall, [Some(1.0), Some(3.0), None, Some(2.0)]);
         assert_eq!(group, [Some(1.0), Some(2.0), None, Some(1.0)]);
         // With average ties, two clean institutions tied at 1.5 push the vetoed one to 3.
-        let (average, _) = ranks(Ties::Average, &[Some(0.5), Some(0.5), Some(0.9)], &[false, false, true], &["a"; 3]);
+        let (average, _) = ranks(
+            Ties::Average,
+            &[Some(0.5), Some(0.5), Some(0.9)],
+            &[false, false, true],
+            &["a"; 3],
+        );
         assert_eq!(average, [Some(1.5), Some(1.5), Some(3.0)]);
-        let (dense, _) = ranks(Ties::Dense, &[Some(0.5), Some(0.5), Some(0.9)], &[false, false, true], &["a"; 3]);
+        let (dense, _) = ranks(
+            Ties::Dense,
+            &[Some(0.5), Some(0.5), Some(0.9)],
+            &[false, false, true],
+            &["a"; 3],
+        );
         assert_eq!(dense, [Some(1.0), Some(1.0), Some(2.0)]);
     }
 }

@@ -15,16 +15,16 @@
 //! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
 //! counts.
 
-use std::fmt::Write as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
 use crate::adjust::{
-    bonus_column, deduction_column, veto_column, BONUS_COLUMN, DEDUCTION_COLUMN, EXCLUDED_COLUMN, SCORE_COLUMN,
-    VETOED_COLUMN,
+    bonus_column, deduction_column, veto_column, BONUS_COLUMN, DEDUCTION_COLUMN, EXCLUDED_COLUMN,
+    SCORE_COLUMN, VETOED_COLUMN,
 };
 use crate::aggregate::{score_column, COVERAGE_COLUMN, WEIGHTED_COLUMN};
 use crate::error::{Error, Result};
@@ -109,7 +109,11 @@ impl RunSummary {
                 .effective_weights()
                 .into_iter()
                 .map(|(id, w)| {
-                    let name = names.get(id.as_str()).copied().unwrap_or_default().to_string();
+                    let name = names
+                        .get(id.as_str())
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string();
                     (id, name, w)
                 })
                 .collect(),
@@ -120,7 +124,11 @@ impl RunSummary {
 
 impl std::fmt::Display for RunSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "scheme: {} (version {})", self.scheme_name, self.scheme_version)?;
+        writeln!(
+            f,
+            "scheme: {} (version {})",
+            self.scheme_name, self.scheme_version
+        )?;
         write!(f, "data: {}", self.data_file.display())?;
         match &self.previous_file {
             Some(previous) => writeln!(f, "; previous period: {}", previous.display())?,
@@ -161,8 +169,17 @@ impl std::fmt::Display for RunSummary {
             writeln!(f, "missing values by indicator: {}", with_nulls.join("; "))?;
         }
         if !self.load.bad_cells.is_empty() {
-            let cells: Vec<String> = self.load.bad_cells.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            writeln!(f, "cells that are not numbers (treated as missing): {}", cells.join("; "))?;
+            let cells: Vec<String> = self
+                .load
+                .bad_cells
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            writeln!(
+                f,
+                "cells that are not numbers (treated as missing): {}",
+                cells.join("; ")
+            )?;
         }
         if self.load.missing_in_previous > 0 {
             writeln!(
@@ -172,7 +189,12 @@ impl std::fmt::Display for RunSummary {
             )?;
         }
         if self.load.ungrouped > 0 {
-            writeln!(f, "institutions without a peer group: {} (grouped as \"{}\")", self.load.ungrouped, crate::load::UNGROUPED)?;
+            writeln!(
+                f,
+                "institutions without a peer group: {} (grouped as \"{}\")",
+                self.load.ungrouped,
+                crate::load::UNGROUPED
+            )?;
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
@@ -187,7 +209,9 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
     let id_column = spec.columns.id.as_str();
     let sorted = scored.sort(
         [RANK_COLUMN, id_column],
-        SortMultipleOptions::default().with_nulls_last(true).with_maintain_order(true),
+        SortMultipleOptions::default()
+            .with_nulls_last(true)
+            .with_maintain_order(true),
     )?;
     let flags = flags_column(plan, &sorted)?;
     let round = |name: &str| {
@@ -196,15 +220,26 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
     };
 
     let mut columns = vec![col(RANK_COLUMN), col(GROUP_RANK_COLUMN), col(id_column)];
-    for extra in [&spec.columns.name, &spec.columns.peer_group].into_iter().flatten() {
+    for extra in [&spec.columns.name, &spec.columns.peer_group]
+        .into_iter()
+        .flatten()
+    {
         if extra != id_column {
             columns.push(col(extra.as_str()));
         }
     }
-    columns.extend([col(SCORE_COLUMN), col(GRADE_COLUMN), lit(flags).alias(FLAGS_COLUMN)]);
+    columns.extend([
+        col(SCORE_COLUMN),
+        col(GRADE_COLUMN),
+        lit(flags).alias(FLAGS_COLUMN),
+    ]);
     let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
     if has_points {
-        columns.extend([round(WEIGHTED_COLUMN), round(BONUS_COLUMN), round(DEDUCTION_COLUMN)]);
+        columns.extend([
+            round(WEIGHTED_COLUMN),
+            round(BONUS_COLUMN),
+            round(DEDUCTION_COLUMN),
+        ]);
     }
     for dimension in &plan.weights.dimensions {
         columns.push(round(&score_column(&dimension.id)));
@@ -226,9 +261,16 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     let height = frame.height();
     let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
     let bools = |name: &str| -> Result<Vec<bool>> {
-        Ok(frame.column(name)?.bool()?.iter().map(|b| b.unwrap_or(false)).collect())
+        Ok(frame
+            .column(name)?
+            .bool()?
+            .iter()
+            .map(|b| b.unwrap_or(false))
+            .collect())
     };
-    let floats = |name: &str| -> Result<Vec<Option<f64>>> { Ok(frame.column(name)?.f64()?.iter().collect()) };
+    let floats = |name: &str| -> Result<Vec<Option<f64>>> {
+        Ok(frame.column(name)?.f64()?.iter().collect())
+    };
 
     for (i, reason) in plan.veto_reasons.iter().enumerate() {
         for (row, hit) in bools(&veto_column(i))?.into_iter().enumerate() {
@@ -251,7 +293,12 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             _ => {}
         }
     }
-    let weighted_ids: Vec<String> = plan.weights.effective_weights().into_iter().map(|(id, _)| id).collect();
+    let weighted_ids: Vec<String> = plan
+        .weights
+        .effective_weights()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut missing: Vec<Vec<&str>> = vec![Vec::new(); height];
     for id in &weighted_ids {
         for (row, value) in frame.column(&score_column(id))?.f64()?.iter().enumerate() {
@@ -265,7 +312,11 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             flags[row].push(format!("missing: {}", ids.join(",")));
         }
     }
-    let points = |reasons: &[String], column: fn(usize) -> String, sign: &str, flags: &mut Vec<Vec<String>>| -> Result<()> {
+    let points = |reasons: &[String],
+                  column: fn(usize) -> String,
+                  sign: &str,
+                  flags: &mut Vec<Vec<String>>|
+     -> Result<()> {
         for (i, reason) in reasons.iter().enumerate() {
             for (row, value) in floats(&column(i))?.into_iter().enumerate() {
                 if let Some(v) = value.filter(|v| *v > 0.0) {
@@ -287,30 +338,60 @@ fn format_number(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Checks that `path` names an output format jixiao writes, before any work is done.
+pub fn check_output_path(path: &Path) -> Result<()> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if matches!(extension.as_str(), "csv" | "json" | "parquet") {
+        Ok(())
+    } else {
+        Err(Error::Usage {
+            message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
+        })
+    }
+}
+
 /// Writes the table to `path`, in the format its extension names.
 pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    if !matches!(extension.as_str(), "csv" | "json" | "parquet") {
-        return Err(Error::Usage {
-            message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
-        });
-    }
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    check_output_path(path)?;
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = std::fs::File::create(path).map_err(io)?;
     let mut table = table.clone();
     let written = match extension.as_str() {
-        "csv" => CsvWriter::new(&mut file).include_header(true).finish(&mut table),
-        "json" => JsonWriter::new(&mut file).with_json_format(JsonFormat::Json).finish(&mut table),
+        "csv" => CsvWriter::new(&mut file)
+            .include_header(true)
+            .finish(&mut table),
+        "json" => JsonWriter::new(&mut file)
+            .with_json_format(JsonFormat::Json)
+            .finish(&mut table),
         _ => ParquetWriter::new(&mut file).finish(&mut table).map(|_| ()),
     };
-    written.map_err(|e| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) })
+    written.map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })
 }
 
 /// A plain-text ranking of the first `top` rows: ranks, institution, score, grade, dimension
 /// scores and flags, aligned for CJK text.
 pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<String> {
     let spec = &plan.scheme.spec;
-    let mut headers: Vec<String> = vec![RANK_COLUMN.into(), GROUP_RANK_COLUMN.into(), spec.columns.id.clone()];
+    let mut headers: Vec<String> = vec![
+        RANK_COLUMN.into(),
+        GROUP_RANK_COLUMN.into(),
+        spec.columns.id.clone(),
+    ];
     headers.extend(spec.columns.name.iter().cloned());
     headers.extend(spec.columns.peer_group.iter().cloned());
     headers.extend([SCORE_COLUMN.to_string(), GRADE_COLUMN.to_string()]);
@@ -340,9 +421,18 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
     let widths: Vec<usize> = headers
         .iter()
         .zip(&cells)
-        .map(|(h, values)| values.iter().map(|v| v.width()).chain([h.width()]).max().unwrap_or(0))
+        .map(|(h, values)| {
+            values
+                .iter()
+                .map(|v| v.width())
+                .chain([h.width()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
-    let numeric = |header: &str| header == RANK_COLUMN || header == GROUP_RANK_COLUMN || header.ends_with("score");
+    let numeric = |header: &str| {
+        header == RANK_COLUMN || header == GROUP_RANK_COLUMN || header.ends_with("score")
+    };
     let mut out = String::new();
     let render_row = |out: &mut String, values: Vec<&str>| {
         let mut line = String::new();

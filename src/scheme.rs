@@ -353,8 +353,8 @@ impl Scheme {
 
     /// Parses and checks scheme text as if read from `yaml_path`.
     pub fn from_text(dir: &Path, yaml_path: &Path, yaml_text: String) -> Result<Scheme> {
-        let spec: SchemeSpec =
-            serde_yaml::from_str(&yaml_text).map_err(|error| yaml_error(yaml_path, &yaml_text, &error))?;
+        let spec: SchemeSpec = serde_yaml::from_str(&yaml_text)
+            .map_err(|error| yaml_error(yaml_path, &yaml_text, &error))?;
         let mut scheme = Scheme {
             dir: dir.to_path_buf(),
             yaml_path: yaml_path.to_path_buf(),
@@ -413,9 +413,21 @@ impl Scheme {
         let dims: BTreeMap<&str, &DimensionSpec> =
             spec.dimensions.iter().map(|d| (d.id.as_str(), d)).collect();
         for dim in &spec.dimensions {
-            check_weight(self, &mut errors, &dim.id, dim.weight, &format!("dimension \"{}\"", dim.id));
+            check_weight(
+                self,
+                &mut errors,
+                &dim.id,
+                dim.weight,
+                &format!("dimension \"{}\"", dim.id),
+            );
             for sub in &dim.subdimensions {
-                check_weight(self, &mut errors, &sub.id, sub.weight, &format!("sub-dimension \"{}\"", sub.id));
+                check_weight(
+                    self,
+                    &mut errors,
+                    &sub.id,
+                    sub.weight,
+                    &format!("sub-dimension \"{}\"", sub.id),
+                );
             }
         }
 
@@ -469,15 +481,33 @@ impl Scheme {
             }
 
             match (ind.direction, ind.band) {
-                (Direction::Band, None) => errors.push(
-                    Error::invalid(format!("indicator {} has direction band but no `band: [low, high]`", ind.id), self.span("direction: band", anchor)),
-                ),
-                (Direction::Band, Some([lo, hi])) if !(lo.is_finite() && hi.is_finite() && lo <= hi) => errors.push(
-                    Error::invalid(format!("band of indicator {} must be [low, high] with low <= high", ind.id), self.span("band:", anchor)),
-                ),
+                (Direction::Band, None) => errors.push(Error::invalid(
+                    format!(
+                        "indicator {} has direction band but no `band: [low, high]`",
+                        ind.id
+                    ),
+                    self.span("direction: band", anchor),
+                )),
+                (Direction::Band, Some([lo, hi]))
+                    if !(lo.is_finite() && hi.is_finite() && lo <= hi) =>
+                {
+                    errors.push(Error::invalid(
+                        format!(
+                            "band of indicator {} must be [low, high] with low <= high",
+                            ind.id
+                        ),
+                        self.span("band:", anchor),
+                    ))
+                }
                 (Direction::Up | Direction::Down | Direction::Monitor, Some(_)) => errors.push(
-                    Error::invalid(format!("indicator {} has a band but its direction is not band", ind.id), self.span("band:", anchor))
-                        .with_help("use `direction: band` for an optimal range (中优)"),
+                    Error::invalid(
+                        format!(
+                            "indicator {} has a band but its direction is not band",
+                            ind.id
+                        ),
+                        self.span("band:", anchor),
+                    )
+                    .with_help("use `direction: band` for an optimal range (中优)"),
                 ),
                 _ => {}
             }
@@ -497,7 +527,8 @@ impl Scheme {
             if let Err(message) = check_scoring(&self.scoring_of(ind), ind.direction) {
                 errors.push(Error::invalid(
                     format!("indicator {}: {message}", ind.id),
-                    self.span("scoring:", anchor).or_else(|| self.span("default_scoring:", None)),
+                    self.span("scoring:", anchor)
+                        .or_else(|| self.span("default_scoring:", None)),
                 ));
             }
         }
@@ -532,7 +563,10 @@ impl Scheme {
             }
         }
         if spec.dimensions.iter().all(|d| d.weight <= 0.0) && !spec.dimensions.is_empty() {
-            errors.push(Error::invalid("all dimension weights are zero: nothing can be scored", self.span("dimensions:", None)));
+            errors.push(Error::invalid(
+                "all dimension weights are zero: nothing can be scored",
+                self.span("dimensions:", None),
+            ));
         }
         let total: f64 = spec.dimensions.iter().map(|d| d.weight).sum();
         if total > 0.0 && (total - 100.0).abs() > 1e-9 && (total - 1.0).abs() > 1e-9 {
@@ -543,18 +577,27 @@ impl Scheme {
 
         if !(0.0..=1.0).contains(&spec.missing.min_coverage) {
             errors.push(Error::invalid(
-                format!("missing.min_coverage must be between 0 and 1, not {}", spec.missing.min_coverage),
+                format!(
+                    "missing.min_coverage must be between 0 and 1, not {}",
+                    spec.missing.min_coverage
+                ),
                 self.span("min_coverage:", None),
             ));
         }
         for rule in spec.bonus.rules.iter().chain(&spec.deduction.rules) {
             if rule.cap.is_some_and(|c| !(c >= 0.0)) {
-                errors.push(Error::invalid(format!("cap of \"{}\" must be a non-negative number", rule.points), self.span("cap:", Some(&rule.points))));
+                errors.push(Error::invalid(
+                    format!("cap of \"{}\" must be a non-negative number", rule.points),
+                    self.span("cap:", Some(&rule.points)),
+                ));
             }
         }
         if let Some(grades) = &spec.grades {
             if let Err(message) = check_grades(grades) {
-                errors.push(Error::invalid(format!("grades: {message}"), self.span("grades:", None)));
+                errors.push(Error::invalid(
+                    format!("grades: {message}"),
+                    self.span("grades:", None),
+                ));
             }
         }
 
@@ -568,19 +611,20 @@ impl Scheme {
 
 fn check_weight(scheme: &Scheme, errors: &mut Vec<Error>, id: &str, weight: f64, what: &str) {
     if !weight.is_finite() || weight < 0.0 {
-        errors.push(
-            Error::invalid(
-                format!("weight of {what} cannot be used: {weight} is not a non-negative number"),
-                scheme.span("weight:", Some(&format!("id: {id}"))),
-            ),
-        );
+        errors.push(Error::invalid(
+            format!("weight of {what} cannot be used: {weight} is not a non-negative number"),
+            scheme.span("weight:", Some(&format!("id: {id}"))),
+        ));
     }
 }
 
 fn suggest_among<'a>(name: &str, options: impl Iterator<Item = &'a str>, what: &str) -> String {
     let options: Vec<&str> = options.collect();
     match crate::error::closest(name, options.iter().copied()) {
-        Some(best) if !name.is_empty() => format!("did you mean \"{best}\"? declared {what}: {}", options.join(", ")),
+        Some(best) if !name.is_empty() => format!(
+            "did you mean \"{best}\"? declared {what}: {}",
+            options.join(", ")
+        ),
         _ => format!("declared {what}: {}", options.join(", ")),
     }
 }
@@ -598,25 +642,38 @@ fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> 
         }
         Scoring::Goalposts { zero_at, full_at } => {
             if zero_at == full_at || !zero_at.is_finite() || !full_at.is_finite() {
-                return Err("goalposts need two different finite values zero_at and full_at".into());
+                return Err(
+                    "goalposts need two different finite values zero_at and full_at".into(),
+                );
             }
             match direction {
                 Direction::Up if full_at < zero_at => {
-                    return Err(format!("direction is up but full_at ({full_at}) is below zero_at ({zero_at})"))
+                    return Err(format!(
+                        "direction is up but full_at ({full_at}) is below zero_at ({zero_at})"
+                    ))
                 }
                 Direction::Down if full_at > zero_at => {
-                    return Err(format!("direction is down but full_at ({full_at}) is above zero_at ({zero_at})"))
+                    return Err(format!(
+                        "direction is down but full_at ({full_at}) is above zero_at ({zero_at})"
+                    ))
                 }
-                Direction::Band => return Err("goalposts need direction up or down, not band".into()),
+                Direction::Band => {
+                    return Err("goalposts need direction up or down, not band".into())
+                }
                 _ => {}
             }
         }
-        Scoring::Threshold { threshold, otherwise } => {
+        Scoring::Threshold {
+            threshold,
+            otherwise,
+        } => {
             if direction == Direction::Band {
                 return Err("threshold scoring needs direction up or down, not band".into());
             }
             if !threshold.is_finite() || !(0.0..=100.0).contains(otherwise) {
-                return Err("threshold must be finite and `otherwise` a score between 0 and 100".into());
+                return Err(
+                    "threshold must be finite and `otherwise` a score between 0 and 100".into(),
+                );
             }
         }
         Scoring::ZScore { sd, .. } if !(*sd > 0.0) => {
@@ -632,24 +689,36 @@ fn check_grades(grades: &GradeSpec) -> Result<(), String> {
         return Err("at least one band is needed".into());
     };
     if last.min.is_some() || last.top.is_some() {
-        return Err(format!("the last band (\"{}\") takes everyone left and must have no bound", last.grade));
+        return Err(format!(
+            "the last band (\"{}\") takes everyone left and must have no bound",
+            last.grade
+        ));
     }
     let mut previous: Option<f64> = None;
     for band in bands {
         let bound = match grades.by {
             GradeBy::Score => {
                 if band.top.is_some() || band.min.is_none() {
-                    return Err(format!("band \"{}\": with `by: score` every band but the last needs `min`", band.grade));
+                    return Err(format!(
+                        "band \"{}\": with `by: score` every band but the last needs `min`",
+                        band.grade
+                    ));
                 }
                 band.min.unwrap()
             }
             GradeBy::RankShare => {
                 if band.min.is_some() || band.top.is_none() {
-                    return Err(format!("band \"{}\": with `by: rank_share` every band but the last needs `top`", band.grade));
+                    return Err(format!(
+                        "band \"{}\": with `by: rank_share` every band but the last needs `top`",
+                        band.grade
+                    ));
                 }
                 let top = band.top.unwrap();
                 if !(top > 0.0 && top <= 1.0) {
-                    return Err(format!("band \"{}\": top must be a share in (0, 1], not {top}", band.grade));
+                    return Err(format!(
+                        "band \"{}\": top must be a share in (0, 1], not {top}",
+                        band.grade
+                    ));
                 }
                 top
             }
@@ -660,7 +729,10 @@ fn check_grades(grades: &GradeSpec) -> Result<(), String> {
                 GradeBy::RankShare => bound > prev,
             };
             if !ordered {
-                return Err(format!("band \"{}\" is out of order: list bands from best to worst", band.grade));
+                return Err(format!(
+                    "band \"{}\" is out of order: list bands from best to worst",
+                    band.grade
+                ));
             }
         }
         previous = Some(bound);
@@ -679,9 +751,19 @@ fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
     }
     Error::SchemeSyntax {
         file: path.to_path_buf(),
+        help: unknown_field_hint(&message),
         message,
         span,
     }
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the closest expected field.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    crate::error::closest(field, expected.iter().copied())
+        .map(|best| format!("did you mean `{best}`?"))
 }
 
 #[cfg(test)]
@@ -715,7 +797,9 @@ indicators:
         assert_eq!(scheme.spec.missing.policy, MissingPolicy::Renormalise);
         assert_eq!(
             scheme.scoring_of(&scheme.spec.indicators[0]),
-            Scoring::PercentileRank { within: Within::All }
+            Scoring::PercentileRank {
+                within: Within::All
+            }
         );
     }
 
@@ -731,7 +815,8 @@ indicators:
 
     #[test]
     fn undeclared_dimension_is_named_with_a_suggestion() {
-        let text = MINIMAL.replace("    dimension: 医疗质量", "    dimension: 医疗质")
+        let text = MINIMAL
+            .replace("    dimension: 医疗质量", "    dimension: 医疗质")
             .replace("  - id: 医疗质量\n", "  - id: 医疗质量\n");
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("names dimension \"医疗质\""), "{err}");
@@ -741,32 +826,56 @@ indicators:
 
     #[test]
     fn weight_on_monitor_indicator_cannot_be_used() {
-        let text = MINIMAL.replace("direction: up\n    weight: 1", "direction: monitor\n    weight: 2");
+        let text = MINIMAL.replace(
+            "direction: up\n    weight: 1",
+            "direction: monitor\n    weight: 2",
+        );
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("weight of indicator T4 cannot be used"), "{err}");
+        assert!(
+            err.contains("weight of indicator T4 cannot be used"),
+            "{err}"
+        );
     }
 
     #[test]
     fn goalposts_must_agree_with_direction() {
-        let text = format!("{MINIMAL}    scoring: {{method: goalposts, zero_at: 90, full_at: 60}}\n");
+        let text =
+            format!("{MINIMAL}    scoring: {{method: goalposts, zero_at: 90, full_at: 60}}\n");
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("direction is up but full_at (60) is below zero_at (90)"), "{err}");
+        assert!(
+            err.contains("direction is up but full_at (60) is below zero_at (90)"),
+            "{err}"
+        );
     }
 
     #[test]
     fn grade_bands_need_a_catch_all_and_order() {
-        let bad_last = format!("{MINIMAL}grades:\n  by: score\n  bands:\n    - {{grade: A, min: 90}}\n");
-        assert!(parse(&bad_last).unwrap_err().to_string().contains("must have no bound"));
+        let bad_last =
+            format!("{MINIMAL}grades:\n  by: score\n  bands:\n    - {{grade: A, min: 90}}\n");
+        assert!(parse(&bad_last)
+            .unwrap_err()
+            .to_string()
+            .contains("must have no bound"));
         let unordered = format!(
             "{MINIMAL}grades:\n  by: rank_share\n  bands:\n    - {{grade: A, top: 0.5}}\n    - {{grade: B, top: 0.2}}\n    - {{grade: C}}\n"
         );
-        assert!(parse(&unordered).unwrap_err().to_string().contains("out of order"));
+        assert!(parse(&unordered)
+            .unwrap_err()
+            .to_string()
+            .contains("out of order"));
     }
 
     #[test]
     fn several_problems_are_reported_together() {
-        let text = MINIMAL.replace("direction: up\n    weight: 1", "direction: up\n    weight: -1")
-            .replace("  - id: 医疗质量\n    weight: 100", "  - id: 医疗质量\n    weight: .nan");
+        let text = MINIMAL
+            .replace(
+                "direction: up\n    weight: 1",
+                "direction: up\n    weight: -1",
+            )
+            .replace(
+                "  - id: 医疗质量\n    weight: 100",
+                "  - id: 医疗质量\n    weight: .nan",
+            );
         match parse(&text).unwrap_err() {
             Error::Many(errors) => assert!(errors.len() >= 2),
             other => panic!("expected several errors, got {other}"),

@@ -42,11 +42,57 @@ impl Rng {
 }
 
 const CITIES: &[&str] = &[
-    "北京", "天津", "石家庄", "太原", "呼和浩特", "沈阳", "长春", "哈尔滨", "上海", "南京", "杭州", "合肥", "福州", "南昌",
-    "济南", "郑州", "武汉", "长沙", "广州", "南宁", "海口", "重庆", "成都", "贵阳", "昆明", "拉萨", "西安", "兰州", "西宁",
-    "银川", "乌鲁木齐", "大连", "青岛", "宁波", "厦门", "深圳", "苏州", "无锡", "温州", "佛山",
+    "北京",
+    "天津",
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "沈阳",
+    "长春",
+    "哈尔滨",
+    "上海",
+    "南京",
+    "杭州",
+    "合肥",
+    "福州",
+    "南昌",
+    "济南",
+    "郑州",
+    "武汉",
+    "长沙",
+    "广州",
+    "南宁",
+    "海口",
+    "重庆",
+    "成都",
+    "贵阳",
+    "昆明",
+    "拉萨",
+    "西安",
+    "兰州",
+    "西宁",
+    "银川",
+    "乌鲁木齐",
+    "大连",
+    "青岛",
+    "宁波",
+    "厦门",
+    "深圳",
+    "苏州",
+    "无锡",
+    "温州",
+    "佛山",
 ];
-const SPECIALTIES: &[&str] = &["儿童医院", "肿瘤医院", "妇产医院", "眼科医院", "口腔医院", "胸科医院", "传染病医院", "精神卫生中心"];
+const SPECIALTIES: &[&str] = &[
+    "儿童医院",
+    "肿瘤医院",
+    "妇产医院",
+    "眼科医院",
+    "口腔医院",
+    "胸科医院",
+    "传染病医院",
+    "精神卫生中心",
+];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Group {
@@ -75,7 +121,10 @@ impl Table {
     /// Appends one row; the first row fixes the column names and order.
     fn push_row(&mut self, row: Vec<(&str, AnyValue<'static>)>) {
         if self.columns.is_empty() {
-            self.columns = row.iter().map(|(name, _)| (name.to_string(), Vec::new())).collect();
+            self.columns = row
+                .iter()
+                .map(|(name, _)| (name.to_string(), Vec::new()))
+                .collect();
         }
         for ((name, value), (column_name, values)) in row.into_iter().zip(&mut self.columns) {
             debug_assert_eq!(name, column_name);
@@ -123,7 +172,10 @@ pub fn generate(n: usize, seed: u64) -> Sample {
         };
         let city = CITIES[rng.below(CITIES.len())];
         let name = match group {
-            Group::General => format!("{city}市第{}人民医院", ["一", "二", "三", "四", "五", "六", "七", "八", "九"][row % 9]),
+            Group::General => format!(
+                "{city}市第{}人民医院",
+                ["一", "二", "三", "四", "五", "六", "七", "八", "九"][row % 9]
+            ),
             Group::Specialist => format!("{city}市{}", SPECIALTIES[rng.below(SPECIALTIES.len())]),
             Group::Tcm => format!("{city}市中医医院"),
         };
@@ -146,34 +198,48 @@ pub fn generate(n: usize, seed: u64) -> Sample {
             + rng.range(-0.05, 0.05);
         let surgery = discharges * surgery_share;
         let minimally_invasive = surgery * (0.24 + 0.05 * quality + rng.range(-0.06, 0.06));
-        let grade_four = surgery * (match group {
-            Group::Tcm => 0.12,
-            _ => 0.22,
-        } + 0.05 * quality
-            + rng.range(-0.05, 0.05));
-        let complications = surgery * (0.008 - 0.003 * quality + rng.range(-0.002, 0.002)).max(0.0005);
-        let class_one = if faults && row == 7 { 0.0 } else { surgery * rng.range(0.1, 0.2) };
+        let grade_four = surgery
+            * (match group {
+                Group::Tcm => 0.12,
+                _ => 0.22,
+            } + 0.05 * quality
+                + rng.range(-0.05, 0.05));
+        let complications =
+            surgery * (0.008 - 0.003 * quality + rng.range(-0.002, 0.002)).max(0.0005);
+        let class_one = if faults && row == 7 {
+            0.0
+        } else {
+            surgery * rng.range(0.1, 0.2)
+        };
         let infections = class_one * (0.006 - 0.002 * quality + rng.range(-0.002, 0.002)).max(0.0);
         let low_risk = discharges * rng.range(0.06, 0.14);
-        let low_risk_deaths = (low_risk * (0.0006 - 0.0003 * quality + rng.range(-0.0003, 0.0004))).max(0.0);
+        let low_risk_deaths =
+            (low_risk * (0.0006 - 0.0003 * quality + rng.range(-0.0003, 0.0004))).max(0.0);
         let wards = (40.0 * size * rng.range(0.85, 1.15)).max(8.0);
         let quality_wards = wards * (0.82 + 0.1 * quality + rng.range(-0.06, 0.06)).min(1.0);
         let stay = rng.range(6.5, 10.5) - 0.6 * quality;
         let bed_days = discharges * stay;
-        let ddd_rate = if faults && row == 21 { 190.0 } else { 42.0 - 6.0 * quality + rng.range(-8.0, 8.0) };
+        let ddd_rate = if faults && row == 21 {
+            190.0
+        } else {
+            42.0 - 6.0 * quality + rng.range(-8.0, 8.0)
+        };
         let ddd = ddd_rate * bed_days / 100.0;
         let prescriptions = outpatient * rng.range(0.62, 0.8);
         let essential = prescriptions * (0.55 + 0.06 * quality + rng.range(-0.08, 0.08));
         let clinic_visits = outpatient * rng.range(0.85, 0.93);
         let appointments = clinic_visits * (0.55 + 0.12 * quality + rng.range(-0.1, 0.1)).min(0.98);
         let waiting_minutes = appointments * (24.0 - 6.0 * quality + rng.range(-6.0, 6.0));
-        let emr_level = (4.0 + 1.2 * quality + rng.range(-1.2, 1.4)).round().clamp(2.0, 7.0);
+        let emr_level = (4.0 + 1.2 * quality + rng.range(-1.2, 1.4))
+            .round()
+            .clamp(2.0, 7.0);
         let physicians = 700.0 * size * rng.range(0.85, 1.15);
         let nurses = physicians * rng.range(1.3, 1.9);
         let beds = bed_days / 365.0 / rng.range(0.88, 1.02);
         let pharmacists = beds / 100.0 * rng.range(3.5, 7.0);
         let technicians = (physicians + nurses) * rng.range(1.12, 1.25);
-        let medical_revenue = discharges * rng.range(1.5, 2.3) + outpatient * rng.range(0.025, 0.04); // 万元
+        let medical_revenue =
+            discharges * rng.range(1.5, 2.3) + outpatient * rng.range(0.025, 0.04); // 万元
         let outpatient_revenue = medical_revenue * rng.range(0.28, 0.42);
         let inpatient_revenue = medical_revenue - outpatient_revenue;
         let drugs = medical_revenue * (0.3 - 0.03 * quality + rng.range(-0.04, 0.04));
@@ -194,14 +260,22 @@ pub fn generate(n: usize, seed: u64) -> Sample {
         let staff_satisfaction = 80.0 + 3.0 * quality + rng.range(-4.0, 4.0);
         let incidents = if faults && row == 42 { 1.0 } else { 0.0 };
         let key_specialties = (rng.range(-1.5, 4.0) + 1.5 * quality).round().max(0.0);
-        let reprimands = if rng.unit() < 0.12 { (rng.range(1.0, 3.99)).floor() } else { 0.0 };
+        let reprimands = if rng.unit() < 0.12 {
+            (rng.range(1.0, 3.99)).floor()
+        } else {
+            0.0
+        };
 
         let satisfaction_cell = if faults && row == 34 {
             text("未测评")
         } else {
             text(format!("{:.1}", outpatient_satisfaction))
         };
-        let inpatient_cell = if faults && row == 13 { AnyValue::Null } else { score(inpatient_satisfaction) };
+        let inpatient_cell = if faults && row == 13 {
+            AnyValue::Null
+        } else {
+            score(inpatient_satisfaction)
+        };
 
         let columns: Vec<(&str, AnyValue<'static>)> = vec![
             ("机构编码", text(id.clone())),
@@ -271,7 +345,10 @@ pub fn generate(n: usize, seed: u64) -> Sample {
                 ("年度", AnyValue::Int64(2023)),
                 ("门诊人次数", count(shrink(outpatient))),
                 ("出院人数", count(shrink(discharges))),
-                ("执业医师人数", count(physicians / (1.0 + rng.range(0.0, 0.08)))),
+                (
+                    "执业医师人数",
+                    count(physicians / (1.0 + rng.range(0.0, 0.08))),
+                ),
                 ("医疗收入(万元)", money(shrink(medical_revenue) / price)),
                 ("门诊收入(万元)", money(shrink(outpatient_revenue) / price)),
                 ("住院收入(万元)", money(shrink(inpatient_revenue) / price)),
@@ -297,11 +374,24 @@ mod tests {
         assert!(a.current.equals_missing(&b.current));
         assert!(a.previous.equals_missing(&b.previous));
         assert_eq!(a.current.height(), 60);
-        assert_eq!(a.previous.height(), 59, "one new hospital (row 5) has no previous period");
-        let class_one = a.current.column("I类切口手术台次数").unwrap().i64().unwrap().get(7);
+        assert_eq!(
+            a.previous.height(),
+            59,
+            "one new hospital (row 5) has no previous period"
+        );
+        let class_one = a
+            .current
+            .column("I类切口手术台次数")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .get(7);
         assert_eq!(class_one, Some(0));
         assert_eq!(a.current.column("住院患者满意度").unwrap().null_count(), 1);
-        assert_ne!(generate(60, 8).current.column("门诊人次数").unwrap(), a.current.column("门诊人次数").unwrap());
+        assert_ne!(
+            generate(60, 8).current.column("门诊人次数").unwrap(),
+            a.current.column("门诊人次数").unwrap()
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ impl WeightTree {
             normalised(
                 spec.indicators
                     .iter()
-                    .filter(|i| i.is_scored() && i.dimension == dimension && i.subdimension.as_deref() == sub)
+                    .filter(|i| {
+                        i.is_scored()
+                            && i.dimension == dimension
+                            && i.subdimension.as_deref() == sub
+                    })
                     .map(|i| WeightNode {
                         id: i.id.clone(),
                         weight: i.weight.unwrap_or(0.0),
@@ -145,7 +149,8 @@ indicators:
   - {id: m, name: m, dimension: E, direction: monitor}
   - {id: z, name: z, dimension: E, direction: up, weight: 0}
 ";
-        let scheme = Scheme::from_text(Path::new("."), Path::new("scheme.yaml"), text.into()).unwrap();
+        let scheme =
+            Scheme::from_text(Path::new("."), Path::new("scheme.yaml"), text.into()).unwrap();
         let tree = WeightTree::from_spec(&scheme.spec);
         // a: 0.6 × 0.25 × 1 = 0.15; b: 0.6 × 0.75 × 0.25 = 0.1125; c: 0.6 × 0.75 × 0.75 = 0.3375; d: 0.4
         let expected = [("a", 0.15), ("b", 0.1125), ("c", 0.3375), ("d", 0.4)];
@@ -157,7 +162,11 @@ indicators:
         }
         let sum: f64 = actual.iter().map(|(_, w)| w).sum();
         assert!((sum - 1.0).abs() < 1e-12);
-        let order: Vec<&str> = tree.inner_nodes_bottom_up().iter().map(|n| n.id.as_str()).collect();
+        let order: Vec<&str> = tree
+            .inner_nodes_bottom_up()
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
         assert_eq!(order, ["Q1", "Q2", "Q", "E"]);
     }
 }

@@ -24,7 +24,10 @@ fn jixiao(args: &[&str]) -> Outcome {
 }
 
 fn transcript(o: &Outcome) -> String {
-    format!("exit: {}\n--- stdout\n{}--- stderr\n{}", o.code, o.stdout, o.stderr)
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        o.code, o.stdout, o.stderr
+    )
 }
 
 #[test]
@@ -111,24 +114,40 @@ fn error_missing_scheme_and_bad_flags_exit_1() {
     assert!(o.stderr.contains("invalid value 'many'"), "{}", o.stderr);
     let o = jixiao(&["score", "--out", "result.xls"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("one of .csv, .json, .parquet"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("one of .csv, .json, .parquet"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn error_previous_period_needed_but_missing() {
     let o = jixiao(&[
-        "score", "--scheme", "tests/fixtures/tiny", "--data", "tests/fixtures/tiny/current.csv", "--prev",
+        "score",
+        "--scheme",
+        "tests/fixtures/tiny",
+        "--data",
+        "tests/fixtures/tiny/current.csv",
+        "--prev",
         "tests/fixtures/tiny/no-such-file.csv",
     ]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("no-such-file.csv: no such file"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("no-such-file.csv: no such file"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn outputs_are_byte_identical_across_runs_and_row_orders() {
     let dir = tempfile::tempdir().unwrap();
     // The same data with its rows reversed.
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tertiary-core/current.csv")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tertiary-core/current.csv"),
+    )
+    .unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[1..].reverse();
     let reversed = dir.path().join("reversed.csv");
@@ -139,9 +158,18 @@ fn outputs_are_byte_identical_across_runs_and_row_orders() {
         let second = dir.path().join(format!("second.{extension}"));
         let o = jixiao(&["score", "--out", first.to_str().unwrap()]);
         assert_eq!(o.code, 0, "{}", o.stderr);
-        let o = jixiao(&["score", "--data", reversed.to_str().unwrap(), "--out", second.to_str().unwrap()]);
+        let o = jixiao(&[
+            "score",
+            "--data",
+            reversed.to_str().unwrap(),
+            "--out",
+            second.to_str().unwrap(),
+        ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
-        let (a, b) = (std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+        let (a, b) = (
+            std::fs::read(&first).unwrap(),
+            std::fs::read(&second).unwrap(),
+        );
         assert!(!a.is_empty());
         assert!(a == b, "{extension} output differs between runs");
     }

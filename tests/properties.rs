@@ -31,21 +31,34 @@ struct Hospital {
 }
 
 fn hospital() -> impl Strategy<Value = Hospital> {
-    (0u32..80, 1u32..100, 0u32..5, 50u32..150, proptest::option::weighted(0.9, 50u32..150), 0u32..2000, proptest::bool::weighted(0.1), any::<bool>())
-        .prop_map(|(surgery, extra, deaths, cost, previous_cost, visits, incident, group)| Hospital {
-            surgery,
-            discharges: surgery + extra,
-            deaths,
-            cost,
-            previous_cost,
-            visits,
-            incident,
-            group,
-        })
+    (
+        0u32..80,
+        1u32..100,
+        0u32..5,
+        50u32..150,
+        proptest::option::weighted(0.9, 50u32..150),
+        0u32..2000,
+        proptest::bool::weighted(0.1),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(surgery, extra, deaths, cost, previous_cost, visits, incident, group)| Hospital {
+                surgery,
+                discharges: surgery + extra,
+                deaths,
+                cost,
+                previous_cost,
+                visits,
+                incident,
+                group,
+            },
+        )
 }
 
 fn frames(hospitals: &[Hospital], order: &[usize]) -> (DataFrame, DataFrame) {
-    let pick = |f: &dyn Fn(&Hospital) -> u32| -> Vec<u32> { order.iter().map(|&i| f(&hospitals[i])).collect() };
+    let pick = |f: &dyn Fn(&Hospital) -> u32| -> Vec<u32> {
+        order.iter().map(|&i| f(&hospitals[i])).collect()
+    };
     let ids: Vec<String> = order.iter().map(|i| format!("H{i:03}")).collect();
     let current = df!(
         "编码" => ids.clone(),
@@ -69,21 +82,47 @@ fn frames(hospitals: &[Hospital], order: &[usize]) -> (DataFrame, DataFrame) {
 }
 
 /// Score and rank by institution id.
-fn score(hospitals: &[Hospital], order: &[usize]) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
+fn score(
+    hospitals: &[Hospital],
+    order: &[usize],
+) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
     let (current, previous) = frames(hospitals, order);
     let plan = plan();
-    let loaded = jixiao::pipeline::prepare_for(plan, current, Path::new("current"), Some((previous, Path::new("previous")))).unwrap();
+    let loaded = jixiao::pipeline::prepare_for(
+        plan,
+        current,
+        Path::new("current"),
+        Some((previous, Path::new("previous"))),
+    )
+    .unwrap();
     let run = jixiao::pipeline::score_loaded(plan, loaded).unwrap();
     let table = run.table;
-    assert_eq!(table.height(), hospitals.len(), "every institution appears in the output");
+    assert_eq!(
+        table.height(),
+        hospitals.len(),
+        "every institution appears in the output"
+    );
     let get = |name: &str| -> Vec<Option<f64>> {
-        table.column(name).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().iter().collect()
+        table
+            .column(name)
+            .unwrap()
+            .cast(&DataType::Float64)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect()
     };
     let (scores, ranks, group_ranks) = (get("score"), get("rank"), get("group_rank"));
     let ids = table.column("编码").unwrap().str().unwrap().clone();
     ids.iter()
         .enumerate()
-        .map(|(row, id)| (id.unwrap().to_string(), (scores[row], ranks[row], group_ranks[row])))
+        .map(|(row, id)| {
+            (
+                id.unwrap().to_string(),
+                (scores[row], ranks[row], group_ranks[row]),
+            )
+        })
         .collect()
 }
 

@@ -21,18 +21,38 @@ use polars::prelude::*;
 fn run_tiny() -> DataFrame {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
     let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
-    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), Some(&dir.join("previous.csv"))).unwrap();
+    let run = jixiao::pipeline::score(
+        &plan,
+        &dir.join("current.csv"),
+        Some(&dir.join("previous.csv")),
+    )
+    .unwrap();
     assert_eq!(run.summary.load.missing_in_previous, 1);
     assert_eq!(run.summary.vetoed, 1);
     run.table
 }
 
 fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    frame.column(name).unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().iter().collect()
+    frame
+        .column(name)
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .collect()
 }
 
 fn texts(frame: &DataFrame, name: &str) -> Vec<String> {
-    frame.column(name).unwrap().str().unwrap().iter().map(|s| s.unwrap_or("").to_string()).collect()
+    frame
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.unwrap_or("").to_string())
+        .collect()
 }
 
 fn close(actual: &[Option<f64>], expected: &[Option<f64>]) {
@@ -51,31 +71,153 @@ fn tiny_scheme_scores_as_computed_by_hand() {
     let t = run_tiny();
     // Rank order: B, D, A, then vetoed C.
     assert_eq!(texts(&t, "编码"), ["B", "D", "A", "C"]);
-    close(&floats(&t, "rank"), &[Some(1.0), Some(2.0), Some(3.0), Some(4.0)]);
-    close(&floats(&t, "group_rank"), &[Some(1.0), Some(1.0), Some(2.0), Some(2.0)]);
-    close(&floats(&t, "score"), &[Some(100.0), Some(37.5), Some(25.0), Some(40.0)]);
-    close(&floats(&t, "Q1"), &[Some(50.0), Some(20.0), Some(30.0), Some(40.0)]);
-    close(&floats(&t, "Q1.score"), &[Some(100.0), Some(0.0), Some(33.333333), Some(66.666667)]);
-    close(&floats(&t, "Q2.score"), &[Some(100.0), Some(75.0), Some(50.0), Some(0.0)]);
+    close(
+        &floats(&t, "rank"),
+        &[Some(1.0), Some(2.0), Some(3.0), Some(4.0)],
+    );
+    close(
+        &floats(&t, "group_rank"),
+        &[Some(1.0), Some(1.0), Some(2.0), Some(2.0)],
+    );
+    close(
+        &floats(&t, "score"),
+        &[Some(100.0), Some(37.5), Some(25.0), Some(40.0)],
+    );
+    close(
+        &floats(&t, "Q1"),
+        &[Some(50.0), Some(20.0), Some(30.0), Some(40.0)],
+    );
+    close(
+        &floats(&t, "Q1.score"),
+        &[Some(100.0), Some(0.0), Some(33.333333), Some(66.666667)],
+    );
+    close(
+        &floats(&t, "Q2.score"),
+        &[Some(100.0), Some(75.0), Some(50.0), Some(0.0)],
+    );
     close(&floats(&t, "E1"), &[Some(0.0), None, Some(10.0), Some(5.0)]);
-    close(&floats(&t, "E1.score"), &[Some(100.0), None, Some(0.0), Some(50.0)]);
-    close(&floats(&t, "质量.score"), &[Some(100.0), Some(37.5), Some(41.666667), Some(33.333333)]);
-    close(&floats(&t, "效率.score"), &[Some(100.0), None, Some(0.0), Some(50.0)]);
+    close(
+        &floats(&t, "E1.score"),
+        &[Some(100.0), None, Some(0.0), Some(50.0)],
+    );
+    close(
+        &floats(&t, "质量.score"),
+        &[Some(100.0), Some(37.5), Some(41.666667), Some(33.333333)],
+    );
+    close(
+        &floats(&t, "效率.score"),
+        &[Some(100.0), None, Some(0.0), Some(50.0)],
+    );
     // The monitor indicator is reported, with no score column.
-    close(&floats(&t, "M1"), &[Some(8.0), Some(0.0), Some(10.0), Some(9.0)]);
+    close(
+        &floats(&t, "M1"),
+        &[Some(8.0), Some(0.0), Some(10.0), Some(9.0)],
+    );
     assert!(t.column("M1.score").is_err());
     assert_eq!(texts(&t, "grade"), ["优", "差", "差", "差"]);
-    assert_eq!(texts(&t, "flags"), ["", "missing: E1", "", "veto: 发生重大事故"]);
+    assert_eq!(
+        texts(&t, "flags"),
+        ["", "missing: E1", "", "veto: 发生重大事故"]
+    );
 }
 
 #[test]
 fn dimension_weights_and_missing_policy_change_the_result() {
     // With the zero policy, D's missing 效率 counts 0: 0.6 × 37.5 = 22.5, below A's 25.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let text = std::fs::read_to_string(dir.join("scheme.yaml")).unwrap() + "missing: {policy: zero}\n";
+    let text =
+        std::fs::read_to_string(dir.join("scheme.yaml")).unwrap() + "missing: {policy: zero}\n";
     let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
     let plan = Plan::compile(scheme).unwrap();
-    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), Some(&dir.join("previous.csv"))).unwrap();
+    let run = jixiao::pipeline::score(
+        &plan,
+        &dir.join("current.csv"),
+        Some(&dir.join("previous.csv")),
+    )
+    .unwrap();
     assert_eq!(texts(&run.table, "编码"), ["B", "A", "D", "C"]);
-    close(&floats(&run.table, "score"), &[Some(100.0), Some(25.0), Some(22.5), Some(40.0)]);
+    close(
+        &floats(&run.table, "score"),
+        &[Some(100.0), Some(25.0), Some(22.5), Some(40.0)],
+    );
+}
+
+fn shipped_run() -> jixiao::pipeline::ScoreRun {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plan = Plan::compile(Scheme::load(&root.join("scoring/tertiary-core")).unwrap()).unwrap();
+    let data = root.join("datasets/tertiary-core");
+    jixiao::pipeline::score(
+        &plan,
+        &data.join("current.csv"),
+        Some(&data.join("previous.csv")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn worked_example_of_scoring_readme_holds() {
+    // scoring/README.md: H110055 has 17004 surgical patients of 43352 discharges; 153 of the 219
+    // 综合 hospitals have a lower T4, so T4.score = 153 / 218 × 100.
+    let run = shipped_run();
+    let t = run
+        .table
+        .lazy()
+        .filter(col("机构编码").eq(lit("H110055")))
+        .collect()
+        .unwrap();
+    close(&floats(&t, "T4"), &[Some(17004.0 / 43352.0 * 100.0)]);
+    close(&floats(&t, "T4.score"), &[Some(153.0 / 218.0 * 100.0)]);
+    let t5 = floats(&t, "T5.score")[0].unwrap();
+    let t6 = floats(&t, "T6.score")[0].unwrap();
+    let expected = (4.0 * 153.0 / 218.0 * 100.0 + 3.0 * t5 + 3.0 * t6) / 10.0;
+    close(&floats(&t, "功能定位.score"), &[Some(expected)]);
+    close(&floats(&t, "功能定位.score"), &[Some(73.899083)]);
+}
+
+#[test]
+fn shipped_dataset_reports_its_planted_faults() {
+    let run = shipped_run();
+    let s = &run.summary;
+    assert_eq!(s.load.institutions, 320);
+    assert_eq!(run.table.height(), 320);
+    assert_eq!(s.vetoed, 1);
+    assert_eq!(s.load.missing_in_previous, 4);
+    assert_eq!(s.load.bad_cells.get("门诊患者满意度"), Some(&1));
+    let t9 = s.indicators.iter().find(|q| q.id == "T9").unwrap();
+    assert_eq!((t9.missing, t9.zero_denominator), (1, 1));
+    let flags = texts(&run.table, "flags");
+    let ids = texts(&run.table, "机构编码");
+    let vetoed: Vec<&str> = ids
+        .iter()
+        .zip(&flags)
+        .filter(|(_, f)| f.contains("veto:"))
+        .map(|(i, _)| i.as_str())
+        .collect();
+    assert_eq!(vetoed, ["H110043"]);
+    assert_eq!(
+        floats(&run.table, "rank").last().copied().flatten(),
+        Some(320.0),
+        "the vetoed hospital ranks last"
+    );
+}
+
+#[test]
+fn shipped_dataset_is_the_generators_output() {
+    // datasets/README.md: `jixiao sample --out-dir datasets/tertiary-core` rewrites these files exactly.
+    let dir = tempfile::tempdir().unwrap();
+    let sample = jixiao::synthetic::generate(320, 2024);
+    for (name, frame) in [
+        ("current.csv", &sample.current),
+        ("previous.csv", &sample.previous),
+    ] {
+        let path = dir.path().join(name);
+        jixiao::report::write_table(frame, &path).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("datasets/tertiary-core")
+            .join(name);
+        assert!(
+            std::fs::read(&path).unwrap() == std::fs::read(&shipped).unwrap(),
+            "{name} differs from the generator"
+        );
+    }
 }

@@ -24,7 +24,9 @@ mod tests {
 
     #[test]
     fn distance_is_zero_inside_the_band() {
-        let out = apply(&[Some(35.0), Some(50.0), Some(70.0), None], None, |x| distance(x, 40.0, 60.0));
+        let out = apply(&[Some(35.0), Some(50.0), Some(70.0), None], None, |x| {
+            distance(x, 40.0, 60.0)
+        });
         approx(&out, &[Some(5.0), Some(0.0), Some(10.0), None]);
     }
 

@@ -20,7 +20,9 @@ mod tests {
     #[test]
     fn reference_fixture() {
         // methods.md §1.1: goalposts [0, 50] × 100 on [10, 20, 30, 40, 100] → [20, 40, 60, 80, 100]
-        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| score(x, 0.0, 50.0));
+        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| {
+            score(x, 0.0, 50.0)
+        });
         approx(&out, &some(&[20.0, 40.0, 60.0, 80.0, 100.0]));
     }
 

@@ -31,22 +31,30 @@ mod tests {
     #[test]
     fn reference_fixture_higher_is_better() {
         // methods.md §1.1: x = [10, 20, 30, 40, 100] → [0, 11.111111, 22.222222, 33.333333, 100]
-        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| score(x, Better::Higher, Within::All));
+        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| {
+            score(x, Better::Higher, Within::All)
+        });
         approx(&out, &some(&[0.0, 11.111111, 22.222222, 33.333333, 100.0]));
     }
 
     #[test]
     fn lower_is_better_mirrors() {
         // (100 − x) / 90 × 100
-        let out = apply(&some(&[10.0, 20.0, 100.0]), None, |x| score(x, Better::Lower, Within::All));
+        let out = apply(&some(&[10.0, 20.0, 100.0]), None, |x| {
+            score(x, Better::Lower, Within::All)
+        });
         approx(&out, &some(&[100.0, 88.888889, 0.0]));
     }
 
     #[test]
     fn constant_column_scores_full_and_missing_stays_missing() {
-        let out = apply(&[Some(7.0), None, Some(7.0)], None, |x| score(x, Better::Higher, Within::All));
+        let out = apply(&[Some(7.0), None, Some(7.0)], None, |x| {
+            score(x, Better::Higher, Within::All)
+        });
         approx(&out, &[Some(100.0), None, Some(100.0)]);
-        let all_missing = apply(&[None, None], None, |x| score(x, Better::Higher, Within::All));
+        let all_missing = apply(&[None, None], None, |x| {
+            score(x, Better::Higher, Within::All)
+        });
         approx(&all_missing, &[None, None]);
     }
 

@@ -46,7 +46,12 @@ pub(crate) fn null() -> Expr {
 
 /// The score expression of a built-in method applied to the value expression `x`.
 /// `custom` is not built-in and returns `None`; monitor indicators are not scored.
-pub fn score_expr(x: Expr, direction: Direction, band_bounds: Option<[f64; 2]>, scoring: &Scoring) -> Option<Expr> {
+pub fn score_expr(
+    x: Expr,
+    direction: Direction,
+    band_bounds: Option<[f64; 2]>,
+    scoring: &Scoring,
+) -> Option<Expr> {
     let (x, better) = match direction {
         Direction::Up => (x, Better::Higher),
         Direction::Down => (x, Better::Lower),
@@ -62,7 +67,10 @@ pub fn score_expr(x: Expr, direction: Direction, band_bounds: Option<[f64; 2]>, 
         Scoring::PercentileRank { within } => percentile_rank::score(x, better, within),
         Scoring::Target { target } => target::score(x, better, target),
         Scoring::Goalposts { zero_at, full_at } => goalposts::score(x, zero_at, full_at),
-        Scoring::Threshold { threshold, otherwise } => threshold::score(x, better, threshold, otherwise),
+        Scoring::Threshold {
+            threshold,
+            otherwise,
+        } => threshold::score(x, better, threshold, otherwise),
         Scoring::Custom { .. } => return None,
     })
 }
@@ -72,7 +80,11 @@ pub(crate) mod testing {
     use super::*;
 
     /// Evaluates `score` on a column `x` holding `values` (peer group `g` for `groups`).
-    pub fn apply(values: &[Option<f64>], groups: Option<&[&str]>, score: impl FnOnce(Expr) -> Expr) -> Vec<Option<f64>> {
+    pub fn apply(
+        values: &[Option<f64>],
+        groups: Option<&[&str]>,
+        score: impl FnOnce(Expr) -> Expr,
+    ) -> Vec<Option<f64>> {
         let n = values.len();
         let groups: Vec<&str> = groups.map(|g| g.to_vec()).unwrap_or_else(|| vec!["all"; n]);
         let frame = df!("x" => values, PEER_GROUP_COLUMN => groups).unwrap();

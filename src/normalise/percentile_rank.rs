@@ -29,14 +29,18 @@ mod tests {
     #[test]
     fn reference_fixture() {
         // methods.md §1.1: prank = [0, .25, .5, .75, 1]
-        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| score(x, Better::Higher, Within::All));
+        let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| {
+            score(x, Better::Higher, Within::All)
+        });
         approx(&out, &some(&[0.0, 25.0, 50.0, 75.0, 100.0]));
     }
 
     #[test]
     fn ties_share_the_lower_rank_and_missing_is_skipped() {
         // values 5, 5, 9, missing: ranks 1, 1, 3 of n = 3 → 0, 0, 100
-        let out = apply(&[Some(5.0), Some(5.0), Some(9.0), None], None, |x| score(x, Better::Higher, Within::All));
+        let out = apply(&[Some(5.0), Some(5.0), Some(9.0), None], None, |x| {
+            score(x, Better::Higher, Within::All)
+        });
         approx(&out, &[Some(0.0), Some(0.0), Some(100.0), None]);
     }
 

@@ -25,14 +25,23 @@ mod tests {
     #[test]
     fn higher_is_better_caps_at_the_target() {
         // target 5 (e.g. EMR level 5): 4 → 80, 5 → 100, 7 → 100, −1 → 0
-        let out = apply(&[Some(4.0), Some(5.0), Some(7.0), Some(-1.0), None], None, |x| score(x, Better::Higher, 5.0));
-        approx(&out, &[Some(80.0), Some(100.0), Some(100.0), Some(0.0), None]);
+        let out = apply(
+            &[Some(4.0), Some(5.0), Some(7.0), Some(-1.0), None],
+            None,
+            |x| score(x, Better::Higher, 5.0),
+        );
+        approx(
+            &out,
+            &[Some(80.0), Some(100.0), Some(100.0), Some(0.0), None],
+        );
     }
 
     #[test]
     fn lower_is_better_is_inverse() {
         // target 30 minutes: 40 → 75, 30 → 100, 20 → 100, 0 → 100
-        let out = apply(&some(&[40.0, 30.0, 20.0, 0.0]), None, |x| score(x, Better::Lower, 30.0));
+        let out = apply(&some(&[40.0, 30.0, 20.0, 0.0]), None, |x| {
+            score(x, Better::Lower, 30.0)
+        });
         approx(&out, &some(&[75.0, 100.0, 100.0, 100.0]));
     }
 }

@@ -25,9 +25,13 @@ mod tests {
 
     #[test]
     fn full_marks_on_reaching_the_threshold() {
-        let out = apply(&[Some(89.9), Some(90.0), Some(95.0), None], None, |x| score(x, Better::Higher, 90.0, 0.0));
+        let out = apply(&[Some(89.9), Some(90.0), Some(95.0), None], None, |x| {
+            score(x, Better::Higher, 90.0, 0.0)
+        });
         approx(&out, &[Some(0.0), Some(100.0), Some(100.0), None]);
-        let down = apply(&[Some(0.0), Some(1.0), Some(1.5)], None, |x| score(x, Better::Lower, 1.0, 40.0));
+        let down = apply(&[Some(0.0), Some(1.0), Some(1.5)], None, |x| {
+            score(x, Better::Lower, 1.0, 40.0)
+        });
         approx(&down, &[Some(100.0), Some(100.0), Some(40.0)]);
     }
 }

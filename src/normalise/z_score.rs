@@ -16,9 +16,12 @@ pub fn score(x: Expr, better: Better, over: Within, mean: f64, sd: f64) -> Expr 
         Better::Higher => z,
         Better::Lower => lit(0.0) - z,
     };
-    when(x.is_not_null().and(spread.clone().eq(lit(0.0)).or(spread.is_null())))
-        .then(lit(mean))
-        .otherwise(lit(mean) + lit(sd) * z)
+    when(
+        x.is_not_null()
+            .and(spread.clone().eq(lit(0.0)).or(spread.is_null())),
+    )
+    .then(lit(mean))
+    .otherwise(lit(mean) + lit(sd) * z)
 }
 
 #[cfg(test)]
@@ -32,7 +35,10 @@ mod tests {
         let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| {
             score(x, Better::Higher, Within::All, 0.0, 1.0)
         });
-        approx(&out, &some(&[-0.848528, -0.565685, -0.282843, 0.0, 1.697056]));
+        approx(
+            &out,
+            &some(&[-0.848528, -0.565685, -0.282843, 0.0, 1.697056]),
+        );
     }
 
     #[test]
@@ -40,14 +46,21 @@ mod tests {
         let out = apply(&some(&[10.0, 20.0, 30.0, 40.0, 100.0]), None, |x| {
             score(x, Better::Lower, Within::All, 50.0, 10.0)
         });
-        approx(&out, &some(&[58.48528, 55.65685, 52.82843, 50.0, 33.02944]));
+        approx(
+            &out,
+            &some(&[58.485281, 55.656854, 52.828427, 50.0, 33.029437]),
+        );
     }
 
     #[test]
     fn constant_or_single_gives_the_mean() {
-        let out = apply(&[Some(3.0), Some(3.0), None], None, |x| score(x, Better::Higher, Within::All, 50.0, 10.0));
+        let out = apply(&[Some(3.0), Some(3.0), None], None, |x| {
+            score(x, Better::Higher, Within::All, 50.0, 10.0)
+        });
         approx(&out, &[Some(50.0), Some(50.0), None]);
-        let single = apply(&[Some(3.0)], None, |x| score(x, Better::Higher, Within::All, 50.0, 10.0));
+        let single = apply(&[Some(3.0)], None, |x| {
+            score(x, Better::Higher, Within::All, 50.0, 10.0)
+        });
         approx(&single, &[Some(50.0)]);
     }
 }

@@ -14,7 +14,12 @@ use super::sandbox::{SourceTexts, MAX_OPERATIONS};
 use crate::error::{closest, Error, SourceSpan};
 
 /// A span at `pos` in `source`, its length running to the end of the token or call there.
-pub fn span_at(texts: &SourceTexts, source: &str, line: usize, column: usize) -> Option<SourceSpan> {
+pub fn span_at(
+    texts: &SourceTexts,
+    source: &str,
+    line: usize,
+    column: usize,
+) -> Option<SourceSpan> {
     if line == 0 {
         return None;
     }
@@ -34,6 +39,11 @@ pub fn span_at(texts: &SourceTexts, source: &str, line: usize, column: usize) ->
 /// Length of the token at the start of `rest`: a whole call `name(...)` if it is one, else a word,
 /// else one character.
 fn token_length(rest: &str) -> usize {
+    if let Some(string) = rest.strip_prefix('"') {
+        if let Some(end) = string.find('"') {
+            return string[..end].chars().count() + 2;
+        }
+    }
     let word = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -85,16 +95,29 @@ pub fn parse_error(texts: &SourceTexts, source: &str, error: &ParseError) -> Err
 pub fn runtime_error(texts: &SourceTexts, source: &str, error: &EvalAltResult) -> Error {
     let (root, root_source, context) = innermost(error, source.to_string(), Vec::new());
     if let EvalAltResult::ErrorParsing(kind, pos) = root {
-        return parse_error(texts, &root_source, &ParseError(Box::new(kind.clone()), *pos));
+        return parse_error(
+            texts,
+            &root_source,
+            &ParseError(Box::new(kind.clone()), *pos),
+        );
     }
     // Display appends " (line L, position C)"; the span shows the place better.
-    let mut message = root.to_string();
+    let message = root.to_string();
+    let mut message = message;
     if let Some(cut) = message.rfind(" (line ") {
         message.truncate(cut);
     }
-    if !context.is_empty() {
-        message = format!("{message} (in {})", context.join(", in "));
-    }
+    // Users know the type as Formula, not by its Rust path.
+    let message = message.replace(std::any::type_name::<super::Formula>(), "Formula");
+    let message = message
+        .strip_prefix("Runtime error: ")
+        .map(str::to_string)
+        .unwrap_or(message);
+    let message = if context.is_empty() {
+        message
+    } else {
+        format!("{message} (in {})", context.join(", in "))
+    };
     Error::Script {
         message,
         span: span_from(texts, &root_source, root.position()),
@@ -112,7 +135,11 @@ fn innermost<'a>(
     match error {
         EvalAltResult::ErrorInFunctionCall(name, fn_source, inner, _) => {
             context.push(format!("function {name}"));
-            let next = if fn_source.is_empty() { source } else { fn_source.clone() };
+            let next = if fn_source.is_empty() {
+                source
+            } else {
+                fn_source.clone()
+            };
             innermost(inner, next, context)
         }
         EvalAltResult::ErrorInModule(path, inner, _) => {
@@ -159,9 +186,10 @@ mod tests {
 
     #[test]
     fn token_length_covers_a_whole_call() {
-        assert_eq!(token_length("col(\"出院(人数)\") + 1"), 14);
-        assert_eq!(token_length("ratio(col(\"a\"), col(\"b\")) * 100"), 26);
+        assert_eq!(token_length("col(\"出院(人数)\") + 1"), 13);
+        assert_eq!(token_length("ratio(col(\"a\"), col(\"b\")) * 100"), 25);
         assert_eq!(token_length("foo + 1"), 3);
         assert_eq!(token_length("+ 1"), 1);
+        assert_eq!(token_length("\"../公共\" as c;"), 7);
     }
 }

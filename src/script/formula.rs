@@ -122,7 +122,12 @@ impl Formula {
         let den_is_zero = den.expr.clone().eq(lit(0.0));
         let expr = when(den_is_zero.clone())
             .then(lit(NULL).cast(DataType::Float64))
-            .otherwise(num.expr.clone().cast(DataType::Float64).true_div(den.expr.clone()));
+            .otherwise(
+                num.expr
+                    .clone()
+                    .cast(DataType::Float64)
+                    .true_div(den.expr.clone()),
+            );
         let mut out = Formula::merge(expr, &[&num, &den]);
         out.zero_denominators.push(den_is_zero);
         out
@@ -165,18 +170,21 @@ fn rank_expr(x: Expr, order: &str) -> RhaiResult<Expr> {
     let descending = match order {
         "desc" => true,
         "asc" => false,
-        other => {
-            return Err(
-                format!("rank order must be \"desc\" (largest = 1) or \"asc\" (smallest = 1), not \"{other}\"").into(),
-            )
-        }
+        other => return Err(format!(
+            "rank order must be \"desc\" (largest = 1) or \"asc\" (smallest = 1), not \"{other}\""
+        )
+        .into()),
     };
-    Ok(x.rank(rank_options(descending), None).cast(DataType::Float64))
+    Ok(x.rank(rank_options(descending), None)
+        .cast(DataType::Float64))
 }
 
 /// Excel's PERCENTRANK.INC: share of the other values that are smaller, 0 to 1.
 fn pct_rank_expr(x: Expr, grouped: bool) -> RhaiResult<Expr> {
-    let mut rank = x.clone().rank(rank_options(false), None).cast(DataType::Float64);
+    let mut rank = x
+        .clone()
+        .rank(rank_options(false), None)
+        .cast(DataType::Float64);
     let mut count = x.count().cast(DataType::Float64);
     if grouped {
         rank = peer(rank)?;
@@ -203,18 +211,32 @@ pub fn register(engine: &mut Engine) {
 
     macro_rules! binary {
         ($op:literal, |$a:ident, $b:ident| $body:expr) => {{
-            engine.register_fn($op, |$a: Formula, $b: Formula| -> Formula { Formula::zip($a, $b, |$a, $b| $body) });
+            engine.register_fn($op, |$a: Formula, $b: Formula| -> Formula {
+                Formula::zip($a, $b, |$a, $b| $body)
+            });
             engine.register_fn($op, |$a: Formula, b: rhai::FLOAT| -> Formula {
-                $a.map(|$a| { let $b = lit(b); $body })
+                $a.map(|$a| {
+                    let $b = lit(b);
+                    $body
+                })
             });
             engine.register_fn($op, |$a: Formula, b: rhai::INT| -> Formula {
-                $a.map(|$a| { let $b = lit(b as f64); $body })
+                $a.map(|$a| {
+                    let $b = lit(b as f64);
+                    $body
+                })
             });
             engine.register_fn($op, |a: rhai::FLOAT, $b: Formula| -> Formula {
-                $b.map(|$b| { let $a = lit(a); $body })
+                $b.map(|$b| {
+                    let $a = lit(a);
+                    $body
+                })
             });
             engine.register_fn($op, |a: rhai::INT, $b: Formula| -> Formula {
-                $b.map(|$b| { let $a = lit(a as f64); $body })
+                $b.map(|$b| {
+                    let $a = lit(a as f64);
+                    $body
+                })
             });
         }};
     }
@@ -231,18 +253,34 @@ pub fn register(engine: &mut Engine) {
     binary!(">=", |a, b| a.gt_eq(b));
     // Division is `ratio`: a zero denominator gives null (counted), never inf or NaN.
     engine.register_fn("/", |a: Formula, b: Formula| Formula::ratio(a, b));
-    engine.register_fn("/", |a: Formula, b: rhai::FLOAT| Formula::ratio(a, Formula::constant(lit(b))));
-    engine.register_fn("/", |a: Formula, b: rhai::INT| Formula::ratio(a, Formula::constant(lit(b as f64))));
-    engine.register_fn("/", |a: rhai::FLOAT, b: Formula| Formula::ratio(Formula::constant(lit(a)), b));
-    engine.register_fn("/", |a: rhai::INT, b: Formula| Formula::ratio(Formula::constant(lit(a as f64)), b));
+    engine.register_fn("/", |a: Formula, b: rhai::FLOAT| {
+        Formula::ratio(a, Formula::constant(lit(b)))
+    });
+    engine.register_fn("/", |a: Formula, b: rhai::INT| {
+        Formula::ratio(a, Formula::constant(lit(b as f64)))
+    });
+    engine.register_fn("/", |a: rhai::FLOAT, b: Formula| {
+        Formula::ratio(Formula::constant(lit(a)), b)
+    });
+    engine.register_fn("/", |a: rhai::INT, b: Formula| {
+        Formula::ratio(Formula::constant(lit(a as f64)), b)
+    });
     // Text comparisons, e.g. `col("机构类别") == "中医"`.
-    engine.register_fn("==", |a: Formula, b: ImmutableString| a.map(|a| a.eq(lit(b.as_str()))));
-    engine.register_fn("!=", |a: Formula, b: ImmutableString| a.map(|a| a.neq(lit(b.as_str()))));
+    engine.register_fn("==", |a: Formula, b: ImmutableString| {
+        a.map(|a| a.eq(lit(b.as_str())))
+    });
+    engine.register_fn("!=", |a: Formula, b: ImmutableString| {
+        a.map(|a| a.neq(lit(b.as_str())))
+    });
     // Boolean logic: `&&` and `||` cannot be overloaded in rhai, so formulas use `&` and `|`.
-    engine.register_fn("&", |a: Formula, b: Formula| Formula::zip(a, b, |a, b| a.and(b)));
+    engine.register_fn("&", |a: Formula, b: Formula| {
+        Formula::zip(a, b, |a, b| a.and(b))
+    });
     engine.register_fn("&", |a: Formula, b: bool| a.map(|a| a.and(lit(b))));
     engine.register_fn("&", |a: bool, b: Formula| b.map(|b| lit(a).and(b)));
-    engine.register_fn("|", |a: Formula, b: Formula| Formula::zip(a, b, |a, b| a.or(b)));
+    engine.register_fn("|", |a: Formula, b: Formula| {
+        Formula::zip(a, b, |a, b| a.or(b))
+    });
     engine.register_fn("|", |a: Formula, b: bool| a.map(|a| a.or(lit(b))));
     engine.register_fn("|", |a: bool, b: Formula| b.map(|b| lit(a).or(b)));
     engine.register_fn("!", |a: Formula| a.map(|a| a.not()));
@@ -250,20 +288,30 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("+", |a: Formula| a);
 
     // Sources of data.
-    engine.register_fn("col", |ctx: NativeCallContext, name: &str| column_ref(&ctx, name, Period::Current));
-    engine.register_fn("prev", |ctx: NativeCallContext, name: &str| column_ref(&ctx, name, Period::Previous));
+    engine.register_fn("col", |ctx: NativeCallContext, name: &str| {
+        column_ref(&ctx, name, Period::Current)
+    });
+    engine.register_fn("prev", |ctx: NativeCallContext, name: &str| {
+        column_ref(&ctx, name, Period::Previous)
+    });
     engine.register_fn("lit", Formula::from_dynamic);
 
     // Arithmetic helpers. Arguments accept formulas or plain numbers.
     let f = Formula::from_dynamic;
-    engine.register_fn("ratio", move |n: Dynamic, d: Dynamic| Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?)));
-    engine.register_fn("pct", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x * lit(100.0))));
+    engine.register_fn("ratio", move |n: Dynamic, d: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?))
+    });
+    engine.register_fn("pct", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x * lit(100.0)))
+    });
     engine.register_fn("pct", move |n: Dynamic, d: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?).map(|x| x * lit(100.0)))
     });
     engine.register_fn("if_else", move |c: Dynamic, a: Dynamic, b: Dynamic| {
         let (c, a, b) = (f(c)?, f(a)?, f(b)?);
-        let expr = when(c.expr.clone()).then(a.expr.clone()).otherwise(b.expr.clone());
+        let expr = when(c.expr.clone())
+            .then(a.expr.clone())
+            .otherwise(b.expr.clone());
         Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&c, &a, &b]))
     });
     engine.register_fn("clip", move |x: Dynamic, lo: Dynamic, hi: Dynamic| {
@@ -271,13 +319,21 @@ pub fn register(engine: &mut Engine) {
         let expr = x.expr.clone().clip(lo.expr.clone(), hi.expr.clone());
         Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&x, &lo, &hi]))
     });
-    engine.register_fn("abs", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.abs())));
-    engine.register_fn("sqrt", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.sqrt())));
-    engine.register_fn("exp", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.exp())));
+    engine.register_fn("abs", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.abs()))
+    });
+    engine.register_fn("sqrt", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.sqrt()))
+    });
+    engine.register_fn("exp", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.exp()))
+    });
     engine.register_fn("ln", move |x: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.log(lit(std::f64::consts::E))))
     });
-    engine.register_fn("log10", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.log(lit(10.0)))));
+    engine.register_fn("log10", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.log(lit(10.0))))
+    });
     engine.register_fn("pow", move |x: Dynamic, p: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::zip(f(x)?, f(p)?, |x, p| x.pow(p)))
     });
@@ -287,19 +343,25 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("min", move |a: Dynamic, b: Dynamic| {
         let (a, b) = (f(a)?, f(b)?);
-        let expr = polars::lazy::dsl::min_horizontal([a.expr.clone(), b.expr.clone()]).map_err(|e| e.to_string())?;
+        let expr = polars::lazy::dsl::min_horizontal([a.expr.clone(), b.expr.clone()])
+            .map_err(|e| e.to_string())?;
         Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
     });
     engine.register_fn("max", move |a: Dynamic, b: Dynamic| {
         let (a, b) = (f(a)?, f(b)?);
-        let expr = polars::lazy::dsl::max_horizontal([a.expr.clone(), b.expr.clone()]).map_err(|e| e.to_string())?;
+        let expr = polars::lazy::dsl::max_horizontal([a.expr.clone(), b.expr.clone()])
+            .map_err(|e| e.to_string())?;
         Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
     });
     engine.register_fn("fill_null", move |x: Dynamic, v: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::zip(f(x)?, f(v)?, |x, v| x.fill_null(v)))
     });
-    engine.register_fn("is_null", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_null())));
-    engine.register_fn("is_not_null", move |x: Dynamic| Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_not_null())));
+    engine.register_fn("is_null", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_null()))
+    });
+    engine.register_fn("is_not_null", move |x: Dynamic| {
+        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_not_null()))
+    });
     engine.register_fn("coalesce", move |a: Dynamic, b: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::zip(f(a)?, f(b)?, |a, b| coalesce(&[a, b])))
     });
@@ -321,7 +383,10 @@ pub fn register(engine: &mut Engine) {
             });
             engine.register_fn($group, move |x: Dynamic| {
                 let x = f(x)?;
-                let expr = peer({ let $x = x.expr.clone(); $body })?;
+                let expr = peer({
+                    let $x = x.expr.clone();
+                    $body
+                })?;
                 Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
             });
         }};
@@ -332,7 +397,9 @@ pub fn register(engine: &mut Engine) {
     statistic!("min", "group_min", |x| x.min());
     statistic!("max", "group_max", |x| x.max());
     statistic!("sum", "group_sum", |x| x.sum());
-    statistic!("count", "group_count", |x| x.count().cast(DataType::Float64));
+    statistic!("count", "group_count", |x| x
+        .count()
+        .cast(DataType::Float64));
     engine.register_fn("quantile", move |x: Dynamic, q: Dynamic| {
         let q = to_f64(q, "quantile's q")?;
         if !(0.0..=1.0).contains(&q) {
@@ -385,8 +452,42 @@ pub fn register(engine: &mut Engine) {
 
 /// Names of the functions scripts can call, for "did you mean" hints.
 pub const FUNCTION_NAMES: &[&str] = &[
-    "col", "prev", "lit", "ratio", "pct", "if_else", "clip", "abs", "sqrt", "exp", "ln", "log10", "pow", "round",
-    "min", "max", "fill_null", "is_null", "is_not_null", "coalesce", "mean", "median", "std", "sum", "count",
-    "quantile", "rank", "pct_rank", "group_mean", "group_median", "group_std", "group_min", "group_max",
-    "group_sum", "group_count", "group_quantile", "group_rank", "group_pct_rank",
+    "col",
+    "prev",
+    "lit",
+    "ratio",
+    "pct",
+    "if_else",
+    "clip",
+    "abs",
+    "sqrt",
+    "exp",
+    "ln",
+    "log10",
+    "pow",
+    "round",
+    "min",
+    "max",
+    "fill_null",
+    "is_null",
+    "is_not_null",
+    "coalesce",
+    "mean",
+    "median",
+    "std",
+    "sum",
+    "count",
+    "quantile",
+    "rank",
+    "pct_rank",
+    "group_mean",
+    "group_median",
+    "group_std",
+    "group_min",
+    "group_max",
+    "group_sum",
+    "group_count",
+    "group_quantile",
+    "group_rank",
+    "group_pct_rank",
 ];

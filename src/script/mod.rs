@@ -37,10 +37,16 @@ impl ScriptSet {
                 let span = scheme.span(file, Some("scripts:"));
                 match source.kind() {
                     std::io::ErrorKind::NotFound => Error::invalid(
-                        format!("script {} listed in scheme.yaml does not exist", path.display()),
+                        format!(
+                            "script {} listed in scheme.yaml does not exist",
+                            path.display()
+                        ),
                         span,
                     ),
-                    _ => Error::Io { path: path.clone(), source },
+                    _ => Error::Io {
+                        path: path.clone(),
+                        source,
+                    },
                 }
             })?;
             sources.push((path.display().to_string(), text));
@@ -75,7 +81,10 @@ impl ScriptSet {
 
     /// Names of all top-level bindings the scripts left.
     pub fn binding_names(&self) -> Vec<String> {
-        self.scope.iter_raw().map(|(name, _, _)| name.to_string()).collect()
+        self.scope
+            .iter_raw()
+            .map(|(name, _, _)| name.to_string())
+            .collect()
     }
 
     /// The formula bound to `name`; `what` describes the binding in errors (e.g. "indicator T4").
@@ -83,7 +92,9 @@ impl ScriptSet {
         let Some(value) = self.scope.get(name) else {
             let names = self.binding_names();
             let help = match closest(name, names.iter().map(String::as_str)) {
-                Some(best) => format!("add `let {name} = …;` to a script of the scheme (did you mean `{best}`?)"),
+                Some(best) => format!(
+                    "add `let {name} = …;` to a script of the scheme (did you mean `{best}`?)"
+                ),
                 None => format!("add `let {name} = …;` to a script of the scheme"),
             };
             return Err(Error::Script {
@@ -101,19 +112,26 @@ impl ScriptSet {
 
     /// Calls the script function `name(value)` once to build a score formula from a value formula.
     pub fn call_scoring_function(&self, name: &str, value: Formula, what: &str) -> Result<Formula> {
-        let Some((source, ast)) = self
-            .files
-            .iter()
-            .find(|(_, ast)| ast.iter_functions().any(|f| f.name == name && f.params.len() == 1))
-        else {
+        let Some((source, ast)) = self.files.iter().find(|(_, ast)| {
+            ast.iter_functions()
+                .any(|f| f.name == name && f.params.len() == 1)
+        }) else {
             let defined: Vec<String> = self
                 .files
                 .iter()
-                .flat_map(|(_, ast)| ast.iter_functions().map(|f| f.name.to_string()).collect::<Vec<_>>())
+                .flat_map(|(_, ast)| {
+                    ast.iter_functions()
+                        .map(|f| f.name.to_string())
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             let help = match closest(name, defined.iter().map(String::as_str)) {
-                Some(best) => format!("define `fn {name}(value) {{ … }}` in a script (did you mean `{best}`?)"),
-                None => format!("define `fn {name}(value) {{ … }}` in a script; it returns the score formula"),
+                Some(best) => format!(
+                    "define `fn {name}(value) {{ … }}` in a script (did you mean `{best}`?)"
+                ),
+                None => format!(
+                    "define `fn {name}(value) {{ … }}` in a script; it returns the score formula"
+                ),
             };
             return Err(Error::Script {
                 message: format!("{what}: scoring function `{name}(value)` is not defined"),
@@ -128,7 +146,9 @@ impl ScriptSet {
             .call_fn_with_options(options, &mut scope, ast, name, (Dynamic::from(value),))
             .map_err(|e| diagnostics::runtime_error(&self.texts, source, &e))?;
         Formula::from_dynamic(result).map_err(|e| Error::Script {
-            message: format!("{what}: scoring function `{name}` must return a formula or a number: {e}"),
+            message: format!(
+                "{what}: scoring function `{name}` must return a formula or a number: {e}"
+            ),
             span: None,
             help: None,
         })
@@ -140,8 +160,15 @@ impl ScriptSet {
         let texts = self.texts.lock().unwrap();
         self.files.iter().find_map(|(source, _)| {
             let text = texts.get(source)?;
-            crate::error::SourceSpan::find(std::path::Path::new(source), text, &needle)
-                .or_else(|| crate::error::SourceSpan::find(std::path::Path::new(source), text, &format!("let {name}=")))
+            crate::error::SourceSpan::find(std::path::Path::new(source), text, &needle).or_else(
+                || {
+                    crate::error::SourceSpan::find(
+                        std::path::Path::new(source),
+                        text,
+                        &format!("let {name}="),
+                    )
+                },
+            )
         })
     }
 

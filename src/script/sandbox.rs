@@ -78,15 +78,21 @@ impl SchemeModuleResolver {
             .any(|c| !matches!(c, Component::Normal(_)));
         if path.is_empty() || escapes {
             return Err(format!(
-                "import \"{path}\" is not allowed: a scheme may only import its own .rhai files, named relative to the scheme folder without .. or /"
+                "import \"{path}\" is not allowed: a scheme may only import its own .rhai files, named relative to the scheme folder, without `..` or a leading `/`"
             ));
         }
         let file = self.root.join(format!("{path}.rhai"));
         let (Ok(root), Ok(canonical)) = (self.root.canonicalize(), file.canonicalize()) else {
-            return Err(format!("module \"{path}\" not found: no file {}", file.display()));
+            return Err(format!(
+                "module \"{path}\" not found: no file {}",
+                file.display()
+            ));
         };
         if !canonical.starts_with(&root) {
-            return Err(format!("import \"{path}\" is not allowed: {} lies outside the scheme folder", file.display()));
+            return Err(format!(
+                "import \"{path}\" is not allowed: {} lies outside the scheme folder",
+                file.display()
+            ));
         }
         Ok(file)
     }
@@ -100,15 +106,16 @@ impl ModuleResolver for SchemeModuleResolver {
         path: &str,
         pos: Position,
     ) -> Result<SharedModule, Box<EvalAltResult>> {
+        // rhai replaces the text of ErrorModuleNotFound with the bare path; a runtime error keeps ours.
         let file = self
             .locate(path)
-            .map_err(|message| Box::new(EvalAltResult::ErrorModuleNotFound(message, pos)))?;
+            .map_err(|message| Box::new(EvalAltResult::ErrorRuntime(message.into(), pos)))?;
         if let Some(module) = self.cache.lock().unwrap().get(&file) {
             return Ok(module.clone());
         }
         let text = std::fs::read_to_string(&file).map_err(|e| {
-            Box::new(EvalAltResult::ErrorModuleNotFound(
-                format!("{}: {e}", file.display()),
+            Box::new(EvalAltResult::ErrorRuntime(
+                format!("cannot read module {}: {e}", file.display()).into(),
                 pos,
             ))
         })?;
