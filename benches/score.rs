@@ -77,7 +77,7 @@ fn percentile(x: Expr, lower_better: bool) -> Expr {
 fn min_max_lower(x: Expr) -> Expr {
     let (lo, hi) = (per_group(x.clone().min()), per_group(x.clone().max()));
     let spread = hi.clone() - lo;
-    when(spread.clone().eq(lit(0.0)).and(x.is_not_null()))
+    when(spread.clone().eq(lit(0.0)).and(x.clone().is_not_null()))
         .then(lit(100.0))
         .otherwise((hi - x).true_div(spread) * lit(100.0))
 }

@@ -11,8 +11,13 @@ use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
 /// A place in a text file (scheme YAML or rhai script), 1-based line and column (in characters).
+/// Boxed, so that errors stay small.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceSpan {
+pub struct SourceSpan(Box<SpanData>);
+
+/// The fields of a [`SourceSpan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanData {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -20,6 +25,13 @@ pub struct SourceSpan {
     pub length: usize,
     /// The full text of the offending line, without its line ending.
     pub source_line: String,
+}
+
+impl std::ops::Deref for SourceSpan {
+    type Target = SpanData;
+    fn deref(&self) -> &SpanData {
+        &self.0
+    }
 }
 
 impl SourceSpan {
@@ -30,13 +42,13 @@ impl SourceSpan {
             .nth(line.saturating_sub(1))
             .unwrap_or("")
             .to_string();
-        SourceSpan {
+        SourceSpan(Box::new(SpanData {
             file: file.to_path_buf(),
             line,
             column: column.max(1),
             length: length.max(1),
             source_line,
-        }
+        }))
     }
 
     /// Finds the first occurrence of `needle` in `text` and points at it; `None` when absent.

@@ -81,11 +81,11 @@ fn frames(hospitals: &[Hospital], order: &[usize]) -> (DataFrame, DataFrame) {
     (current, previous)
 }
 
+/// Score, rank and group rank of one institution.
+type Standing = (Option<f64>, Option<f64>, Option<f64>);
+
 /// Score and rank by institution id.
-fn score(
-    hospitals: &[Hospital],
-    order: &[usize],
-) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
+fn score(hospitals: &[Hospital], order: &[usize]) -> BTreeMap<String, Standing> {
     let (current, previous) = frames(hospitals, order);
     let plan = plan();
     let loaded = jixiao::pipeline::prepare_for(

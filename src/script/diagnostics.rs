@@ -127,11 +127,11 @@ pub fn runtime_error(texts: &SourceTexts, source: &str, error: &EvalAltResult) -
 
 /// Walks into function-call and module wrappers; returns the root error, the file its position is
 /// in, and the chain of functions/modules it was raised in.
-fn innermost<'a>(
-    error: &'a EvalAltResult,
+fn innermost(
+    error: &EvalAltResult,
     source: String,
     mut context: Vec<String>,
-) -> (&'a EvalAltResult, String, Vec<String>) {
+) -> (&EvalAltResult, String, Vec<String>) {
     match error {
         EvalAltResult::ErrorInFunctionCall(name, fn_source, inner, _) => {
             context.push(format!("function {name}"));

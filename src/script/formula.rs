@@ -170,10 +170,12 @@ fn rank_expr(x: Expr, order: &str) -> RhaiResult<Expr> {
     let descending = match order {
         "desc" => true,
         "asc" => false,
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "rank order must be \"desc\" (largest = 1) or \"asc\" (smallest = 1), not \"{other}\""
         )
-        .into()),
+            .into())
+        }
     };
     Ok(x.rank(rank_options(descending), None)
         .cast(DataType::Float64))
