@@ -493,3 +493,268 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "group_rank",
     "group_pct_rank",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::sandbox::{engine_for_scheme, SourceTexts};
+
+    /// Evaluates `script` (which must end in a formula) on a small frame:
+    /// x = [1, 2, 4, null, 8], y = [0, 1, 2, 2, 4], g = [a, a, b, b, b], x@prev = [1, 1, 2, 2, 2].
+    fn eval(script: &str) -> Vec<Option<f64>> {
+        let engine = engine_for_scheme(std::path::Path::new("."), SourceTexts::default());
+        let formula: Formula = engine.eval(script).unwrap();
+        let frame = df!(
+            "x" => [Some(1.0), Some(2.0), Some(4.0), None, Some(8.0)],
+            "y" => [0.0, 1.0, 2.0, 2.0, 4.0],
+            "x@prev" => [1.0, 1.0, 2.0, 2.0, 2.0],
+            PEER_GROUP_COLUMN => ["a", "a", "b", "b", "b"]
+        )
+        .unwrap();
+        let out = frame
+            .lazy()
+            .select([formula.expr.cast(DataType::Float64).alias("v")])
+            .collect()
+            .unwrap();
+        let column = out.column("v").unwrap();
+        let values: Vec<Option<f64>> = column.f64().unwrap().iter().collect();
+        if values.len() == 1 {
+            vec![values[0]; 5]
+        } else {
+            values
+        }
+    }
+
+    fn close(actual: Vec<Option<f64>>, expected: &[Option<f64>]) {
+        assert_eq!(actual.len(), expected.len());
+        for (a, e) in actual.iter().zip(expected) {
+            match (a, e) {
+                (Some(a), Some(e)) => assert!((a - e).abs() < 1e-9, "{actual:?} vs {expected:?}"),
+                (None, None) => {}
+                _ => panic!("{actual:?} vs {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_mix_with_formulas_on_either_side() {
+        close(
+            eval(r#"100 - col("x") * 2"#),
+            &[Some(98.0), Some(96.0), Some(92.0), None, Some(84.0)],
+        );
+        close(
+            eval(r#"0.5 * col("y") + 1"#),
+            &[Some(1.0), Some(1.5), Some(2.0), Some(2.0), Some(3.0)],
+        );
+        close(
+            eval(r#"-(col("y") ** 2)"#),
+            &[Some(0.0), Some(-1.0), Some(-4.0), Some(-4.0), Some(-16.0)],
+        );
+    }
+
+    #[test]
+    fn division_by_zero_is_missing_and_counted() {
+        let engine = engine_for_scheme(std::path::Path::new("."), SourceTexts::default());
+        let formula: Formula = engine
+            .eval(r#"ratio(col("x"), col("y")) + col("x") / 2"#)
+            .unwrap();
+        assert_eq!(formula.zero_denominators.len(), 2);
+        assert_eq!(
+            formula
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["x", "y", "x"]
+        );
+        close(
+            eval(r#"ratio(col("x"), col("y"))"#),
+            &[None, Some(2.0), Some(2.0), None, Some(2.0)],
+        );
+        close(
+            eval(r#"pct(col("y"), col("x"))"#),
+            &[Some(0.0), Some(50.0), Some(50.0), None, Some(50.0)],
+        );
+        close(
+            eval(r#"1 / col("y")"#),
+            &[None, Some(1.0), Some(0.5), Some(0.5), Some(0.25)],
+        );
+    }
+
+    #[test]
+    fn conditions_and_missing_values() {
+        close(
+            eval(r#"if_else(col("x") > 2 & col("y") < 4, 1, 0)"#),
+            &[Some(0.0), Some(0.0), Some(1.0), Some(0.0), Some(0.0)],
+        );
+        close(
+            eval(r#"if_else(!(col("y") == 2) | col("x") >= 8, 1, 0)"#),
+            &[Some(1.0), Some(1.0), Some(0.0), Some(0.0), Some(1.0)],
+        );
+        close(
+            eval(r#"fill_null(col("x"), -1)"#),
+            &[Some(1.0), Some(2.0), Some(4.0), Some(-1.0), Some(8.0)],
+        );
+        close(
+            eval(r#"coalesce([col("x"), col("y")])"#),
+            &[Some(1.0), Some(2.0), Some(4.0), Some(2.0), Some(8.0)],
+        );
+        close(
+            eval(r#"if_else(is_null(col("x")), 1, 0)"#),
+            &[Some(0.0), Some(0.0), Some(0.0), Some(1.0), Some(0.0)],
+        );
+    }
+
+    #[test]
+    fn elementwise_maths() {
+        close(
+            eval(r#"clip(col("y"), 1, 3)"#),
+            &[Some(1.0), Some(1.0), Some(2.0), Some(2.0), Some(3.0)],
+        );
+        close(
+            eval(r#"min(col("x"), col("y"))"#),
+            &[Some(0.0), Some(1.0), Some(2.0), Some(2.0), Some(4.0)],
+        );
+        close(
+            eval(r#"max(col("x"), 3)"#),
+            &[Some(3.0), Some(3.0), Some(4.0), Some(3.0), Some(8.0)],
+        );
+        close(
+            eval(r#"sqrt(col("y")) + abs(0 - col("y"))"#),
+            &[
+                Some(0.0),
+                Some(2.0),
+                Some(2.0 + 2f64.sqrt()),
+                Some(2.0 + 2f64.sqrt()),
+                Some(6.0),
+            ],
+        );
+        close(
+            eval(r#"ln(exp(col("y")))"#),
+            &[Some(0.0), Some(1.0), Some(2.0), Some(2.0), Some(4.0)],
+        );
+        close(
+            eval(r#"round(col("x") / 3, 2)"#),
+            &[Some(0.33), Some(0.67), Some(1.33), None, Some(2.67)],
+        );
+        close(
+            eval(r#"pow(col("y"), 0.5) * log10(100)"#),
+            &[
+                Some(0.0),
+                Some(2.0),
+                Some(2.0 * 2f64.sqrt()),
+                Some(2.0 * 2f64.sqrt()),
+                Some(4.0),
+            ],
+        );
+    }
+
+    #[test]
+    fn column_statistics_ignore_missing_and_broadcast() {
+        // x present: 1, 2, 4, 8 → mean 3.75, median 3, sample SD √(86.75/3)
+        close(eval(r#"mean(col("x"))"#), &[Some(3.75); 5]);
+        close(eval(r#"median(col("x"))"#), &[Some(3.0); 5]);
+        close(
+            eval(r#"std(col("x"))"#),
+            &[Some(
+                (((1.0f64 - 3.75).powi(2) + 1.75f64.powi(2) + 0.25f64.powi(2) + 4.25f64.powi(2))
+                    / 3.0)
+                    .sqrt(),
+            ); 5],
+        );
+        close(eval(r#"sum(col("x")) + count(col("x"))"#), &[Some(19.0); 5]);
+        close(eval(r#"min(col("x")) + max(col("x"))"#), &[Some(9.0); 5]);
+        // y = 0, 1, 2, 2, 4; PERCENTILE.INC(0.25) = 1, (0.9) = 2 + 0.6 × 2 = 3.2
+        close(eval(r#"quantile(col("y"), 0.25)"#), &[Some(1.0); 5]);
+        close(eval(r#"quantile(col("y"), 0.9)"#), &[Some(3.2); 5]);
+        close(
+            eval(r#"col("x") - mean(col("x"))"#),
+            &[Some(-2.75), Some(-1.75), Some(0.25), None, Some(4.25)],
+        );
+    }
+
+    #[test]
+    fn peer_group_statistics() {
+        // group a: y = 0, 1; group b: y = 2, 2, 4
+        close(
+            eval(r#"group_mean(col("y"))"#),
+            &[
+                Some(0.5),
+                Some(0.5),
+                Some(8.0 / 3.0),
+                Some(8.0 / 3.0),
+                Some(8.0 / 3.0),
+            ],
+        );
+        close(
+            eval(r#"group_max(col("y")) - group_min(col("y"))"#),
+            &[Some(1.0), Some(1.0), Some(2.0), Some(2.0), Some(2.0)],
+        );
+        close(
+            eval(r#"group_count(col("x"))"#),
+            &[Some(2.0), Some(2.0), Some(2.0), Some(2.0), Some(2.0)],
+        );
+        close(
+            eval(r#"group_median(col("y")) + group_sum(col("y"))"#),
+            &[Some(1.5), Some(1.5), Some(10.0), Some(10.0), Some(10.0)],
+        );
+    }
+
+    #[test]
+    fn ranks_follow_excel() {
+        // RANK.EQ on y = 0, 1, 2, 2, 4: largest first, ties share the lower rank
+        close(
+            eval(r#"rank(col("y"))"#),
+            &[Some(5.0), Some(4.0), Some(2.0), Some(2.0), Some(1.0)],
+        );
+        close(
+            eval(r#"rank(col("y"), "asc")"#),
+            &[Some(1.0), Some(2.0), Some(3.0), Some(3.0), Some(5.0)],
+        );
+        // PERCENTRANK.INC: values below / (n − 1)
+        close(
+            eval(r#"pct_rank(col("y"))"#),
+            &[Some(0.0), Some(0.25), Some(0.5), Some(0.5), Some(1.0)],
+        );
+        close(
+            eval(r#"group_rank(col("y"))"#),
+            &[Some(2.0), Some(1.0), Some(2.0), Some(2.0), Some(1.0)],
+        );
+        close(
+            eval(r#"group_pct_rank(col("y"))"#),
+            &[Some(0.0), Some(1.0), Some(0.0), Some(0.0), Some(1.0)],
+        );
+    }
+
+    #[test]
+    fn previous_period_columns() {
+        // 增幅 = (x − prev x) / prev x × 100
+        close(
+            eval(r#"pct(col("x") - prev("x"), prev("x"))"#),
+            &[Some(0.0), Some(100.0), Some(100.0), None, Some(300.0)],
+        );
+        let engine = engine_for_scheme(std::path::Path::new("."), SourceTexts::default());
+        let formula: Formula = engine.eval(r#"prev("x")"#).unwrap();
+        assert_eq!(formula.columns[0].period, Period::Previous);
+        assert_eq!(formula.columns[0].frame_column(), "x@prev");
+    }
+
+    #[test]
+    fn misuse_is_an_error_not_a_panic() {
+        let engine = engine_for_scheme(std::path::Path::new("."), SourceTexts::default());
+        for script in [
+            r#"col("")"#,
+            r#"rank(col("x"), "up")"#,
+            r#"quantile(col("x"), 1.5)"#,
+            r#"col("x") + [1, 2]"#,
+            r#"lit([1])"#,
+            r#"if col("x") > 1 { 1 } else { 0 }"#,
+            r#"col("x") && col("y")"#,
+        ] {
+            assert!(
+                engine.eval::<Formula>(script).is_err(),
+                "{script} should fail"
+            );
+        }
+    }
+}

@@ -138,3 +138,62 @@ impl ModuleResolver for SchemeModuleResolver {
         Ok(shared)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_stay_inside_the_scheme_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("lib")).unwrap();
+        std::fs::write(dir.path().join("lib/common.rhai"), "fn twice(x) { x * 2 }").unwrap();
+        std::fs::write(dir.path().join("common.rhai"), "fn one() { 1 }").unwrap();
+        let resolver = SchemeModuleResolver::new(dir.path(), SourceTexts::default());
+        assert!(resolver.locate("common").is_ok());
+        assert!(resolver.locate("lib/common").is_ok());
+        for bad in ["../common", "lib/../../x", "/etc/passwd", "./common", ""] {
+            assert!(resolver.locate(bad).is_err(), "{bad} must be refused");
+        }
+        assert!(resolver
+            .locate("missing")
+            .unwrap_err()
+            .contains("not found"));
+    }
+
+    #[test]
+    fn imported_functions_run_and_limits_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("common.rhai"), "fn twice(x) { x * 2 }").unwrap();
+        let engine = engine_for_scheme(dir.path(), SourceTexts::default());
+        assert_eq!(
+            engine
+                .eval::<rhai::INT>(r#"import "common" as c; c::twice(21)"#)
+                .unwrap(),
+            42
+        );
+        let endless = engine
+            .eval::<()>("let n = 0; loop { n += 1; }")
+            .unwrap_err();
+        assert!(
+            matches!(*endless, EvalAltResult::ErrorTooManyOperations(_)),
+            "{endless}"
+        );
+        let deep = engine.eval::<()>("fn f(n) { f(n + 1) } f(0)").unwrap_err();
+        assert!(
+            matches!(
+                *deep,
+                EvalAltResult::ErrorStackOverflow(_) | EvalAltResult::ErrorInFunctionCall(..)
+            ),
+            "{deep}"
+        );
+        let big = engine
+            .eval::<()>(r#"let s = "ab"; loop { s += s; }"#)
+            .unwrap_err();
+        assert!(
+            matches!(*big, EvalAltResult::ErrorDataTooLarge(..)),
+            "{big}"
+        );
+        assert!(engine.compile(r#"eval("1")"#).is_err(), "eval is disabled");
+    }
+}
