@@ -341,9 +341,11 @@ fn add_peer_group(
         }
         None => lit("全部"),
     };
+    // Categorical: every `over(peer group)` then groups by small integers instead of hashing text.
+    let categorical = DataType::from_categories(Categories::global());
     Ok(frame
         .lazy()
-        .with_column(group.alias(PEER_GROUP_COLUMN))
+        .with_column(group.cast(categorical).alias(PEER_GROUP_COLUMN))
         .collect()?)
 }
 
