@@ -50,8 +50,7 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
     );
     if let Some(data) = data {
         let loaded = pipeline::load_for(plan, data, previous)?;
-        // Resolve the whole query's schema: type errors surface here without computing.
-        pipeline::scoring_query(plan, loaded.frame.head(Some(0))).collect_schema()?;
+        pipeline::check_types(plan, &loaded.frame)?;
         let columns: std::collections::BTreeSet<_> =
             plan.references.iter().map(|r| r.frame_column()).collect();
         let _ = writeln!(

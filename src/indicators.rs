@@ -8,7 +8,7 @@
 use polars::prelude::*;
 
 use crate::normalise::null;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlannedIndicator};
 
 /// `x` with NaN and ±inf replaced by a missing value.
 pub fn finite_or_missing(x: Expr) -> Expr {
@@ -17,7 +17,12 @@ pub fn finite_or_missing(x: Expr) -> Expr {
 
 /// One expression per indicator: its value, as a float, aliased to the indicator id.
 pub fn value_exprs(plan: &Plan) -> Vec<Expr> {
-    plan.indicators
+    value_exprs_of(&plan.indicators)
+}
+
+/// [`value_exprs`] for some of the plan's indicators.
+pub fn value_exprs_of(indicators: &[PlannedIndicator]) -> Vec<Expr> {
+    indicators
         .iter()
         .map(|i| {
             finite_or_missing(i.value.expr.clone().cast(DataType::Float64))

@@ -127,8 +127,36 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     query
 }
 
+/// Runs the whole query on no rows: cheap, and it raises every type error. The expressions jixiao
+/// builds are well-typed by construction, so a failure here comes from a formula (e.g. comparing
+/// a number with text) and is the user's to fix.
+pub fn check_types(plan: &Plan, frame: &DataFrame) -> Result<()> {
+    let empty = frame.head(Some(0));
+    let Err(error) = scoring_query(plan, empty.clone()).collect() else {
+        return Ok(());
+    };
+    // Name the first indicator whose own formula fails, if one does.
+    let culprit = plan.indicators.iter().find(|i| {
+        let value = indicators::value_exprs_of(std::slice::from_ref(*i));
+        empty.clone().lazy().select(value).collect().is_err()
+    });
+    let (what, span) = match culprit {
+        Some(i) => (
+            format!("the formula of indicator {} ({})", i.spec.id, i.spec.name),
+            plan.scripts.binding_span(i.spec.formula_name()),
+        ),
+        None => ("the formulas".to_string(), None),
+    };
+    Err(Error::Script {
+        message: format!("{what} cannot be evaluated on this data: {error}"),
+        span,
+        help: Some("compare numbers with numbers and text with text; col(\"…\") columns read by formulas are numbers".into()),
+    })
+}
+
 /// Scores already-loaded data.
 pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
+    check_types(plan, &loaded.frame)?;
     let scored = scoring_query(plan, loaded.frame).collect()?;
     let quality = scored
         .clone()

@@ -179,3 +179,8 @@ fn outputs_are_byte_identical_across_runs_and_row_orders() {
     let header = csv.lines().next().unwrap();
     assert!(header.starts_with("rank,group_rank,机构编码,机构名称,机构类别,score,grade,flags,weighted,bonus,deduction,医疗质量.score,功能定位.score"), "{header}");
 }
+
+#[test]
+fn error_formula_types_that_cannot_work() {
+    insta::assert_snapshot!("error_type_mismatch", user_error("type-mismatch"));
+}

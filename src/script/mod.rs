@@ -154,21 +154,24 @@ impl ScriptSet {
         })
     }
 
-    /// Where `let name` is written, for errors about a binding.
+    /// Where `let name` is written (pointing at the name), for errors about a binding.
     pub fn binding_span(&self, name: &str) -> Option<crate::error::SourceSpan> {
-        let needle = format!("let {name} ");
         let texts = self.texts.lock().unwrap();
         self.files.iter().find_map(|(source, _)| {
             let text = texts.get(source)?;
-            crate::error::SourceSpan::find(std::path::Path::new(source), text, &needle).or_else(
-                || {
-                    crate::error::SourceSpan::find(
-                        std::path::Path::new(source),
+            let path = std::path::Path::new(source);
+            [format!("let {name} "), format!("let {name}=")]
+                .iter()
+                .find_map(|needle| {
+                    let at = crate::error::SourceSpan::find(path, text, needle)?;
+                    Some(crate::error::SourceSpan::in_text(
+                        path,
                         text,
-                        &format!("let {name}="),
-                    )
-                },
-            )
+                        at.line,
+                        at.column + 4,
+                        name.chars().count(),
+                    ))
+                })
         })
     }
 
