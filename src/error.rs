@@ -248,11 +248,8 @@ impl fmt::Display for Error {
                 message,
                 span,
                 help,
-            } => {
-                writeln!(f, "error: {message}")?;
-                write_span_and_help(f, span, help)
             }
-            Error::Script {
+            | Error::Script {
                 message,
                 span,
                 help,

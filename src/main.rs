@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
@@ -26,19 +26,26 @@ struct Cli {
     command: Command,
 }
 
+/// Which scheme and data a command works on.
+#[derive(Args)]
+struct Inputs {
+    /// Scheme folder (scheme.yaml + .rhai scripts).
+    #[arg(long, default_value = DEFAULT_SCHEME)]
+    scheme: PathBuf,
+    /// Institution data (.csv, .parquet, .json, .ndjson); default: the scheme's dataset.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Previous period's data, for prev("…") in formulas; default: the scheme's.
+    #[arg(long)]
+    prev: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Score and rank every institution; prints the ranking and a run summary.
     Score {
-        /// Scheme folder (scheme.yaml + .rhai scripts).
-        #[arg(long, default_value = DEFAULT_SCHEME)]
-        scheme: PathBuf,
-        /// Institution data (.csv, .parquet, .json, .ndjson); default: the scheme's dataset.
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Previous period's data, for prev("…") in formulas; default: the scheme's.
-        #[arg(long)]
-        prev: Option<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Write every institution's row here; the format comes from the extension (.csv, .json, .parquet).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -48,12 +55,8 @@ enum Command {
     },
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
-        #[arg(long, default_value = DEFAULT_SCHEME)]
-        scheme: PathBuf,
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long)]
-        prev: Option<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
     },
     /// Write a deterministic sample dataset (current and previous period) for the default scheme.
     Sample {
@@ -92,20 +95,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// The data to score: the flag if given, else the scheme's dataset.
-fn dataset(
-    scheme: &Scheme,
-    data: Option<PathBuf>,
-    prev: Option<PathBuf>,
-) -> Result<(Option<PathBuf>, Option<PathBuf>)> {
+/// Loads the scheme and picks the data: the flags if given, else the scheme's dataset.
+fn open(inputs: Inputs) -> Result<(Scheme, Option<PathBuf>, Option<PathBuf>)> {
+    let scheme = Scheme::load(&inputs.scheme)?;
     let declared = scheme.spec.dataset.as_ref();
-    let data = data.or_else(|| declared.map(|d| tidy(&scheme.dir.join(&d.current))));
-    let prev = prev.or_else(|| {
+    let data = inputs
+        .data
+        .or_else(|| declared.map(|d| tidy(&scheme.dir.join(&d.current))));
+    let prev = inputs.prev.or_else(|| {
         declared
             .and_then(|d| d.previous.as_ref())
             .map(|p| tidy(&scheme.dir.join(p)))
     });
-    Ok((data, prev))
+    Ok((scheme, data, prev))
 }
 
 /// `a/b/../c` → `a/c`, so messages show the path a user would type.
@@ -125,18 +127,11 @@ fn tidy(path: &Path) -> PathBuf {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Score {
-            scheme,
-            data,
-            prev,
-            out,
-            top,
-        } => {
+        Command::Score { inputs, out, top } => {
             if let Some(out) = &out {
                 report::check_output_path(out)?;
             }
-            let scheme = Scheme::load(&scheme)?;
-            let (data, prev) = dataset(&scheme, data, prev)?;
+            let (scheme, data, prev) = open(inputs)?;
             let data = data.ok_or_else(|| Error::Usage {
                 message: "no data to score: pass --data FILE (the scheme declares no dataset)"
                     .into(),
@@ -152,9 +147,8 @@ fn run(command: Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Check { scheme, data, prev } => {
-            let scheme = Scheme::load(&scheme)?;
-            let (data, prev) = dataset(&scheme, data, prev)?;
+        Command::Check { inputs } => {
+            let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
             let report = check::check(&plan, data.as_deref(), prev.as_deref())?;
             print!("{}", report.text);

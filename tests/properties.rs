@@ -10,6 +10,9 @@ use jixiao::scheme::Scheme;
 use polars::prelude::*;
 use proptest::prelude::*;
 
+mod common;
+use common::floats;
+
 fn plan() -> &'static Plan {
     static PLAN: OnceLock<Plan> = OnceLock::new();
     PLAN.get_or_init(|| {
@@ -102,17 +105,7 @@ fn score(hospitals: &[Hospital], order: &[usize]) -> BTreeMap<String, Standing> 
         hospitals.len(),
         "every institution appears in the output"
     );
-    let get = |name: &str| -> Vec<Option<f64>> {
-        table
-            .column(name)
-            .unwrap()
-            .cast(&DataType::Float64)
-            .unwrap()
-            .f64()
-            .unwrap()
-            .iter()
-            .collect()
-    };
+    let get = |name: &str| floats(&table, name);
     let (scores, ranks, group_ranks) = (get("score"), get("rank"), get("group_rank"));
     let ids = table.column("编码").unwrap().str().unwrap().clone();
     ids.iter()

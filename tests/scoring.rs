@@ -18,6 +18,9 @@ use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use polars::prelude::*;
 
+mod common;
+use common::floats;
+
 fn run_tiny() -> DataFrame {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
     let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
@@ -30,18 +33,6 @@ fn run_tiny() -> DataFrame {
     assert_eq!(run.summary.load.missing_in_previous, 1);
     assert_eq!(run.summary.vetoed, 1);
     run.table
-}
-
-fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    frame
-        .column(name)
-        .unwrap()
-        .cast(&DataType::Float64)
-        .unwrap()
-        .f64()
-        .unwrap()
-        .iter()
-        .collect()
 }
 
 fn texts(frame: &DataFrame, name: &str) -> Vec<String> {
