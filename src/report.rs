@@ -293,6 +293,21 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             _ => {}
         }
     }
+    if let Some(group_column) = &plan.scheme.spec.columns.peer_group {
+        for (row, group) in frame
+            .column(group_column)?
+            .as_materialized_series()
+            .iter()
+            .enumerate()
+        {
+            if group.is_null() {
+                flags[row].push(format!(
+                    "no peer group: compared within \"{}\"",
+                    crate::load::UNGROUPED
+                ));
+            }
+        }
+    }
     let weighted_ids: Vec<String> = plan
         .weights
         .effective_weights()

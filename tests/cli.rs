@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use polars::prelude::*;
+
 struct Outcome {
     code: i32,
     stdout: String,
@@ -173,6 +175,53 @@ fn outputs_are_byte_identical_across_runs_and_row_orders() {
         assert!(!a.is_empty());
         assert!(a == b, "{extension} output differs between runs");
     }
+    // Parquet and JSON hold the same table as CSV.
+    let csv_table = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(dir.path().join("first.csv")))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let parquet_table =
+        ParquetReader::new(std::fs::File::open(dir.path().join("first.parquet")).unwrap())
+            .finish()
+            .unwrap();
+    assert_eq!(
+        csv_table.get_column_names(),
+        parquet_table.get_column_names()
+    );
+    assert_eq!(parquet_table.height(), 320);
+    for name in ["score", "T4.score", "医疗质量.score"] {
+        let a = csv_table
+            .column(name)
+            .unwrap()
+            .cast(&DataType::Float64)
+            .unwrap();
+        let b = parquet_table
+            .column(name)
+            .unwrap()
+            .cast(&DataType::Float64)
+            .unwrap();
+        assert!(
+            a.as_materialized_series()
+                .equals_missing(b.as_materialized_series()),
+            "{name}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("first.json")).unwrap()).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 320);
+    assert_eq!(rows[0]["rank"], 1);
+    assert_eq!(
+        rows[0]["机构编码"],
+        csv_table
+            .column("机构编码")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+    );
     // Every input institution is in the output, once.
     let csv = std::fs::read_to_string(dir.path().join("first.csv")).unwrap();
     assert_eq!(csv.lines().count(), text.lines().count());

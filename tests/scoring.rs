@@ -212,3 +212,27 @@ fn shipped_dataset_is_the_generators_output() {
         );
     }
 }
+
+#[test]
+fn institution_without_peer_group_is_kept_and_flagged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let text = std::fs::read_to_string(dir.join("current.csv"))
+        .unwrap()
+        .replace("D,丁医院,专科,", "D,丁医院,,");
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("current.csv");
+    std::fs::write(&data, text).unwrap();
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let run = jixiao::pipeline::score(&plan, &data, Some(&dir.join("previous.csv"))).unwrap();
+    assert_eq!(run.summary.load.ungrouped, 1);
+    assert_eq!(texts(&run.table, "编码"), ["B", "D", "A", "C"]);
+    // D is alone in its group now, and C alone among 专科.
+    close(
+        &floats(&run.table, "group_rank"),
+        &[Some(1.0), Some(1.0), Some(2.0), Some(1.0)],
+    );
+    assert_eq!(
+        texts(&run.table, "flags")[1],
+        "no peer group: compared within \"(未分组)\"; missing: E1"
+    );
+}
