@@ -11,7 +11,7 @@
 //! use std::path::Path;
 //! let scheme = jixiao::scheme::Scheme::load(Path::new("scoring/tertiary-core"))?;
 //! let plan = jixiao::plan::Plan::compile(scheme)?;
-//! let run = jixiao::pipeline::score(&plan, Path::new("datasets/tertiary-core/2024.csv"), None)?;
+//! let run = jixiao::pipeline::score(&plan, Path::new("datasets/tertiary-core/current.csv"), None)?;
 //! println!("{}", run.summary);
 //! # Ok::<(), jixiao::error::Error>(())
 //! ```
