@@ -422,8 +422,11 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
         let values: Vec<String> = (0..shown)
             .map(|row| {
                 let value = column.get(row).map_err(Error::from)?;
+                let is_rank = header == RANK_COLUMN || header == GROUP_RANK_COLUMN;
                 Ok(match value {
                     AnyValue::Null => String::new(),
+                    // Average ranks: 1.5 stays 1.5, 2 stays 2.
+                    AnyValue::Float64(v) if is_rank => format_number(v),
                     AnyValue::Float64(v) => format!("{v:.2}"),
                     AnyValue::String(s) => s.to_string(),
                     AnyValue::StringOwned(s) => s.to_string(),
