@@ -233,3 +233,47 @@ fn outputs_are_byte_identical_across_runs_and_row_orders() {
 fn error_formula_types_that_cannot_work() {
     insta::assert_snapshot!("error_type_mismatch", user_error("type-mismatch"));
 }
+
+#[test]
+fn sample_writes_both_periods_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = jixiao(&[
+        "sample",
+        "--out-dir",
+        out,
+        "--institutions",
+        "60",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let first = std::fs::read(dir.path().join("current.csv")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("current.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        61
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("previous.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        60
+    );
+    jixiao(&[
+        "sample",
+        "--out-dir",
+        out,
+        "--institutions",
+        "60",
+        "--seed",
+        "3",
+    ]);
+    assert!(first == std::fs::read(dir.path().join("current.csv")).unwrap());
+    let o = jixiao(&["sample", "--out-dir", out, "--institutions", "0"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("--institutions must be at least 1"));
+}

@@ -236,3 +236,109 @@ fn institution_without_peer_group_is_kept_and_flagged() {
         "no peer group: compared within \"(未分组)\"; missing: E1"
     );
 }
+
+fn tiny_with(yaml_edit: impl Fn(String) -> String) -> jixiao::Result<Plan> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let text = yaml_edit(std::fs::read_to_string(dir.join("scheme.yaml")).unwrap());
+    Plan::compile(Scheme::from_text(&dir, &dir.join("scheme.yaml"), text)?)
+}
+
+#[test]
+fn institutions_below_min_coverage_are_excluded_with_the_reason() {
+    // D has data for Q1 and Q2 only: 0.6 of the effective weight, below 0.7.
+    let plan = tiny_with(|t| t + "missing: {policy: renormalise, min_coverage: 0.7}\n").unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let run = jixiao::pipeline::score(
+        &plan,
+        &dir.join("current.csv"),
+        Some(&dir.join("previous.csv")),
+    )
+    .unwrap();
+    assert_eq!(texts(&run.table, "编码"), ["B", "A", "C", "D"]);
+    close(
+        &floats(&run.table, "rank"),
+        &[Some(1.0), Some(2.0), Some(3.0), None],
+    );
+    close(
+        &floats(&run.table, "score"),
+        &[Some(100.0), Some(25.0), Some(40.0), None],
+    );
+    assert_eq!(texts(&run.table, "grade")[3], "");
+    assert_eq!(
+        texts(&run.table, "flags")[3],
+        "excluded: data for 60% of the weight, below the 70% minimum; missing: E1"
+    );
+    assert_eq!(run.summary.excluded, 1);
+}
+
+#[test]
+fn formulas_reading_last_year_need_previous_data() {
+    let plan = tiny_with(|t| {
+        t.replace(
+            "dataset: {current: current.csv, previous: previous.csv}\n",
+            "",
+        )
+    })
+    .unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let err = jixiao::pipeline::score(&plan, &dir.join("current.csv"), None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("formulas read the previous period (prev(\"费用\"))"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tests/fixtures/tiny/indicators.rhai:3:"),
+        "{err}"
+    );
+    assert!(err.contains("pass --prev FILE"), "{err}");
+}
+
+#[test]
+fn custom_scoring_function_must_exist() {
+    let err = tiny_with(|t| {
+        t.replace(
+            "scoring: {method: percentile_rank}",
+            "scoring: {method: custom, function: nope}",
+        )
+    })
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        err.contains("indicator E1 (费用增幅): scoring function `nope(value)` is not defined"),
+        "{err}"
+    );
+}
+
+#[test]
+fn threshold_scoring_and_ordinal_ranking_end_to_end() {
+    // Q1 by threshold 40 (B 50, C 40 full; A 30, D 20 get 0). No scores tie here, so ordinal
+    // ranks are 1..4; tie-breaking by id is covered in src/rank.rs.
+    let plan = tiny_with(|t| {
+        t.replace(
+            "scoring: {method: min_max}",
+            "scoring: {method: threshold, threshold: 40}",
+        ) + "ranking: {ties: ordinal}\n"
+    })
+    .unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let run = jixiao::pipeline::score(
+        &plan,
+        &dir.join("current.csv"),
+        Some(&dir.join("previous.csv")),
+    )
+    .unwrap();
+    let by_id: std::collections::BTreeMap<String, Option<f64>> = texts(&run.table, "编码")
+        .into_iter()
+        .zip(floats(&run.table, "Q1.score"))
+        .collect();
+    assert_eq!(by_id["A"], Some(0.0));
+    assert_eq!(by_id["B"], Some(100.0));
+    assert_eq!(by_id["C"], Some(100.0));
+    assert_eq!(by_id["D"], Some(0.0));
+    let ranks = floats(&run.table, "rank");
+    assert_eq!(ranks, [Some(1.0), Some(2.0), Some(3.0), Some(4.0)]);
+}
