@@ -13,7 +13,16 @@ struct Outcome {
 }
 
 fn jixiao(args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    jixiao_with_threads(args, None)
+}
+
+/// Runs jixiao, optionally with polars limited to `threads` threads.
+fn jixiao_with_threads(args: &[&str], threads: Option<usize>) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    if let Some(threads) = threads {
+        command.env("POLARS_MAX_THREADS", threads.to_string());
+    }
+    let output = command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -143,7 +152,7 @@ fn error_previous_period_needed_but_missing() {
 }
 
 #[test]
-fn outputs_are_byte_identical_across_runs_and_row_orders() {
+fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
     // The same data with its rows reversed.
     let text = std::fs::read_to_string(
@@ -160,13 +169,17 @@ fn outputs_are_byte_identical_across_runs_and_row_orders() {
         let second = dir.path().join(format!("second.{extension}"));
         let o = jixiao(&["score", "--out", first.to_str().unwrap()]);
         assert_eq!(o.code, 0, "{}", o.stderr);
-        let o = jixiao(&[
-            "score",
-            "--data",
-            reversed.to_str().unwrap(),
-            "--out",
-            second.to_str().unwrap(),
-        ]);
+        // Reversed rows, and polars on one thread instead of all.
+        let o = jixiao_with_threads(
+            &[
+                "score",
+                "--data",
+                reversed.to_str().unwrap(),
+                "--out",
+                second.to_str().unwrap(),
+            ],
+            Some(1),
+        );
         assert_eq!(o.code, 0, "{}", o.stderr);
         let (a, b) = (
             std::fs::read(&first).unwrap(),
