@@ -543,7 +543,15 @@ impl Scheme {
                         && i.weight.unwrap_or(0.0) > 0.0
                 })
             };
-            if dim.weight > 0.0 && !scored(None) {
+            // With sub-dimensions, only those with a positive weight carry the dimension's weight.
+            let carried = if dim.subdimensions.is_empty() {
+                scored(None)
+            } else {
+                dim.subdimensions
+                    .iter()
+                    .any(|sub| sub.weight > 0.0 && scored(Some(&sub.id)))
+            };
+            if dim.weight > 0.0 && !carried {
                 errors.push(
                     Error::invalid(
                         format!("weight of dimension \"{}\" cannot be used: it has no scored indicator with a positive weight", dim.id),
@@ -831,6 +839,25 @@ indicators:
         let err = parse(&text).unwrap_err().to_string();
         assert!(
             err.contains("weight of indicator T4 cannot be used"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dimension_weight_needs_a_weighted_subdimension() {
+        // The only weighted indicator sits in a sub-dimension of weight 0.
+        let text = MINIMAL
+            .replace(
+                "    weight: 100\n",
+                "    weight: 100\n    subdimensions:\n      - {id: 功能定位, weight: 0}\n",
+            )
+            .replace(
+                "    dimension: 医疗质量\n",
+                "    dimension: 医疗质量\n    subdimension: 功能定位\n",
+            );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("weight of dimension \"医疗质量\" cannot be used"),
             "{err}"
         );
     }
