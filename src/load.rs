@@ -359,36 +359,19 @@ fn numeric_columns(
     if columns.is_empty() {
         return Ok(frame);
     }
-    let parsed = |name: &str| {
-        let cell = col(name);
-        // Text cells are trimmed of spaces by the number parser's rules: only exact numbers parse.
-        cell.cast(DataType::Float64)
-    };
-    let bad_counts: Vec<Expr> = columns
+    let casts: Vec<Expr> = columns
         .iter()
-        .map(|name| {
-            (col(name.as_str()).is_not_null().and(parsed(name).is_null()))
-                .sum()
-                .alias(name.as_str())
-        })
+        .map(|name| col(name.as_str()).cast(DataType::Float64))
         .collect();
-    let counts = frame.clone().lazy().select(bad_counts).collect()?;
+    let parsed = frame.clone().lazy().with_columns(casts).collect()?;
+    // A cell that was present before parsing and missing after it was not a number.
     for name in columns {
-        let bad = counts
-            .column(name)?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .get(0)
-            .unwrap_or(0) as usize;
+        let bad = parsed.column(name)?.null_count() - frame.column(name)?.null_count();
         if bad > 0 {
             summary.bad_cells.insert(format!("{name}{suffix}"), bad);
         }
     }
-    let casts: Vec<Expr> = columns
-        .iter()
-        .map(|name| parsed(name).alias(name.as_str()))
-        .collect();
-    Ok(frame.lazy().with_columns(casts).collect()?)
+    Ok(parsed)
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ fn run(command: Command) -> Result<()> {
     match command {
         Command::Score { inputs, out, top } => {
             if let Some(out) = &out {
-                report::check_output_path(out)?;
+                report::OutputFormat::of(out)?;
             }
             let (scheme, data, prev) = open(inputs)?;
             let data = data.ok_or_else(|| Error::Usage {

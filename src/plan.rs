@@ -152,11 +152,4 @@ impl Plan {
             references,
         })
     }
-
-    /// Whether any formula reads the previous period.
-    pub fn needs_previous(&self) -> bool {
-        self.references
-            .iter()
-            .any(|r| r.period == crate::script::Period::Previous)
-    }
 }

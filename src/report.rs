@@ -353,44 +353,50 @@ fn format_number(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Checks that `path` names an output format jixiao writes, before any work is done.
-pub fn check_output_path(path: &Path) -> Result<()> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if matches!(extension.as_str(), "csv" | "json" | "parquet") {
-        Ok(())
-    } else {
-        Err(Error::Usage {
-            message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
-        })
+/// The formats jixiao writes, chosen by the output file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+impl OutputFormat {
+    /// The format `path` names; checked before any work is done, so a bad `--out` fails at once.
+    pub fn of(path: &Path) -> Result<OutputFormat> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "parquet" => Ok(OutputFormat::Parquet),
+            _ => Err(Error::Usage {
+                message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
+            }),
+        }
     }
 }
 
 /// Writes the table to `path`, in the format its extension names.
 pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
-    check_output_path(path)?;
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let format = OutputFormat::of(path)?;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
     let mut file = std::fs::File::create(path).map_err(io)?;
     let mut table = table.clone();
-    let written = match extension.as_str() {
-        "csv" => CsvWriter::new(&mut file)
+    let written = match format {
+        OutputFormat::Csv => CsvWriter::new(&mut file)
             .include_header(true)
             .finish(&mut table),
-        "json" => JsonWriter::new(&mut file)
+        OutputFormat::Json => JsonWriter::new(&mut file)
             .with_json_format(JsonFormat::Json)
             .finish(&mut table),
-        _ => ParquetWriter::new(&mut file).finish(&mut table).map(|_| ()),
+        OutputFormat::Parquet => ParquetWriter::new(&mut file).finish(&mut table).map(|_| ()),
     };
     written.map_err(|e| Error::Io {
         path: path.to_path_buf(),

@@ -230,20 +230,6 @@ fn default_z_sd() -> f64 {
     10.0
 }
 
-impl Scoring {
-    pub fn method_name(&self) -> &'static str {
-        match self {
-            Scoring::MinMax { .. } => "min_max",
-            Scoring::ZScore { .. } => "z_score",
-            Scoring::PercentileRank { .. } => "percentile_rank",
-            Scoring::Target { .. } => "target",
-            Scoring::Goalposts { .. } => "goalposts",
-            Scoring::Threshold { .. } => "threshold",
-            Scoring::Custom { .. } => "custom",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {

@@ -109,16 +109,6 @@ impl WeightTree {
         }
         out
     }
-
-    /// Inner nodes below the root, deepest first: sub-dimensions before dimensions, so each
-    /// node's children are computed before it.
-    pub fn inner_nodes_bottom_up(&self) -> Vec<&WeightNode> {
-        let subdimensions = self
-            .dimensions
-            .iter()
-            .flat_map(|d| d.children.iter().filter(|c| !c.is_leaf()));
-        subdimensions.chain(self.dimensions.iter()).collect()
-    }
 }
 
 #[cfg(test)]
@@ -162,11 +152,5 @@ indicators:
         }
         let sum: f64 = actual.iter().map(|(_, w)| w).sum();
         assert!((sum - 1.0).abs() < 1e-12);
-        let order: Vec<&str> = tree
-            .inner_nodes_bottom_up()
-            .iter()
-            .map(|n| n.id.as_str())
-            .collect();
-        assert_eq!(order, ["Q1", "Q2", "Q", "E"]);
     }
 }

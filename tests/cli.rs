@@ -251,7 +251,7 @@ fn error_formula_types_that_cannot_work() {
 fn sample_writes_both_periods_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = jixiao(&[
+    let args = [
         "sample",
         "--out-dir",
         out,
@@ -259,7 +259,8 @@ fn sample_writes_both_periods_deterministically() {
         "60",
         "--seed",
         "3",
-    ]);
+    ];
+    let o = jixiao(&args);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let first = std::fs::read(dir.path().join("current.csv")).unwrap();
     assert_eq!(
@@ -276,15 +277,7 @@ fn sample_writes_both_periods_deterministically() {
             .count(),
         60
     );
-    jixiao(&[
-        "sample",
-        "--out-dir",
-        out,
-        "--institutions",
-        "60",
-        "--seed",
-        "3",
-    ]);
+    jixiao(&args);
     assert!(first == std::fs::read(dir.path().join("current.csv")).unwrap());
     let o = jixiao(&["sample", "--out-dir", out, "--institutions", "0"]);
     assert_eq!(o.code, 1);

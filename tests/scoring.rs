@@ -21,15 +21,25 @@ use polars::prelude::*;
 mod common;
 use common::floats;
 
-fn run_tiny() -> DataFrame {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
-    let run = jixiao::pipeline::score(
-        &plan,
+fn tiny_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny")
+}
+
+/// Scores the tiny fixture's data (both periods) with `plan`.
+fn score_tiny(plan: &Plan) -> jixiao::pipeline::ScoreRun {
+    let dir = tiny_dir();
+    jixiao::pipeline::score(
+        plan,
         &dir.join("current.csv"),
         Some(&dir.join("previous.csv")),
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn run_tiny() -> DataFrame {
+    let dir = tiny_dir();
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let run = score_tiny(&plan);
     assert_eq!(run.summary.load.missing_in_previous, 1);
     assert_eq!(run.summary.vetoed, 1);
     run.table
@@ -115,17 +125,8 @@ fn tiny_scheme_scores_as_computed_by_hand() {
 #[test]
 fn dimension_weights_and_missing_policy_change_the_result() {
     // With the zero policy, D's missing 效率 counts 0: 0.6 × 37.5 = 22.5, below A's 25.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let text =
-        std::fs::read_to_string(dir.join("scheme.yaml")).unwrap() + "missing: {policy: zero}\n";
-    let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
-    let plan = Plan::compile(scheme).unwrap();
-    let run = jixiao::pipeline::score(
-        &plan,
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
-    )
-    .unwrap();
+    let plan = tiny_with(|t| t + "missing: {policy: zero}\n").unwrap();
+    let run = score_tiny(&plan);
     assert_eq!(texts(&run.table, "编码"), ["B", "A", "D", "C"]);
     close(
         &floats(&run.table, "score"),
@@ -215,7 +216,7 @@ fn shipped_dataset_is_the_generators_output() {
 
 #[test]
 fn institution_without_peer_group_is_kept_and_flagged() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let dir = tiny_dir();
     let text = std::fs::read_to_string(dir.join("current.csv"))
         .unwrap()
         .replace("D,丁医院,专科,", "D,丁医院,,");
@@ -238,7 +239,7 @@ fn institution_without_peer_group_is_kept_and_flagged() {
 }
 
 fn tiny_with(yaml_edit: impl Fn(String) -> String) -> jixiao::Result<Plan> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let dir = tiny_dir();
     let text = yaml_edit(std::fs::read_to_string(dir.join("scheme.yaml")).unwrap());
     Plan::compile(Scheme::from_text(&dir, &dir.join("scheme.yaml"), text)?)
 }
@@ -247,13 +248,7 @@ fn tiny_with(yaml_edit: impl Fn(String) -> String) -> jixiao::Result<Plan> {
 fn institutions_below_min_coverage_are_excluded_with_the_reason() {
     // D has data for Q1 and Q2 only: 0.6 of the effective weight, below 0.7.
     let plan = tiny_with(|t| t + "missing: {policy: renormalise, min_coverage: 0.7}\n").unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let run = jixiao::pipeline::score(
-        &plan,
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
-    )
-    .unwrap();
+    let run = score_tiny(&plan);
     assert_eq!(texts(&run.table, "编码"), ["B", "A", "C", "D"]);
     close(
         &floats(&run.table, "rank"),
@@ -280,7 +275,7 @@ fn formulas_reading_last_year_need_previous_data() {
         )
     })
     .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+    let dir = tiny_dir();
     let err = jixiao::pipeline::score(&plan, &dir.join("current.csv"), None)
         .err()
         .unwrap()
@@ -324,13 +319,7 @@ fn threshold_scoring_and_ordinal_ranking_end_to_end() {
         ) + "ranking: {ties: ordinal}\n"
     })
     .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
-    let run = jixiao::pipeline::score(
-        &plan,
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
-    )
-    .unwrap();
+    let run = score_tiny(&plan);
     let by_id: std::collections::BTreeMap<String, Option<f64>> = texts(&run.table, "编码")
         .into_iter()
         .zip(floats(&run.table, "Q1.score"))
