@@ -58,8 +58,11 @@ enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
-    /// Write a deterministic sample dataset (current and previous period) for the default scheme.
+    /// Write a deterministic sample dataset (current and previous period) for a shipped scheme.
     Sample {
+        /// Which scheme's data: tertiary-core, tertiary-2020, secondary-2020, primary-care.
+        #[arg(long, default_value = "tertiary-core")]
+        kind: String,
         /// Number of institutions.
         #[arg(long, default_value_t = 320)]
         institutions: usize,
@@ -155,6 +158,7 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Sample {
+            kind,
             institutions,
             seed,
             out_dir,
@@ -164,11 +168,23 @@ fn run(command: Command) -> Result<()> {
                     message: "--institutions must be at least 1".into(),
                 });
             }
+            let Some(kind) = synthetic::SampleKind::from_name(&kind) else {
+                let names: Vec<&str> = synthetic::SampleKind::ALL
+                    .iter()
+                    .map(|k| k.name())
+                    .collect();
+                return Err(Error::Usage {
+                    message: format!(
+                        "no sample data of kind \"{kind}\"; kinds: {}",
+                        names.join(", ")
+                    ),
+                });
+            };
             std::fs::create_dir_all(&out_dir).map_err(|source| Error::Io {
                 path: out_dir.clone(),
                 source,
             })?;
-            let sample = synthetic::generate(institutions, seed);
+            let sample = kind.generate(institutions, seed);
             for (name, frame) in [
                 ("current.csv", &sample.current),
                 ("previous.csv", &sample.previous),

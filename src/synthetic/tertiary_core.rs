@@ -1,4 +1,4 @@
-//! Deterministic sample data for the default tertiary scheme: the shipped dataset and the benchmarks' large inputs.
+//! Sample data for `scoring/tertiary-core`, the default scheme: the shipped dataset and the benchmarks' large inputs.
 //!
 //! Institutions are drawn from a seeded SplitMix64 generator (no dependency, same numbers on every
 //! platform) with ranges typical of Chinese tertiary hospitals by peer group (综合 / 专科 / 中医):
@@ -12,87 +12,7 @@
 
 use polars::prelude::*;
 
-/// The two periods of a sample.
-pub struct Sample {
-    pub current: DataFrame,
-    pub previous: DataFrame,
-}
-
-/// SplitMix64: tiny, fast, and the same sequence everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.unit()
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n
-    }
-}
-
-const CITIES: &[&str] = &[
-    "北京",
-    "天津",
-    "石家庄",
-    "太原",
-    "呼和浩特",
-    "沈阳",
-    "长春",
-    "哈尔滨",
-    "上海",
-    "南京",
-    "杭州",
-    "合肥",
-    "福州",
-    "南昌",
-    "济南",
-    "郑州",
-    "武汉",
-    "长沙",
-    "广州",
-    "南宁",
-    "海口",
-    "重庆",
-    "成都",
-    "贵阳",
-    "昆明",
-    "拉萨",
-    "西安",
-    "兰州",
-    "西宁",
-    "银川",
-    "乌鲁木齐",
-    "大连",
-    "青岛",
-    "宁波",
-    "厦门",
-    "深圳",
-    "苏州",
-    "无锡",
-    "温州",
-    "佛山",
-];
-const SPECIALTIES: &[&str] = &[
-    "儿童医院",
-    "肿瘤医院",
-    "妇产医院",
-    "眼科医院",
-    "口腔医院",
-    "胸科医院",
-    "传染病医院",
-    "精神卫生中心",
-];
+use super::{count, money, score, text, Rng, Sample, Table, CITIES, SPECIALTIES};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Group {
@@ -109,53 +29,6 @@ impl Group {
             Group::Tcm => "中医",
         }
     }
-}
-
-/// Columns being built, in output order.
-#[derive(Default)]
-struct Table {
-    columns: Vec<(String, Vec<AnyValue<'static>>)>,
-}
-
-impl Table {
-    /// Appends one row; the first row fixes the column names and order.
-    fn push_row(&mut self, row: Vec<(&str, AnyValue<'static>)>) {
-        if self.columns.is_empty() {
-            self.columns = row
-                .iter()
-                .map(|(name, _)| (name.to_string(), Vec::new()))
-                .collect();
-        }
-        for ((name, value), (column_name, values)) in row.into_iter().zip(&mut self.columns) {
-            debug_assert_eq!(name, column_name);
-            values.push(value);
-        }
-    }
-    fn into_frame(self) -> DataFrame {
-        let columns: Vec<Column> = self
-            .columns
-            .into_iter()
-            .map(|(name, values)| {
-                Series::from_any_values(name.as_str().into(), &values, false)
-                    .expect("values of one column share a type")
-                    .into()
-            })
-            .collect();
-        DataFrame::new_infer_height(columns).expect("columns have equal length")
-    }
-}
-
-fn count(v: f64) -> AnyValue<'static> {
-    AnyValue::Int64(v.round().max(0.0) as i64)
-}
-fn money(v: f64) -> AnyValue<'static> {
-    AnyValue::Float64((v * 100.0).round() / 100.0)
-}
-fn score(v: f64) -> AnyValue<'static> {
-    AnyValue::Float64((v * 10.0).round() / 10.0)
-}
-fn text(v: impl Into<String>) -> AnyValue<'static> {
-    AnyValue::StringOwned(v.into().into())
 }
 
 /// Generates `n` institutions from `seed`: the current period and the previous one.
