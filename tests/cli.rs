@@ -2,44 +2,11 @@
 //! and for each kind of user mistake.
 
 use std::path::Path;
-use std::process::Command;
 
 use polars::prelude::*;
 
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn jixiao(args: &[&str]) -> Outcome {
-    jixiao_with_threads(args, None)
-}
-
-/// Runs jixiao, optionally with polars limited to `threads` threads.
-fn jixiao_with_threads(args: &[&str], threads: Option<usize>) -> Outcome {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jixiao"));
-    if let Some(threads) = threads {
-        command.env("POLARS_MAX_THREADS", threads.to_string());
-    }
-    let output = command
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the jixiao binary runs");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn transcript(o: &Outcome) -> String {
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        o.code, o.stdout, o.stderr
-    )
-}
+mod common;
+use common::{jixiao, jixiao_with_threads, transcript};
 
 #[test]
 fn score_default_scheme_and_dataset() {

@@ -1,5 +1,11 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test file uses some of them).
+#![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use jixiao::scheme::{Direction, Scheme};
 use polars::prelude::*;
 
 /// A column as floats (ranks and counts are cast), missing values as `None`.
@@ -14,3 +20,111 @@ pub fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
         .iter()
         .collect()
 }
+
+/// One row of `../shared/reference/indicators-2020.csv`.
+#[derive(Debug, Clone)]
+pub struct CatalogueRow {
+    pub id: String,
+    pub scheme: String,
+    pub name: String,
+    pub dimension: String,
+    /// As catalogued, with an uncertainty mark like "(?)" removed.
+    pub subdimension: String,
+    pub direction: String,
+    pub national_monitoring: bool,
+    pub unit: String,
+}
+
+/// The national catalogue of the 2020 manuals, by indicator id.
+pub fn catalogue() -> BTreeMap<String, CatalogueRow> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/indicators-2020.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rows = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let fields = split_csv_line(line);
+        if fields.len() < 11 {
+            continue;
+        }
+        let row = CatalogueRow {
+            id: fields[0].clone(),
+            scheme: fields[1].clone(),
+            name: fields[2].clone(),
+            dimension: fields[4].clone(),
+            subdimension: fields[5].trim_end_matches("(?)").to_string(),
+            direction: fields[6].clone(),
+            national_monitoring: fields[7] == "Y",
+            unit: fields[10].clone(),
+        };
+        rows.insert(row.id.clone(), row);
+    }
+    rows
+}
+
+/// Splits one CSV line, honouring double-quoted fields.
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(String::new()),
+            c => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+/// The scheme's direction for a catalogue direction word.
+pub fn catalogue_direction(word: &str) -> Direction {
+    match word {
+        "逐步提高" => Direction::Up,
+        "逐步降低" => Direction::Down,
+        "监测比较" => Direction::Monitor,
+        "逐步完善" => Direction::Improve,
+        other => panic!("unknown catalogue direction {other}"),
+    }
+}
+
+/// Loads a shipped scheme by folder name under `scoring/`.
+pub fn shipped_scheme(name: &str) -> Scheme {
+    Scheme::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scoring").join(name)).unwrap()
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the jixiao binary in the crate root.
+pub fn jixiao(args: &[&str]) -> Outcome {
+    jixiao_with_threads(args, None)
+}
+
+/// Runs jixiao, optionally with polars limited to `threads` threads.
+pub fn jixiao_with_threads(args: &[&str], threads: Option<usize>) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    if let Some(threads) = threads {
+        command.env("POLARS_MAX_THREADS", threads.to_string());
+    }
+    let output = command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the jixiao binary runs");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Exit code, stdout and stderr, as one snapshot.
+pub fn transcript(o: &Outcome) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        o.code, o.stdout, o.stderr
+    )
+}
+
