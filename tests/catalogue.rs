@@ -1,7 +1,7 @@
 //! The shipped schemes' indicators are the national catalogue's (`../shared/reference/indicators-2020.csv`):
 //! the full national schemes hold every catalogued indicator with the same id, name, dimension,
 //! sub-dimension, direction, unit and ▲ (national monitoring) flag; the default scheme holds a
-//! subset with the same id, name, dimension, sub-dimension and direction.
+//! subset with the same id, name, dimension, sub-dimension, direction and ▲ flag.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +10,7 @@ use jixiao::scheme::IndicatorSpec;
 mod common;
 use common::{catalogue, catalogue_direction, shipped_scheme, CatalogueRow};
 
-/// Asserts `indicator` matches its catalogue row; `full` also compares unit and ▲.
+/// Asserts `indicator` matches its catalogue row; `full` also compares the unit as catalogued.
 fn assert_matches(indicator: &IndicatorSpec, row: &CatalogueRow, full: bool) {
     let id = &indicator.id;
     assert_eq!(indicator.name, row.name, "{id} name");
@@ -26,7 +26,11 @@ fn assert_matches(indicator: &IndicatorSpec, row: &CatalogueRow, full: bool) {
         "{id} direction"
     );
     if full {
-        assert_eq!(indicator.unit.as_deref(), Some(row.unit.as_str()), "{id} unit");
+        assert_eq!(
+            indicator.unit.as_deref(),
+            Some(row.unit.as_str()),
+            "{id} unit"
+        );
         assert_eq!(
             indicator.national_monitoring, row.national_monitoring,
             "{id} ▲ national monitoring"
@@ -48,7 +52,9 @@ fn assert_complete(folder: &str, catalogue_scheme: &str, expected: usize) {
             .indicators
             .iter()
             .find(|i| i.id == row.id)
-            .unwrap_or_else(|| panic!("{} ({}) is missing from scoring/{folder}", row.id, row.name));
+            .unwrap_or_else(|| {
+                panic!("{} ({}) is missing from scoring/{folder}", row.id, row.name)
+            });
         assert_matches(indicator, row, true);
     }
     let catalogued: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
