@@ -13,7 +13,7 @@
 //!
 //! The previous period holds what the scheme's `prev(…)` calls read (visits, revenues, physicians,
 //! contracted residents); from 50 institutions up, a few realistic faults are planted, listed in
-//! `datasets/primary-care/README.md`: a township centre notified of no tuberculosis patient (zero
+//! `datasets/primary-care/README.md`: an institution notified of no tuberculosis patient (zero
 //! denominators), a missing staff-satisfaction score, a 患者满意度 cell reading 未测评, an
 //! antibiotic-prescribing outlier, an infection-control grade that is not one of the scheme's levels,
 //! and institutions absent from the previous period.
