@@ -1,4 +1,4 @@
-//! Stage 5, aggregate: weighted means of scores up the tree — sub-dimension, dimension, total.
+//! Stage 5, aggregate: weighted means of scores up the tree — composite indicator, sub-dimension, dimension, total.
 //!
 //! Each inner node's score is the weighted arithmetic mean of its children's scores (0–100 in,
 //! 0–100 out). The scheme's missing-data policy decides what a missing child means:
@@ -48,19 +48,18 @@ pub fn weighted_mean(children: &[WeightNode], policy: MissingPolicy) -> Expr {
     }
 }
 
-/// The `with_columns` stages of aggregation, in order: sub-dimensions, dimensions, then the
-/// weighted total and coverage.
+/// The `with_columns` stages of aggregation, in order: inner nodes by height (composite
+/// indicators, sub-dimensions, dimensions), then the weighted total and coverage.
 pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
-    let subdimensions: Vec<Expr> = tree
-        .dimensions
-        .iter()
-        .flat_map(|d| d.children.iter().filter(|c| !c.is_leaf()))
-        .map(|s| weighted_mean(&s.children, policy).alias(score_column(&s.id)))
-        .collect();
-    let dimensions: Vec<Expr> = tree
-        .dimensions
-        .iter()
-        .map(|d| weighted_mean(&d.children, policy).alias(score_column(&d.id)))
+    let mut out: Vec<Vec<Expr>> = tree
+        .inner_nodes_by_height()
+        .into_iter()
+        .map(|level| {
+            level
+                .into_iter()
+                .map(|node| weighted_mean(&node.children, policy).alias(score_column(&node.id)))
+                .collect()
+        })
         .collect();
     let coverage = tree
         .effective_weights()
@@ -68,16 +67,10 @@ pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
         .map(|(id, w)| lit(w) * col(score_column(&id)).is_not_null().cast(DataType::Float64))
         .reduce(|a, b| a + b)
         .unwrap_or_else(|| lit(0.0));
-    let total = vec![
+    out.push(vec![
         weighted_mean(&tree.dimensions, policy).alias(WEIGHTED_COLUMN),
         coverage.alias(COVERAGE_COLUMN),
-    ];
-    let mut out = Vec::new();
-    if !subdimensions.is_empty() {
-        out.push(subdimensions);
-    }
-    out.push(dimensions);
-    out.push(total);
+    ]);
     out
 }
 
@@ -88,6 +81,7 @@ mod tests {
     fn leaf(id: &str, weight: f64) -> WeightNode {
         WeightNode {
             id: id.into(),
+            kind: crate::weight::NodeKind::Indicator,
             weight,
             children: vec![],
         }

@@ -34,11 +34,20 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         spec.version,
         plan.scheme.dir.display()
     );
+    let all = plan.scheme.all_indicators();
+    let bundles = all.iter().filter(|i| i.is_composite()).count();
+    let national = spec
+        .indicators
+        .iter()
+        .filter(|i| i.national_monitoring)
+        .count();
     let _ = writeln!(
         text,
-        "  {} indicators: {weighted} weighted, {} scored without weight, {monitored} monitored (not scored)",
+        "  {} indicators ({national} ▲ national monitoring, {bundles} made of parts); {} values computed: {weighted} weighted, {} scored without weight, {monitored} monitored (not scored{})",
+        spec.indicators.len(),
         plan.indicators.len(),
         plan.indicators.len() - weighted - monitored,
+        if spec.monitor.score { "" } else { "; monitor.score is off" },
     );
     let _ = writeln!(
         text,
@@ -48,6 +57,18 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         spec.bonus.rules.len(),
         spec.deduction.rules.len()
     );
+    if let Some(points) = &spec.points {
+        let budget: f64 = points.items.iter().map(|i| i.budget).sum();
+        let rules: usize = points.items.iter().map(|i| i.rules.len()).sum();
+        let _ = writeln!(
+            text,
+            "  points: {} items, {rules} rules, budget {budget:.d$} shared by work points ({}), corrected below coefficient {}",
+            points.items.len(),
+            points.work_points,
+            points.correction_threshold,
+            d = points.money_decimals as usize,
+        );
+    }
     if let Some(data) = data {
         let loaded = pipeline::load_for(plan, data, previous)?;
         pipeline::check_types(plan, &loaded.frame)?;
@@ -78,10 +99,9 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         text,
         "effective weights (share of the total score when no data are missing):"
     );
-    let names: std::collections::BTreeMap<&str, &str> = plan
-        .indicators
+    let names: std::collections::BTreeMap<&str, &str> = all
         .iter()
-        .map(|i| (i.spec.id.as_str(), i.spec.name.as_str()))
+        .map(|i| (i.id.as_str(), i.name.as_str()))
         .collect();
     for dimension in &plan.weights.dimensions {
         write_node(&mut text, dimension, 1.0, 1, &names);
@@ -94,6 +114,12 @@ fn data_notes(text: &mut String, summary: &LoadSummary) {
         let _ = writeln!(
             text,
             "warning: column {column}: {count} cells are not numbers and will count as missing"
+        );
+    }
+    for (column, count) in &summary.unknown_levels {
+        let _ = writeln!(
+            text,
+            "warning: column {column}: {count} cells are not one of its levels and will count as missing"
         );
     }
     if summary.ungrouped > 0 {

@@ -4,7 +4,8 @@
 //! methods, vetoes, bonus and deduction rules and grades. The scripts run once to build polars
 //! expressions; polars evaluates them over the institutions' data, vectorised. The stages, in the
 //! order [`pipeline`] runs them: [`load`] → [`indicators`] → [`normalise`] → [`weight`] /
-//! [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`report`]. [`check`] validates a scheme and
+//! [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`points`] (where the scheme has a
+//! point-based assessment) → [`report`]. [`check`] validates a scheme and
 //! dataset without scoring.
 //!
 //! ```no_run
@@ -26,6 +27,7 @@ pub mod load;
 pub mod normalise;
 pub mod pipeline;
 pub mod plan;
+pub mod points;
 pub mod rank;
 pub mod report;
 pub mod scheme;

@@ -95,6 +95,8 @@ pub struct LoadSummary {
     pub missing_in_previous: usize,
     /// Institutions with an empty peer group.
     pub ungrouped: usize,
+    /// Non-empty cells of `levels(…)` columns that are none of the levels, by column.
+    pub unknown_levels: BTreeMap<String, usize>,
 }
 
 /// A reference to a column the data lacks; the caller turns it into a located error.
@@ -141,6 +143,7 @@ pub fn prepare(
     check_columns(&current, data_file, needs, Period::Current)?;
     let mut frame = with_text_id(current, data_file, needs.id_column)?;
     frame = add_peer_group(frame, needs.peer_group_column, &mut summary)?;
+    frame = level_columns(frame, needs.references, &mut summary)?;
     frame = numeric_columns(frame, &current_refs, "", &mut summary)?;
 
     let mut used_previous = None;
@@ -350,6 +353,48 @@ fn add_peer_group(
 }
 
 /// Parses `columns` as numbers; non-empty cells that do not parse become missing and are counted.
+/// Replaces each `levels(…)` column's text by the number its level stands for; a non-empty cell
+/// that is none of the levels becomes missing and is counted. A column read with two different
+/// level maps uses the first.
+fn level_columns(
+    frame: DataFrame,
+    references: &[ColumnRef],
+    summary: &mut LoadSummary,
+) -> Result<DataFrame> {
+    let mut maps: BTreeMap<&str, &[(String, f64)]> = BTreeMap::new();
+    for reference in references {
+        if let (Period::Current, Some(levels)) = (reference.period, &reference.levels) {
+            maps.entry(reference.name.as_str()).or_insert(levels);
+        }
+    }
+    if maps.is_empty() {
+        return Ok(frame);
+    }
+    let mapped: Vec<Expr> = maps
+        .iter()
+        .map(|(name, levels)| {
+            let text = col(*name).cast(DataType::String);
+            levels
+                .iter()
+                .rev()
+                .fold(crate::normalise::null(), |otherwise, (level, value)| {
+                    when(text.clone().eq(lit(level.as_str())))
+                        .then(lit(*value))
+                        .otherwise(otherwise)
+                })
+                .alias(*name)
+        })
+        .collect();
+    let parsed = frame.clone().lazy().with_columns(mapped).collect()?;
+    for name in maps.keys() {
+        let unknown = parsed.column(name)?.null_count() - frame.column(name)?.null_count();
+        if unknown > 0 {
+            summary.unknown_levels.insert(name.to_string(), unknown);
+        }
+    }
+    Ok(parsed)
+}
+
 fn numeric_columns(
     frame: DataFrame,
     columns: &[String],
@@ -382,6 +427,7 @@ mod tests {
         ColumnRef {
             name: name.into(),
             period,
+            levels: None,
             source: None,
             line: 1,
             column: 1,

@@ -1,5 +1,6 @@
 //! The one place that knows the order of the stages:
-//! load → indicators → normalise → aggregate (weights) → adjust (veto/bonus) → rank → grade → report.
+//! load → indicators → normalise → aggregate (weights) → adjust (veto/bonus) → rank → grade →
+//! points (工分, where the scheme has them) → report.
 //!
 //! Every stage contributes polars expressions; they run as a few staged `with_columns` on one
 //! lazy frame, each stage reading earlier stages' columns by name, so nothing is computed twice
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, DataNeeds, LoadError, LoadedData};
 use crate::plan::Plan;
 use crate::report::{self, RunSummary};
-use crate::{aggregate, grade, indicators, rank};
+use crate::{aggregate, grade, indicators, points, rank};
 
 /// The result of scoring: the output table in rank order and the run summary.
 pub struct ScoreRun {
@@ -71,7 +72,10 @@ fn located(plan: &Plan, error: LoadError) -> Error {
             let mut errors: Vec<Error> = missing
                 .into_iter()
                 .map(|m| Error::ColumnNotFound {
-                    span: plan.scripts.reference_span(&m.reference),
+                    span: plan.scripts.reference_span(&m.reference).or_else(|| {
+                        plan.scheme
+                            .span(&format!(": {}", m.reference.name), Some("points:"))
+                    }),
                     column: m.reference.name,
                     data_file: m.file,
                     suggestion: m.suggestion,
@@ -123,6 +127,11 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
         query = query.with_column(grade::grade_expr(grades).alias(grade::GRADE_COLUMN));
     } else {
         query = query.with_column(lit(NULL).cast(DataType::String).alias(grade::GRADE_COLUMN));
+    }
+    if let Some(points) = &spec.points {
+        for stage in points::stages(points) {
+            query = query.with_columns(stage);
+        }
     }
     query
 }

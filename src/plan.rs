@@ -53,7 +53,8 @@ impl Plan {
         let mut errors = Vec::new();
         let mut references = Vec::new();
         let mut indicators = Vec::new();
-        for spec in &scheme.spec.indicators {
+        let leaves: Vec<IndicatorSpec> = scheme.leaves().into_iter().cloned().collect();
+        for spec in &leaves {
             let what = format!("indicator {} ({})", spec.id, spec.name);
             let value = match scripts.formula(spec.formula_name(), &what) {
                 Ok(value) => value,
@@ -63,7 +64,7 @@ impl Plan {
                 }
             };
             references.extend(value.columns.iter().cloned());
-            let scoring = spec.is_scored().then(|| scheme.scoring_of(spec));
+            let scoring = scheme.is_scored(spec).then(|| scheme.scoring_of(spec));
             let score = match &scoring {
                 None => None,
                 Some(Scoring::Custom { function }) => {
@@ -119,6 +120,20 @@ impl Plan {
         let bonus = points(&spec.bonus.rules, "bonus");
         let deduction = points(&spec.deduction.rules, "deduction");
 
+        // The point-based assessment reads work-points columns named in scheme.yaml.
+        if let Some(points) = &spec.points {
+            for item in &points.items {
+                references.push(ColumnRef {
+                    name: crate::points::work_points_column(points, item).to_string(),
+                    period: crate::script::Period::Current,
+                    levels: None,
+                    source: None,
+                    line: 0,
+                    column: 0,
+                });
+            }
+        }
+
         if !errors.is_empty() {
             return Err(if errors.len() == 1 {
                 errors.pop().unwrap()
@@ -136,7 +151,7 @@ impl Plan {
             score_decimals: spec.score_decimals,
         };
         Ok(Plan {
-            weights: WeightTree::from_spec(spec),
+            weights: WeightTree::from_scheme(&scheme),
             veto_reasons: spec.vetoes.iter().map(|v| v.reason.clone()).collect(),
             bonus_reasons: spec.bonus.rules.iter().map(|r| r.reason.clone()).collect(),
             deduction_reasons: spec

@@ -9,8 +9,10 @@
 //! | the id column, the name and peer-group columns | as named in the data |
 //! | `score`, `grade`, `flags` | final score, grade, and `; `-separated reasons (veto, missing data, bonus…) |
 //! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules |
+//! | work points, `<item>.coefficient`, `<item>.corrected_points`, `<item>.money`, `money` | only with a point-based assessment (`points:`) |
 //! | `<dimension>.score`, `<sub-dimension>.score` | weighted scores of the tree's inner nodes |
-//! | `<indicator>`, `<indicator>.score` | each indicator's value and score (monitor indicators: value only) |
+//! | `<indicator>`, `<indicator>.display`, `<indicator>.score` | each indicator's value, its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
+//! | `<indicator>.score`, then its parts' columns | an indicator made of parts: the weighted mean of its parts' scores |
 //!
 //! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
 //! counts.
@@ -31,7 +33,10 @@ use crate::error::{Error, Result};
 use crate::grade::GRADE_COLUMN;
 use crate::load::LoadSummary;
 use crate::plan::Plan;
+use crate::points::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
+use crate::scheme::RatioDisplay;
+use crate::weight::NodeKind;
 
 pub const FLAGS_COLUMN: &str = "flags";
 
@@ -58,7 +63,23 @@ pub struct RunSummary {
     pub excluded: usize,
     pub indicators: Vec<IndicatorQuality>,
     pub effective_weights: Vec<(String, String, f64)>,
+    /// One line per item of the point-based assessment.
+    pub points: Vec<PointsSummary>,
     pub warnings: Vec<String>,
+}
+
+/// What the point-based assessment paid out for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointsSummary {
+    pub item: String,
+    pub budget: f64,
+    /// Sum of the item's money, added up in whole units of `10^-decimals`.
+    pub paid: f64,
+    pub decimals: u32,
+    pub paid_institutions: usize,
+    /// Institutions whose coefficient fell below the threshold.
+    pub corrected: usize,
+    pub threshold: f64,
 }
 
 fn count_true(frame: &DataFrame, name: &str) -> Result<usize> {
@@ -117,9 +138,39 @@ impl RunSummary {
                     (id, name, w)
                 })
                 .collect(),
+            points: points_summary(plan, scored)?,
             warnings: plan.scheme.warnings.clone(),
         })
     }
+}
+
+fn points_summary(plan: &Plan, scored: &DataFrame) -> Result<Vec<PointsSummary>> {
+    let Some(points) = &plan.scheme.spec.points else {
+        return Ok(Vec::new());
+    };
+    let scale = 10f64.powi(points.money_decimals as i32);
+    let mut out = Vec::new();
+    for item in &points.items {
+        let money = scored.column(&money_column(&item.id))?.f64()?.clone();
+        let units: f64 = money.iter().flatten().map(|m| (m * scale).round()).sum();
+        let corrected = scored
+            .column(&coefficient_column(&item.id))?
+            .f64()?
+            .iter()
+            .flatten()
+            .filter(|c| *c < points.correction_threshold)
+            .count();
+        out.push(PointsSummary {
+            item: item.id.clone(),
+            budget: item.budget,
+            paid: units / scale,
+            decimals: points.money_decimals,
+            paid_institutions: money.iter().flatten().filter(|m| *m > 0.0).count(),
+            corrected,
+            threshold: points.correction_threshold,
+        });
+    }
+    Ok(out)
 }
 
 impl std::fmt::Display for RunSummary {
@@ -181,6 +232,19 @@ impl std::fmt::Display for RunSummary {
                 cells.join("; ")
             )?;
         }
+        if !self.load.unknown_levels.is_empty() {
+            let cells: Vec<String> = self
+                .load
+                .unknown_levels
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            writeln!(
+                f,
+                "cells that are not one of the column's levels (treated as missing): {}",
+                cells.join("; ")
+            )?;
+        }
         if self.load.missing_in_previous > 0 {
             writeln!(
                 f,
@@ -194,6 +258,14 @@ impl std::fmt::Display for RunSummary {
                 "institutions without a peer group: {} (grouped as \"{}\")",
                 self.load.ungrouped,
                 crate::load::UNGROUPED
+            )?;
+        }
+        for p in &self.points {
+            let d = p.decimals as usize;
+            writeln!(
+                f,
+                "points: {} budget {:.d$}, paid {:.d$} to {} institutions; {} with coefficient below {} (work points corrected)",
+                p.item, p.budget, p.paid, p.paid_institutions, p.corrected, p.threshold
             )?;
         }
         for warning in &self.warnings {
@@ -241,19 +313,69 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             round(DEDUCTION_COLUMN),
         ]);
     }
+    if let Some(points) = &spec.points {
+        let mut work_columns: Vec<&str> = Vec::new();
+        for item in &points.items {
+            let column = crate::points::work_points_column(points, item);
+            if !work_columns.contains(&column) {
+                work_columns.push(column);
+                columns.push(col(column));
+            }
+        }
+        for item in &points.items {
+            columns.extend([
+                col(coefficient_column(&item.id)),
+                round(&corrected_column(&item.id)),
+                round(&money_column(&item.id)),
+            ]);
+        }
+        columns.push(round(MONEY_COLUMN));
+    }
     for dimension in &plan.weights.dimensions {
         columns.push(round(&score_column(&dimension.id)));
-        for child in dimension.children.iter().filter(|c| !c.is_leaf()) {
-            columns.push(round(&score_column(&child.id)));
+        for child in &dimension.children {
+            if child.kind == NodeKind::Subdimension {
+                columns.push(round(&score_column(&child.id)));
+            }
         }
     }
-    for indicator in &plan.indicators {
-        columns.push(round(&indicator.spec.id));
-        if indicator.score.is_some() {
-            columns.push(round(&score_column(&indicator.spec.id)));
+    for indicator in plan.scheme.all_indicators() {
+        let id = indicator.id.as_str();
+        if indicator.is_composite() {
+            if plan.weights.contains(id) {
+                columns.push(round(&score_column(id)));
+            }
+            continue;
+        }
+        columns.push(round(id));
+        if let Some(display) = indicator.display {
+            columns.push(lit(display_column(&sorted, id, display)?));
+        }
+        if plan
+            .indicators
+            .iter()
+            .any(|i| i.spec.id == id && i.score.is_some())
+        {
+            columns.push(round(&score_column(id)));
         }
     }
     Ok(sorted.lazy().select(columns).collect()?)
+}
+
+/// Column holding an indicator's value shown as a ratio ("1:X" or "X:1").
+pub fn display_column_name(id: &str) -> String {
+    format!("{id}.display")
+}
+
+/// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.
+fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<Series> {
+    let shown: Vec<Option<String>> = frame
+        .column(id)?
+        .f64()?
+        .iter()
+        .map(|v| v.map(|x| display.show(x)))
+        .collect();
+    Ok(Series::new(display_column_name(id).into(), shown))
 }
 
 /// The `flags` of every row: vetoes, exclusion, missing indicators, bonus and deduction reasons.
@@ -343,6 +465,26 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     };
     points(&plan.bonus_reasons, bonus_column, "+", &mut flags)?;
     points(&plan.deduction_reasons, deduction_column, "-", &mut flags)?;
+    if let Some(points) = &plan.scheme.spec.points {
+        let mut flagged = Vec::new();
+        for item in &points.items {
+            let column = crate::points::work_points_column(points, item);
+            if flagged.contains(&column) {
+                continue;
+            }
+            flagged.push(column);
+            let values = frame.column(column)?.cast(&DataType::Float64)?;
+            for (row, value) in values.f64()?.iter().enumerate() {
+                match value {
+                    None => flags[row].push(format!("no work points ({column}): no money")),
+                    Some(v) if v < 0.0 => {
+                        flags[row].push(format!("negative work points ({column}) counted as 0"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
     let joined: Vec<String> = flags.into_iter().map(|f| f.join("; ")).collect();
     Ok(Series::new(FLAGS_COLUMN.into(), joined))
 }

@@ -59,6 +59,92 @@ pub struct SchemeSpec {
     pub deduction: AdjustmentSpec,
     #[serde(default)]
     pub grades: Option<GradeSpec>,
+    /// Whether and how 监测比较 (monitor) indicators are scored.
+    #[serde(default)]
+    pub monitor: MonitorSpec,
+    /// The point-based assessment (工分 × 质量系数 → budget), as primary-care systems run it.
+    #[serde(default)]
+    pub points: Option<PointsSpec>,
+}
+
+/// 监测比较 indicators are reported, not scored, unless `score: true`; then they enter the weight
+/// tree with their own weight, scored by their own method or else by `scoring`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSpec {
+    #[serde(default)]
+    pub score: bool,
+    #[serde(default = "default_monitor_scoring")]
+    pub scoring: Scoring,
+}
+
+impl Default for MonitorSpec {
+    fn default() -> Self {
+        MonitorSpec {
+            score: false,
+            scoring: default_monitor_scoring(),
+        }
+    }
+}
+
+/// Monitor indicators have no better end: closeness to the peer group's median is what is scored.
+fn default_monitor_scoring() -> Scoring {
+    Scoring::MedianDistance {
+        within: Within::PeerGroup,
+    }
+}
+
+/// The point-based assessment: per item (考核小项), rules score indicator values against targets,
+/// the quality coefficient corrects work points, and the item's budget is shared by corrected points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsSpec {
+    /// Column holding each institution's work points (工分).
+    pub work_points: String,
+    /// Below this coefficient, corrected points = work points × coefficient.
+    pub correction_threshold: f64,
+    /// Decimals the coefficient is rounded to (half away from zero) before the comparison.
+    pub coefficient_decimals: u32,
+    /// Decimals of money (2 = 分); the largest-remainder method makes each item sum to its budget.
+    pub money_decimals: u32,
+    pub items: Vec<PointsItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsItem {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub budget: f64,
+    /// Work-points column of this item; default: the scheme's `points.work_points`.
+    #[serde(default)]
+    pub work_points: Option<String>,
+    pub rules: Vec<PointsRuleSpec>,
+}
+
+/// One 考核细则: an indicator's value against a target, worth `points` at full marks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsRuleSpec {
+    pub indicator: String,
+    pub rule: PointsRuleKind,
+    #[serde(default)]
+    pub target: Option<f64>,
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointsRuleKind {
+    /// Y01: full points when the value is non-zero.
+    YesFull,
+    /// N01: full points when the value is zero or empty.
+    NoFull,
+    /// egt: full points at or above the target, else points × value / target.
+    AtLeast,
+    /// elt: full points at or below the target, else points × target / value.
+    AtMost,
 }
 
 fn default_scripts() -> Vec<String> {
@@ -175,6 +261,29 @@ pub enum Direction {
     Monitor,
     /// 中优: best inside `band: [low, high]`; scored on the distance from the band.
     Band,
+    /// 逐步完善: a qualitative indicator whose graded level should improve; scored like `up`.
+    Improve,
+}
+
+/// How a ratio is shown: the stored value is the number X.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum RatioDisplay {
+    /// 1:X, e.g. 医护比 1:1.52.
+    #[serde(rename = "1:X")]
+    OneToX,
+    /// X:1, e.g. 门诊人次数与出院人次数比 12.3:1.
+    #[serde(rename = "X:1")]
+    XToOne,
+}
+
+impl RatioDisplay {
+    /// The text shown for `x` (two decimals).
+    pub fn show(self, x: f64) -> String {
+        match self {
+            RatioDisplay::OneToX => format!("1:{x:.2}"),
+            RatioDisplay::XToOne => format!("{x:.2}:1"),
+        }
+    }
 }
 
 /// Rows a column statistic is taken over.
@@ -218,6 +327,11 @@ pub enum Scoring {
         #[serde(default)]
         otherwise: f64,
     },
+    /// 100 at the median, falling linearly to 0 at the value farthest from it (no better end).
+    MedianDistance {
+        #[serde(default)]
+        within: Within,
+    },
     Custom {
         function: String,
     },
@@ -250,15 +364,93 @@ pub struct IndicatorSpec {
     /// Name of the rhai binding holding the formula; defaults to the indicator id.
     #[serde(default)]
     pub formula: Option<String>,
+    /// ▲: a national monitoring indicator (国家监测指标).
+    #[serde(default)]
+    pub national_monitoring: bool,
+    /// Show the value as a ratio "1:X" or "X:1" in an extra `{id}.display` column.
+    #[serde(default)]
+    pub display: Option<RatioDisplay>,
+    /// Sub-indicators whose scores roll up into this one; it then has no formula of its own.
+    #[serde(default)]
+    pub parts: Vec<PartSpec>,
+    /// The parts, resolved into indicators (dimension, direction, unit, scoring inherited).
+    #[serde(skip)]
+    pub children: Vec<IndicatorSpec>,
+    /// The indicator this one is a part of.
+    #[serde(skip)]
+    pub parent: Option<String>,
+}
+
+/// A sub-indicator, as written under `parts:`; it inherits what it does not say from its parent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    #[serde(default)]
+    pub band: Option<[f64; 2]>,
+    /// Weight among the parent's parts; parts weigh equally (1) unless weighted.
+    #[serde(default)]
+    pub weight: Option<f64>,
+    #[serde(default)]
+    pub scoring: Option<Scoring>,
+    #[serde(default)]
+    pub formula: Option<String>,
+    #[serde(default)]
+    pub display: Option<RatioDisplay>,
+    #[serde(default)]
+    pub parts: Vec<PartSpec>,
+}
+
+impl PartSpec {
+    /// This part as an indicator under `parent`.
+    fn resolve(&self, parent: &IndicatorSpec) -> IndicatorSpec {
+        let direction = self.direction.unwrap_or(parent.direction);
+        let mut resolved = IndicatorSpec {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            dimension: parent.dimension.clone(),
+            subdimension: parent.subdimension.clone(),
+            unit: self.unit.clone().or_else(|| parent.unit.clone()),
+            direction,
+            band: self.band.or(if direction == Direction::Band {
+                parent.band
+            } else {
+                None
+            }),
+            weight: Some(self.weight.unwrap_or(1.0)),
+            scoring: self.scoring.clone().or_else(|| parent.scoring.clone()),
+            formula: self.formula.clone(),
+            national_monitoring: parent.national_monitoring,
+            display: self.display,
+            parts: Vec::new(),
+            children: Vec::new(),
+            parent: Some(parent.id.clone()),
+        };
+        resolved.children = self.parts.iter().map(|p| p.resolve(&resolved)).collect();
+        resolved
+    }
 }
 
 impl IndicatorSpec {
     pub fn formula_name(&self) -> &str {
         self.formula.as_deref().unwrap_or(&self.id)
     }
-    /// Whether the indicator enters the weighted score.
-    pub fn is_scored(&self) -> bool {
-        self.direction != Direction::Monitor
+    /// Whether this indicator is a bundle of parts (and has no formula of its own).
+    pub fn is_composite(&self) -> bool {
+        !self.children.is_empty()
+    }
+    /// This indicator and every part below it, parents before their parts.
+    pub fn walk(&self) -> Vec<&IndicatorSpec> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.walk());
+        }
+        out
     }
 }
 
@@ -339,8 +531,15 @@ impl Scheme {
 
     /// Parses and checks scheme text as if read from `yaml_path`.
     pub fn from_text(dir: &Path, yaml_path: &Path, yaml_text: String) -> Result<Scheme> {
-        let spec: SchemeSpec = serde_yaml::from_str(&yaml_text)
+        let mut spec: SchemeSpec = serde_yaml::from_str(&yaml_text)
             .map_err(|error| yaml_error(yaml_path, &yaml_text, &error))?;
+        for indicator in &mut spec.indicators {
+            indicator.children = indicator
+                .parts
+                .iter()
+                .map(|p| p.resolve(indicator))
+                .collect();
+        }
         let mut scheme = Scheme {
             dir: dir.to_path_buf(),
             yaml_path: yaml_path.to_path_buf(),
@@ -352,15 +551,52 @@ impl Scheme {
         Ok(scheme)
     }
 
-    /// The scoring method of an indicator (its own, else the scheme default, else percentile rank).
+    /// The scoring method of an indicator: its own (or its parent's), else for a monitor
+    /// indicator `monitor.scoring`, else the scheme default, else percentile rank.
     pub fn scoring_of(&self, indicator: &IndicatorSpec) -> Scoring {
-        indicator
-            .scoring
+        if let Some(own) = &indicator.scoring {
+            return own.clone();
+        }
+        if indicator.direction == Direction::Monitor {
+            return self.spec.monitor.scoring.clone();
+        }
+        self.spec
+            .default_scoring
             .clone()
-            .or_else(|| self.spec.default_scoring.clone())
             .unwrap_or(Scoring::PercentileRank {
                 within: Within::All,
             })
+    }
+
+    /// Every indicator and part, parents before their parts, in scheme order.
+    pub fn all_indicators(&self) -> Vec<&IndicatorSpec> {
+        self.spec.indicators.iter().flat_map(|i| i.walk()).collect()
+    }
+
+    /// The indicators and parts that have a formula (everything but bundles of parts).
+    pub fn leaves(&self) -> Vec<&IndicatorSpec> {
+        self.all_indicators()
+            .into_iter()
+            .filter(|i| !i.is_composite())
+            .collect()
+    }
+
+    /// The indicator or part with this id.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorSpec> {
+        self.all_indicators().into_iter().find(|i| i.id == id)
+    }
+
+    /// Whether an indicator gets a score: not a monitor one (unless `monitor.score` is on); a
+    /// bundle when one of its parts is scored and weighted.
+    pub fn is_scored(&self, indicator: &IndicatorSpec) -> bool {
+        if indicator.is_composite() {
+            indicator
+                .children
+                .iter()
+                .any(|c| self.is_scored(c) && c.weight.unwrap_or(0.0) > 0.0)
+        } else {
+            indicator.direction != Direction::Monitor || self.spec.monitor.score
+        }
     }
 
     /// Points at `needle` in scheme.yaml, searching after the line holding `anchor`.
@@ -383,7 +619,7 @@ impl Scheme {
             .dimensions
             .iter()
             .flat_map(|d| std::iter::once(&d.id).chain(d.subdimensions.iter().map(|s| &s.id)))
-            .chain(spec.indicators.iter().map(|i| &i.id));
+            .chain(self.all_indicators().into_iter().map(|i| &i.id));
         for id in all_ids {
             if !seen.insert(id.as_str()) {
                 errors.push(Error::invalid(
@@ -447,25 +683,41 @@ impl Scheme {
                 },
             }
 
-            match (ind.direction, ind.weight) {
-                (Direction::Monitor, Some(w)) if w != 0.0 => errors.push(
-                    Error::invalid(
-                        format!("weight of indicator {} cannot be used: monitor (监测比较) indicators are reported, not scored", ind.id),
-                        self.span("weight:", anchor),
-                    )
-                    .with_help("remove the weight, or give the indicator a direction (up, down or band)"),
-                ),
-                (Direction::Monitor, _) => {}
-                (_, None) => errors.push(
+            let scored = self.is_scored(ind);
+            match (scored, ind.weight) {
+                (true, None) => errors.push(
                     Error::invalid(
                         format!("indicator {} has no weight", ind.id),
                         self.span(&anchor_text, None),
                     )
-                    .with_help("add `weight: N`; weights are relative within their sub-dimension"),
+                    .with_help(if ind.direction == Direction::Monitor {
+                        "monitor.score is on, so 监测比较 indicators are scored and need `weight: N` too"
+                    } else {
+                        "add `weight: N`; weights are relative within their sub-dimension"
+                    }),
                 ),
                 (_, Some(w)) => check_weight(self, &mut errors, &ind.id, w, &format!("indicator {}", ind.id)),
+                (false, None) => {}
             }
+        }
 
+        for ind in self.all_indicators() {
+            let anchor_text = Self::indicator_anchor(&ind.id);
+            let anchor = Some(anchor_text.as_str());
+            if ind.parent.is_some() {
+                if let Some(w) = ind.weight {
+                    check_weight(self, &mut errors, &ind.id, w, &format!("part {}", ind.id));
+                }
+            }
+            if ind.is_composite() && ind.formula.is_some() {
+                errors.push(
+                    Error::invalid(
+                        format!("indicator {} has parts, so it has no formula of its own: its score is the weighted mean of its parts' scores", ind.id),
+                        self.span("formula:", anchor),
+                    )
+                    .with_help("remove `formula`, or give each part its formula"),
+                );
+            }
             match (ind.direction, ind.band) {
                 (Direction::Band, None) => errors.push(Error::invalid(
                     format!(
@@ -485,7 +737,8 @@ impl Scheme {
                         self.span("band:", anchor),
                     ))
                 }
-                (Direction::Up | Direction::Down | Direction::Monitor, Some(_)) => errors.push(
+                (Direction::Band, Some(_)) | (_, None) => {}
+                (_, Some(_)) => errors.push(
                     Error::invalid(
                         format!(
                             "indicator {} has a band but its direction is not band",
@@ -495,26 +748,16 @@ impl Scheme {
                     )
                     .with_help("use `direction: band` for an optimal range (中优)"),
                 ),
-                _ => {}
             }
-
-            if ind.direction == Direction::Monitor {
-                if ind.scoring.is_some() {
-                    errors.push(
-                        Error::invalid(
-                            format!("indicator {} is a monitor (监测比较) indicator and is not scored, but names a scoring method", ind.id),
-                            self.span("scoring:", anchor),
-                        )
-                        .with_help("remove `scoring`, or give the indicator a direction (up, down or band)"),
-                    );
-                }
+            if ind.is_composite() || !self.is_scored(ind) {
                 continue;
             }
             if let Err(message) = check_scoring(&self.scoring_of(ind), ind.direction) {
                 errors.push(Error::invalid(
                     format!("indicator {}: {message}", ind.id),
                     self.span("scoring:", anchor)
-                        .or_else(|| self.span("default_scoring:", None)),
+                        .or_else(|| self.span("default_scoring:", None))
+                        .or_else(|| self.span("monitor:", None)),
                 ));
             }
         }
@@ -523,7 +766,7 @@ impl Scheme {
         for dim in &spec.dimensions {
             let scored = |sub: Option<&str>| {
                 spec.indicators.iter().any(|i| {
-                    i.is_scored()
+                    self.is_scored(i)
                         && i.dimension == dim.id
                         && (sub.is_none() || i.subdimension.as_deref() == sub)
                         && i.weight.unwrap_or(0.0) > 0.0
@@ -586,6 +829,9 @@ impl Scheme {
                 ));
             }
         }
+        if let Some(points) = &spec.points {
+            self.check_points(points, &mut errors);
+        }
         if let Some(grades) = &spec.grades {
             if let Err(message) = check_grades(grades) {
                 errors.push(Error::invalid(
@@ -599,6 +845,126 @@ impl Scheme {
             0 => Ok(()),
             1 => Err(errors.pop().unwrap()),
             _ => Err(Error::Many(errors)),
+        }
+    }
+}
+
+impl Scheme {
+    /// Checks the point-based assessment: items, budgets, rules naming indicators with values.
+    fn check_points(&self, points: &PointsSpec, errors: &mut Vec<Error>) {
+        let invalid = |message: String, needle: &str, anchor: Option<&str>| {
+            Error::invalid(
+                format!("points: {message}"),
+                self.span(needle, anchor.or(Some("points:"))),
+            )
+        };
+        if !(points.correction_threshold > 0.0 && points.correction_threshold <= 1.0) {
+            errors.push(invalid(
+                format!(
+                    "correction_threshold must be a coefficient in (0, 1], not {}",
+                    points.correction_threshold
+                ),
+                "correction_threshold:",
+                None,
+            ));
+        }
+        if points.coefficient_decimals > 9 || points.money_decimals > 4 {
+            errors.push(invalid(
+                "coefficient_decimals must be at most 9 and money_decimals at most 4".into(),
+                "decimals:",
+                None,
+            ));
+        }
+        if points.items.is_empty() {
+            errors.push(invalid("no items".into(), "items:", None));
+        }
+        let leaves: Vec<&str> = self.leaves().iter().map(|i| i.id.as_str()).collect();
+        let mut seen = BTreeSet::new();
+        for item in &points.items {
+            let anchor = format!("id: {}", item.id);
+            if !seen.insert(item.id.as_str()) {
+                errors.push(invalid(
+                    format!("item id \"{}\" is used twice", item.id),
+                    &anchor,
+                    None,
+                ));
+            }
+            if !(item.budget.is_finite() && item.budget >= 0.0) {
+                errors.push(invalid(
+                    format!(
+                        "budget of item {} must be a non-negative amount, not {}",
+                        item.id, item.budget
+                    ),
+                    "budget:",
+                    Some(&anchor),
+                ));
+            }
+            if item.rules.is_empty() {
+                errors.push(invalid(
+                    format!("item {} has no rules", item.id),
+                    &anchor,
+                    None,
+                ));
+            }
+            for rule in &item.rules {
+                let here = format!("indicator: {}", rule.indicator);
+                if !leaves.contains(&rule.indicator.as_str()) {
+                    errors.push(
+                        Error::invalid(
+                            format!(
+                                "points: a rule of item {} names indicator \"{}\", which has no value column",
+                                item.id, rule.indicator
+                            ),
+                            self.span(&here, Some(&anchor)),
+                        )
+                        .with_help(
+                            match crate::error::closest(&rule.indicator, leaves.iter().copied()) {
+                                Some(best) => format!("did you mean \"{best}\"? rules read indicators and parts that have a formula"),
+                                None => "rules read indicators and parts that have a formula".into(),
+                            },
+                        ),
+                    );
+                    continue;
+                }
+                if !(rule.points.is_finite() && rule.points > 0.0) {
+                    errors.push(Error::invalid(
+                        format!(
+                            "points: the rule on {} must be worth a positive number of points",
+                            rule.indicator
+                        ),
+                        self.span(&here, Some(&anchor)),
+                    ));
+                }
+                let needs_target =
+                    matches!(rule.rule, PointsRuleKind::AtLeast | PointsRuleKind::AtMost);
+                match (needs_target, rule.target) {
+                    (true, None) => errors.push(Error::invalid(
+                        format!(
+                            "points: the rule on {} compares with a target but has no `target`",
+                            rule.indicator
+                        ),
+                        self.span(&here, Some(&anchor)),
+                    )),
+                    (true, Some(t)) if !(t.is_finite() && t > 0.0) => errors.push(Error::invalid(
+                        format!(
+                            "points: the target of the rule on {} must be positive, not {t}",
+                            rule.indicator
+                        ),
+                        self.span(&here, Some(&anchor)),
+                    )),
+                    (false, Some(_)) => errors.push(
+                        Error::invalid(
+                            format!(
+                                "points: the rule on {} is yes/no and takes no `target`",
+                                rule.indicator
+                            ),
+                            self.span(&here, Some(&anchor)),
+                        )
+                        .with_help("use rule: at_least or at_most to compare with a target"),
+                    ),
+                    _ => {}
+                }
+            }
         }
     }
 }
@@ -625,6 +991,13 @@ fn suggest_among<'a>(name: &str, options: impl Iterator<Item = &'a str>, what: &
 
 /// Which scoring methods make sense for which direction.
 fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> {
+    let needs_better_end = !matches!(
+        scoring,
+        Scoring::MedianDistance { .. } | Scoring::Custom { .. }
+    );
+    if direction == Direction::Monitor && needs_better_end {
+        return Err("a 监测比较 (monitor) indicator has no better end: score it with median_distance or a custom function, or give it a direction".into());
+    }
     match scoring {
         Scoring::Target { target } => {
             if direction == Direction::Band {
@@ -641,7 +1014,7 @@ fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> 
                 );
             }
             match direction {
-                Direction::Up if full_at < zero_at => {
+                Direction::Up | Direction::Improve if full_at < zero_at => {
                     return Err(format!(
                         "direction is up but full_at ({full_at}) is below zero_at ({zero_at})"
                     ))
@@ -817,16 +1190,71 @@ indicators:
     }
 
     #[test]
-    fn weight_on_monitor_indicator_cannot_be_used() {
+    fn monitor_indicators_are_scored_only_when_switched_on() {
+        // A monitor indicator next to the scored one: reported only, even with a weight.
+        let with_monitor = format!(
+            "{MINIMAL}  - {{id: T1, name: 门诊人次数与出院人次数比, dimension: 医疗质量, direction: monitor, weight: 2}}\n"
+        );
+        let scheme = parse(&with_monitor).unwrap();
+        let t1 = scheme.indicator("T1").unwrap();
+        assert!(!scheme.is_scored(t1));
+        // Switched on: scored by the monitor method, median distance within the peer group.
+        let on = format!("{with_monitor}monitor: {{score: true}}\n");
+        let scheme = parse(&on).unwrap();
+        let t1 = scheme.indicator("T1").unwrap();
+        assert!(scheme.is_scored(t1));
+        assert_eq!(
+            scheme.scoring_of(t1),
+            Scoring::MedianDistance {
+                within: Within::PeerGroup
+            }
+        );
+        // Switched on, a monitor indicator without a weight cannot be placed in the tree.
+        let unweighted = on.replace(", weight: 2}", "}");
+        let err = parse(&unweighted).unwrap_err().to_string();
+        assert!(err.contains("indicator T1 has no weight"), "{err}");
+        assert!(err.contains("monitor.score is on"), "{err}");
+        // A method that needs a better end makes no sense for a monitor indicator.
+        let min_max = on.replace(", weight: 2}", ", weight: 2, scoring: {method: min_max}}");
+        let err = parse(&min_max).unwrap_err().to_string();
+        assert!(err.contains("has no better end"), "{err}");
+    }
+
+    #[test]
+    fn parts_inherit_from_their_parent_and_weigh_equally() {
         let text = MINIMAL.replace(
-            "direction: up\n    weight: 1",
-            "direction: monitor\n    weight: 2",
+            "    weight: 1\n",
+            "    weight: 1\n    unit: \"%\"\n    parts:\n      - {id: T4_a, name: 甲}\n      - {id: T4_b, name: 乙, direction: down, weight: 3}\n      - {id: T4_c, name: 丙, direction: monitor}\n",
         );
-        let err = parse(&text).unwrap_err().to_string();
-        assert!(
-            err.contains("weight of indicator T4 cannot be used"),
-            "{err}"
+        let scheme = parse(&text).unwrap();
+        let leaves: Vec<&str> = scheme.leaves().iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(leaves, ["T4_a", "T4_b", "T4_c"]);
+        let a = scheme.indicator("T4_a").unwrap();
+        assert_eq!(
+            (
+                a.direction,
+                a.unit.as_deref(),
+                a.weight,
+                a.parent.as_deref()
+            ),
+            (Direction::Up, Some("%"), Some(1.0), Some("T4"))
         );
+        assert_eq!(a.dimension, "医疗质量");
+        assert!(scheme.is_scored(scheme.indicator("T4").unwrap()));
+        assert!(!scheme.is_scored(scheme.indicator("T4_c").unwrap()));
+        // A part cannot move to another dimension.
+        let moved = text.replace(
+            "{id: T4_a, name: 甲}",
+            "{id: T4_a, name: 甲, dimension: 运营效率}",
+        );
+        let Error::SchemeSyntax { message, .. } = parse(&moved).unwrap_err() else {
+            panic!("expected a syntax error")
+        };
+        assert!(message.contains("unknown field `dimension`"), "{message}");
+        // A bundle has no formula of its own.
+        let formula = text.replace("    unit: \"%\"\n", "    unit: \"%\"\n    formula: t4\n");
+        let err = parse(&formula).unwrap_err().to_string();
+        assert!(err.contains("has parts, so it has no formula"), "{err}");
     }
 
     #[test]

@@ -5,15 +5,28 @@
 //! the other sub-dimensions of its dimension, a dimension's against the other dimensions. Here they
 //! are divided by their sibling sum, so each level sums to 1, and the effective weight of an
 //! indicator is the product down its path (the share of the total score it carries when no data
-//! are missing). Monitor indicators and weight-0 indicators are scored and reported but carry no
-//! weight.
+//! are missing). An indicator made of parts is one more level: its parts' weights count against
+//! each other. Monitor indicators (unless the scheme scores them) and weight-0 indicators are
+//! reported but carry no weight.
 
-use crate::scheme::SchemeSpec;
+use crate::scheme::{IndicatorSpec, Scheme};
 
-/// A node of the weight tree: the total, a dimension, a sub-dimension or an indicator (a leaf).
+/// What a node of the weight tree stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Dimension,
+    Subdimension,
+    /// An indicator made of parts (e.g. T45's five sub-ratios): the weighted mean of its parts.
+    Composite,
+    /// An indicator or part with a formula.
+    Indicator,
+}
+
+/// A node of the weight tree: a dimension, a sub-dimension, a composite indicator or a leaf.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightNode {
     pub id: String,
+    pub kind: NodeKind,
     /// Weight among its siblings, summing to 1 over them.
     pub weight: f64,
     pub children: Vec<WeightNode>,
@@ -22,6 +35,25 @@ pub struct WeightNode {
 impl WeightNode {
     pub fn is_leaf(&self) -> bool {
         self.children.is_empty()
+    }
+
+    /// Levels below this node: 0 for a leaf.
+    pub fn height(&self) -> usize {
+        self.children
+            .iter()
+            .map(|c| c.height() + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Every inner node at or below this one, children before parents.
+    fn inner_nodes<'a>(&'a self, out: &mut Vec<&'a WeightNode>) {
+        for child in &self.children {
+            child.inner_nodes(out);
+        }
+        if !self.is_leaf() {
+            out.push(self);
+        }
     }
 }
 
@@ -40,23 +72,42 @@ fn normalised(mut nodes: Vec<WeightNode>) -> Vec<WeightNode> {
     nodes
 }
 
+/// The node of a scored indicator: a leaf, or a composite over its scored parts.
+fn indicator_node(scheme: &Scheme, indicator: &IndicatorSpec) -> WeightNode {
+    let children = normalised(
+        indicator
+            .children
+            .iter()
+            .filter(|c| scheme.is_scored(c))
+            .map(|c| indicator_node(scheme, c))
+            .collect(),
+    );
+    WeightNode {
+        id: indicator.id.clone(),
+        kind: if indicator.is_composite() {
+            NodeKind::Composite
+        } else {
+            NodeKind::Indicator
+        },
+        weight: indicator.weight.unwrap_or(0.0),
+        children,
+    }
+}
+
 impl WeightTree {
     /// Builds the tree from a checked scheme (every dimension and sub-dimension has a scored indicator).
-    pub fn from_spec(spec: &SchemeSpec) -> WeightTree {
+    pub fn from_scheme(scheme: &Scheme) -> WeightTree {
+        let spec = &scheme.spec;
         let leaves = |dimension: &str, sub: Option<&str>| -> Vec<WeightNode> {
             normalised(
                 spec.indicators
                     .iter()
                     .filter(|i| {
-                        i.is_scored()
+                        scheme.is_scored(i)
                             && i.dimension == dimension
                             && i.subdimension.as_deref() == sub
                     })
-                    .map(|i| WeightNode {
-                        id: i.id.clone(),
-                        weight: i.weight.unwrap_or(0.0),
-                        children: Vec::new(),
-                    })
+                    .map(|i| indicator_node(scheme, i))
                     .collect(),
             )
         };
@@ -72,6 +123,7 @@ impl WeightTree {
                             .iter()
                             .map(|s| WeightNode {
                                 id: s.id.clone(),
+                                kind: NodeKind::Subdimension,
                                 weight: s.weight,
                                 children: leaves(&d.id, Some(&s.id)),
                             })
@@ -80,6 +132,7 @@ impl WeightTree {
                 };
                 WeightNode {
                     id: d.id.clone(),
+                    kind: NodeKind::Dimension,
                     weight: d.weight,
                     children,
                 }
@@ -88,6 +141,28 @@ impl WeightTree {
         WeightTree {
             dimensions: normalised(dimensions),
         }
+    }
+
+    /// Every inner node (composites, sub-dimensions, dimensions) grouped by height, lowest first:
+    /// each group only reads the scores of groups before it.
+    pub fn inner_nodes_by_height(&self) -> Vec<Vec<&WeightNode>> {
+        let mut inner = Vec::new();
+        for dimension in &self.dimensions {
+            dimension.inner_nodes(&mut inner);
+        }
+        let top = inner.iter().map(|n| n.height()).max().unwrap_or(0);
+        (1..=top)
+            .map(|h| inner.iter().copied().filter(|n| n.height() == h).collect())
+            .filter(|level: &Vec<&WeightNode>| !level.is_empty())
+            .collect()
+    }
+
+    /// Whether the tree computes a score for the node `id`.
+    pub fn contains(&self, id: &str) -> bool {
+        fn find(node: &WeightNode, id: &str) -> bool {
+            node.id == id || node.children.iter().any(|c| find(c, id))
+        }
+        self.dimensions.iter().any(|d| find(d, id))
     }
 
     /// Effective weight of every weighted indicator, in tree order.
@@ -141,7 +216,7 @@ indicators:
 ";
         let scheme =
             Scheme::from_text(Path::new("."), Path::new("scheme.yaml"), text.into()).unwrap();
-        let tree = WeightTree::from_spec(&scheme.spec);
+        let tree = WeightTree::from_scheme(&scheme);
         // a: 0.6 × 0.25 × 1 = 0.15; b: 0.6 × 0.75 × 0.25 = 0.1125; c: 0.6 × 0.75 × 0.75 = 0.3375; d: 0.4
         let expected = [("a", 0.15), ("b", 0.1125), ("c", 0.3375), ("d", 0.4)];
         let actual = tree.effective_weights();

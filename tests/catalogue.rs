@@ -26,7 +26,11 @@ fn assert_matches(indicator: &IndicatorSpec, row: &CatalogueRow, full: bool) {
         "{id} direction"
     );
     if full {
-        assert_eq!(indicator.unit.as_deref(), Some(row.unit.as_str()), "{id} unit");
+        assert_eq!(
+            indicator.unit.as_deref(),
+            Some(row.unit.as_str()),
+            "{id} unit"
+        );
         assert_eq!(
             indicator.national_monitoring, row.national_monitoring,
             "{id} ▲ national monitoring"
@@ -48,7 +52,9 @@ fn assert_complete(folder: &str, catalogue_scheme: &str, expected: usize) {
             .indicators
             .iter()
             .find(|i| i.id == row.id)
-            .unwrap_or_else(|| panic!("{} ({}) is missing from scoring/{folder}", row.id, row.name));
+            .unwrap_or_else(|| {
+                panic!("{} ({}) is missing from scoring/{folder}", row.id, row.name)
+            });
         assert_matches(indicator, row, true);
     }
     let catalogued: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();

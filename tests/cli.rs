@@ -43,8 +43,8 @@ fn error_unknown_yaml_key_names_file_and_line() {
 }
 
 #[test]
-fn error_weight_on_monitor_indicator() {
-    insta::assert_snapshot!("error_monitor_weight", user_error("monitor-weight"));
+fn error_monitor_scoring_needs_weight_and_a_directionless_method() {
+    insta::assert_snapshot!("error_monitor_scoring", user_error("monitor-scoring"));
 }
 
 #[test]

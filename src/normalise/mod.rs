@@ -5,12 +5,15 @@
 //! (50 + 10·z by default). `within: peer_group` takes the column statistics (min, max, mean, SD,
 //! ranks) inside each peer group instead of over all institutions. A missing value always scores
 //! missing; what that means for the total is the scheme's missing-data policy (see
-//! `crate::aggregate`). Indicators with direction `band` are scored on their distance from the
+//! `crate::aggregate`). Direction `improve` (逐步完善) is scored like `up`; `monitor` (监测比较)
+//! indicators, when the scheme scores them, only by `median_distance` or a custom function.
+//! Indicators with direction `band` are scored on their distance from the
 //! band (0 inside it), lower being better. `custom` methods are rhai functions, built in
 //! `crate::plan`.
 
 pub mod band;
 pub mod goalposts;
+pub mod median_distance;
 pub mod min_max;
 pub mod percentile_rank;
 pub mod target;
@@ -45,15 +48,19 @@ pub(crate) fn null() -> Expr {
 }
 
 /// The score expression of a built-in method applied to the value expression `x`.
-/// `custom` is not built-in and returns `None`; monitor indicators are not scored.
+/// `custom` is not built-in and returns `None`, as does a method that needs a better end on a
+/// monitor indicator (the scheme check rejects that combination).
 pub fn score_expr(
     x: Expr,
     direction: Direction,
     band_bounds: Option<[f64; 2]>,
     scoring: &Scoring,
 ) -> Option<Expr> {
+    if let Scoring::MedianDistance { within } = *scoring {
+        return Some(median_distance::score(x, within));
+    }
     let (x, better) = match direction {
-        Direction::Up => (x, Better::Higher),
+        Direction::Up | Direction::Improve => (x, Better::Higher),
         Direction::Down => (x, Better::Lower),
         Direction::Band => {
             let [low, high] = band_bounds?;
@@ -71,7 +78,7 @@ pub fn score_expr(
             threshold,
             otherwise,
         } => threshold::score(x, better, threshold, otherwise),
-        Scoring::Custom { .. } => return None,
+        Scoring::MedianDistance { .. } | Scoring::Custom { .. } => return None,
     })
 }
 

@@ -25,10 +25,12 @@ pub enum Period {
 }
 
 /// A data column named by a script, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ColumnRef {
     pub name: String,
     pub period: Period,
+    /// For `levels(…)`: the column holds graded levels as text, each standing for a number.
+    pub levels: Option<Vec<(String, f64)>>,
     /// Script source name (file path) of the call, if known.
     pub source: Option<String>,
     pub line: usize,
@@ -147,6 +149,7 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
     let reference = ColumnRef {
         name: name.to_string(),
         period,
+        levels: None,
         source: ctx.call_source().map(str::to_string),
         line: pos.line().unwrap_or(0),
         column: pos.position().unwrap_or(0),
@@ -297,6 +300,27 @@ pub fn register(engine: &mut Engine) {
         column_ref(&ctx, name, Period::Previous)
     });
     engine.register_fn("lit", Formula::from_dynamic);
+    engine.register_fn(
+        "levels",
+        |ctx: NativeCallContext, name: &str, map: rhai::Map| -> RhaiResult<Formula> {
+            let mut levels = Vec::new();
+            for (level, value) in map {
+                let number = value
+                    .as_float()
+                    .or_else(|_| value.as_int().map(|v| v as f64))
+                    .map_err(|t| {
+                        format!("level \"{level}\" of column \"{name}\" must stand for a number, not a {t}")
+                    })?;
+                levels.push((level.to_string(), number));
+            }
+            if levels.is_empty() {
+                return Err(format!("levels(\"{name}\", …) needs at least one level").into());
+            }
+            let mut formula = column_ref(&ctx, name, Period::Current)?;
+            formula.columns[0].levels = Some(levels);
+            Ok(formula)
+        },
+    );
 
     // Arithmetic helpers. Arguments accept formulas or plain numbers.
     let f = Formula::from_dynamic;

@@ -88,7 +88,12 @@ pub fn catalogue_direction(word: &str) -> Direction {
 
 /// Loads a shipped scheme by folder name under `scoring/`.
 pub fn shipped_scheme(name: &str) -> Scheme {
-    Scheme::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scoring").join(name)).unwrap()
+    Scheme::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scoring")
+            .join(name),
+    )
+    .unwrap()
 }
 
 pub struct Outcome {
@@ -127,4 +132,3 @@ pub fn transcript(o: &Outcome) -> String {
         o.code, o.stdout, o.stderr
     )
 }
-
