@@ -1,7 +1,7 @@
 //! The shipped schemes' indicators are the national catalogue's (`../shared/reference/indicators-2020.csv`):
 //! the full national schemes hold every catalogued indicator with the same id, name, dimension,
 //! sub-dimension, direction, unit and ▲ (national monitoring) flag; the default scheme holds a
-//! subset with the same id, name, dimension, sub-dimension and direction.
+//! subset with the same id, name, dimension, sub-dimension, direction and ▲ flag.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +10,7 @@ use jixiao::scheme::IndicatorSpec;
 mod common;
 use common::{catalogue, catalogue_direction, shipped_scheme, CatalogueRow};
 
-/// Asserts `indicator` matches its catalogue row; `full` also compares unit and ▲.
+/// Asserts `indicator` matches its catalogue row; `full` also compares the unit as catalogued.
 fn assert_matches(indicator: &IndicatorSpec, row: &CatalogueRow, full: bool) {
     let id = &indicator.id;
     assert_eq!(indicator.name, row.name, "{id} name");
