@@ -547,7 +547,7 @@ pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
 }
 
 /// A plain-text ranking of the first `top` rows: ranks, institution, score, grade, dimension
-/// scores and flags, aligned for CJK text.
+/// scores, money (with a point-based assessment) and flags, aligned for CJK text.
 pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<String> {
     let spec = &plan.scheme.spec;
     let mut headers: Vec<String> = vec![
@@ -559,6 +559,9 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
     headers.extend(spec.columns.peer_group.iter().cloned());
     headers.extend([SCORE_COLUMN.to_string(), GRADE_COLUMN.to_string()]);
     headers.extend(plan.weights.dimensions.iter().map(|d| score_column(&d.id)));
+    if spec.points.is_some() {
+        headers.push(MONEY_COLUMN.into());
+    }
     headers.push(FLAGS_COLUMN.into());
     headers.dedup();
 
@@ -597,7 +600,10 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
         })
         .collect();
     let numeric = |header: &str| {
-        header == RANK_COLUMN || header == GROUP_RANK_COLUMN || header.ends_with("score")
+        header == RANK_COLUMN
+            || header == GROUP_RANK_COLUMN
+            || header == MONEY_COLUMN
+            || header.ends_with("score")
     };
     let mut out = String::new();
     let render_row = |out: &mut String, values: Vec<&str>| {
