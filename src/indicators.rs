@@ -4,6 +4,7 @@
 //! `crate::script::formula`), and any other non-finite result (ln 0, √−1, overflow) is turned
 //! into a missing value too, so that no NaN or infinity reaches a statistic or a rank. Both are
 //! counted per indicator in the run summary, alongside values missing because an input was.
+//! Values are rounded to 9 decimals, so float noise cannot split a tie.
 
 use polars::prelude::*;
 
@@ -15,7 +16,13 @@ pub fn finite_or_missing(x: Expr) -> Expr {
     when(x.clone().is_finite()).then(x).otherwise(null())
 }
 
-/// One expression per indicator: its value, as a float, aliased to the indicator id.
+/// Decimals indicator values are rounded to before scoring. Ratios that are equal on paper
+/// (2200 / 4400 and 6600 / 13200 × …) can differ in the last bits of a float; rounding far below
+/// any published precision makes them equal again, so they tie in ranks as they should.
+pub const VALUE_DECIMALS: u32 = 9;
+
+/// One expression per indicator: its value, as a float, rounded to [`VALUE_DECIMALS`], aliased to
+/// the indicator id.
 pub fn value_exprs(plan: &Plan) -> Vec<Expr> {
     value_exprs_of(&plan.indicators)
 }
@@ -26,6 +33,7 @@ pub fn value_exprs_of(indicators: &[PlannedIndicator]) -> Vec<Expr> {
         .iter()
         .map(|i| {
             finite_or_missing(i.value.expr.clone().cast(DataType::Float64))
+                .round(VALUE_DECIMALS, RoundMode::HalfAwayFromZero)
                 .alias(i.spec.id.as_str())
         })
         .collect()

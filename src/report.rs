@@ -45,6 +45,8 @@ pub const FLAGS_COLUMN: &str = "flags";
 pub struct IndicatorQuality {
     pub id: String,
     pub name: String,
+    /// The top-level indicator this value belongs to (itself, or the bundle it is a part of).
+    pub top: String,
     pub missing: u64,
     pub zero_denominator: u64,
     pub non_finite: u64,
@@ -99,12 +101,14 @@ impl RunSummary {
         scored: &DataFrame,
         quality: &DataFrame,
     ) -> Result<RunSummary> {
+        let top = top_level_of(plan);
         let mut indicators = Vec::new();
         for indicator in &plan.indicators {
             let id = &indicator.spec.id;
             indicators.push(IndicatorQuality {
                 id: id.clone(),
                 name: indicator.spec.name.clone(),
+                top: top.get(id.as_str()).copied().unwrap_or(id).to_string(),
                 missing: u64_at(quality, &format!("{id}|missing"))?,
                 zero_denominator: u64_at(quality, &format!("{id}|zero_denominator"))?,
                 non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
@@ -142,6 +146,20 @@ impl RunSummary {
             warnings: plan.scheme.warnings.clone(),
         })
     }
+}
+
+/// Each indicator or part id → the id of the top-level indicator it belongs to.
+fn top_level_of(plan: &Plan) -> BTreeMap<&str, &str> {
+    plan.scheme
+        .spec
+        .indicators
+        .iter()
+        .flat_map(|top| {
+            top.walk()
+                .into_iter()
+                .map(move |i| (i.id.as_str(), top.id.as_str()))
+        })
+        .collect()
 }
 
 fn points_summary(plan: &Plan, scored: &DataFrame) -> Result<Vec<PointsSummary>> {
@@ -191,27 +209,44 @@ impl std::fmt::Display for RunSummary {
             "institutions: {n} in, {n} out; {} ranked, {} vetoed, {} excluded for missing data",
             self.ranked, self.vetoed, self.excluded
         )?;
-        let with_nulls: Vec<String> = self
-            .indicators
-            .iter()
-            .filter(|q| q.missing > 0)
-            .map(|q| {
+        // One entry per top-level indicator: a bundle's parts are added up.
+        let mut folded: Vec<(&str, Vec<&IndicatorQuality>)> = Vec::new();
+        for q in &self.indicators {
+            match folded.last_mut() {
+                Some((top, parts)) if *top == q.top.as_str() => parts.push(q),
+                _ => folded.push((q.top.as_str(), vec![q])),
+            }
+        }
+        let with_nulls: Vec<String> = folded
+            .into_iter()
+            .filter_map(|(top, parts)| {
+                let missing: u64 = parts.iter().map(|q| q.missing).sum();
+                if missing == 0 {
+                    return None;
+                }
+                let zero: u64 = parts.iter().map(|q| q.zero_denominator).sum();
+                let non_finite: u64 = parts.iter().map(|q| q.non_finite).sum();
                 let mut causes = Vec::new();
-                if q.zero_denominator > 0 {
-                    causes.push(format!("{} zero denominator", q.zero_denominator));
+                if zero > 0 {
+                    causes.push(format!("{zero} zero denominator"));
                 }
-                if q.non_finite > 0 {
-                    causes.push(format!("{} not finite", q.non_finite));
+                if non_finite > 0 {
+                    causes.push(format!("{non_finite} not finite"));
                 }
-                let rest = q.missing.saturating_sub(q.zero_denominator + q.non_finite);
+                let rest = missing.saturating_sub(zero + non_finite);
                 if rest > 0 && !causes.is_empty() {
                     causes.push(format!("{rest} missing input"));
                 }
-                if causes.is_empty() {
-                    format!("{} {}", q.id, q.missing)
-                } else {
-                    format!("{} {} ({})", q.id, q.missing, causes.join(", "))
+                let is_bundle = parts.len() > 1 || parts[0].id != top;
+                let mut text = format!("{top} {missing}");
+                if is_bundle {
+                    let hit = parts.iter().filter(|q| q.missing > 0).count();
+                    let _ = write!(text, " in {hit} of {} parts", parts.len());
                 }
+                if !causes.is_empty() {
+                    let _ = write!(text, " ({})", causes.join(", "));
+                }
+                Some(text)
             })
             .collect();
         if with_nulls.is_empty() {
@@ -436,11 +471,34 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let mut missing: Vec<Vec<&str>> = vec![Vec::new(); height];
+    // Missing weighted values, folded per top-level indicator: "T38" or "T10 (27 of 30 parts)".
+    let top = top_level_of(plan);
+    let mut by_top: Vec<(&str, Vec<&str>)> = Vec::new();
     for id in &weighted_ids {
-        for (row, value) in frame.column(&score_column(id))?.f64()?.iter().enumerate() {
-            if value.is_none() {
-                missing[row].push(id);
+        let parent = top.get(id.as_str()).copied().unwrap_or(id);
+        match by_top.last_mut() {
+            Some((t, ids)) if *t == parent => ids.push(id),
+            _ => by_top.push((parent, vec![id])),
+        }
+    }
+    let mut missing: Vec<Vec<String>> = vec![Vec::new(); height];
+    for (parent, ids) in &by_top {
+        let mut count = vec![0usize; height];
+        for id in ids {
+            for (row, value) in frame.column(&score_column(id))?.f64()?.iter().enumerate() {
+                if value.is_none() {
+                    count[row] += 1;
+                }
+            }
+        }
+        let is_bundle = ids.len() > 1 || ids[0] != *parent;
+        for (row, n) in count.into_iter().enumerate() {
+            match n {
+                0 => {}
+                n if is_bundle && n < ids.len() => {
+                    missing[row].push(format!("{parent} ({n} of {} parts)", ids.len()))
+                }
+                _ => missing[row].push(parent.to_string()),
             }
         }
     }

@@ -586,6 +586,19 @@ impl Scheme {
         self.all_indicators().into_iter().find(|i| i.id == id)
     }
 
+    /// Whether an indicator would get a score with monitor scoring on: what a positive weight of
+    /// its sub-dimension or dimension needs, so the switch can be turned on without other edits.
+    pub fn is_scorable(&self, indicator: &IndicatorSpec) -> bool {
+        if indicator.is_composite() {
+            indicator
+                .children
+                .iter()
+                .any(|c| self.is_scorable(c) && c.weight.unwrap_or(0.0) > 0.0)
+        } else {
+            true
+        }
+    }
+
     /// Whether an indicator gets a score: not a monitor one (unless `monitor.score` is on); a
     /// bundle when one of its parts is scored and weighted.
     pub fn is_scored(&self, indicator: &IndicatorSpec) -> bool {
@@ -749,7 +762,8 @@ impl Scheme {
                     .with_help("use `direction: band` for an optimal range (中优)"),
                 ),
             }
-            if ind.is_composite() || !self.is_scored(ind) {
+            // Checked whether or not monitor scoring is on, so switching it on never breaks a scheme.
+            if ind.is_composite() {
                 continue;
             }
             if let Err(message) = check_scoring(&self.scoring_of(ind), ind.direction) {
@@ -766,7 +780,7 @@ impl Scheme {
         for dim in &spec.dimensions {
             let scored = |sub: Option<&str>| {
                 spec.indicators.iter().any(|i| {
-                    self.is_scored(i)
+                    self.is_scorable(i)
                         && i.dimension == dim.id
                         && (sub.is_none() || i.subdimension.as_deref() == sub)
                         && i.weight.unwrap_or(0.0) > 0.0
@@ -991,12 +1005,13 @@ fn suggest_among<'a>(name: &str, options: impl Iterator<Item = &'a str>, what: &
 
 /// Which scoring methods make sense for which direction.
 fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> {
+    // Goalposts name their own good end, the median distance and custom functions need none.
     let needs_better_end = !matches!(
         scoring,
-        Scoring::MedianDistance { .. } | Scoring::Custom { .. }
+        Scoring::MedianDistance { .. } | Scoring::Goalposts { .. } | Scoring::Custom { .. }
     );
     if direction == Direction::Monitor && needs_better_end {
-        return Err("a 监测比较 (monitor) indicator has no better end: score it with median_distance or a custom function, or give it a direction".into());
+        return Err("a 监测比较 (monitor) indicator has no better end: score it with median_distance, goalposts or a custom function, or give it a direction".into());
     }
     match scoring {
         Scoring::Target { target } => {

@@ -63,8 +63,11 @@ pub struct WeightTree {
     pub dimensions: Vec<WeightNode>,
 }
 
+/// Keeps the nodes that carry weight — positive, and for a dimension or sub-dimension with
+/// something scored below it (one holding only monitor indicators drops out while monitor scoring
+/// is off) — and rescales their weights to sum to 1.
 fn normalised(mut nodes: Vec<WeightNode>) -> Vec<WeightNode> {
-    nodes.retain(|n| n.weight > 0.0);
+    nodes.retain(|n| n.weight > 0.0 && (n.kind == NodeKind::Indicator || !n.children.is_empty()));
     let sum: f64 = nodes.iter().map(|n| n.weight).sum();
     for node in &mut nodes {
         node.weight /= sum;

@@ -191,3 +191,37 @@ fn points_rules_must_name_indicators_with_values() {
     );
     assert!(err.contains("is yes/no and takes no `target`"), "{err}");
 }
+
+#[test]
+fn ratios_equal_on_paper_tie_despite_float_noise() {
+    // 2200 / (16000 × 0.275) and 6600 / (48000 × 0.275) are both 0.5 exactly on paper, but the
+    // second comes out as 0.49999999999999994 in floating point; the values are rounded before
+    // ranking, so both hospitals tie for the best percentile rank.
+    let frame = df!(
+        "编码" => ["A", "B", "C"],
+        "分子" => [2200.0, 6600.0, 1000.0],
+        "人口" => [16000.0, 48000.0, 16000.0],
+    )
+    .unwrap();
+    assert_ne!(6600.0 / (48000.0 * 0.275), 2200.0 / (16000.0 * 0.275));
+    let dir = std::env::temp_dir();
+    let text = "name: t\nversion: '1'\ncolumns: {id: 编码}\ndimensions: [{id: 质量, weight: 1}]\nindicators:\n  - {id: R, name: 管理率, dimension: 质量, direction: up, weight: 1}\n";
+    let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text.into()).unwrap();
+    let scripts = jixiao::script::ScriptSet::from_sources(
+        &scheme,
+        vec![(
+            "indicators.rhai".into(),
+            "let R = col(\"分子\") / (col(\"人口\") * 0.275);".into(),
+        )],
+    )
+    .unwrap();
+    let plan = Plan::with_scripts(scheme, scripts).unwrap();
+    let loaded = jixiao::pipeline::prepare_for(&plan, frame, Path::new("data"), None).unwrap();
+    let run = jixiao::pipeline::score_loaded(&plan, loaded).unwrap();
+    // A and B tie at rank 2 of 3 from the worst: (2 − 1)/(3 − 1) × 100 = 50 each; C is last (0).
+    // Unrounded, B would sit just below A: A 100, B 50.
+    close(
+        &by_id(&run.table, "R.score"),
+        &[Some(50.0), Some(50.0), Some(0.0)],
+    );
+}

@@ -6,7 +6,8 @@
 //! ranks) inside each peer group instead of over all institutions. A missing value always scores
 //! missing; what that means for the total is the scheme's missing-data policy (see
 //! `crate::aggregate`). Direction `improve` (逐步完善) is scored like `up`; `monitor` (监测比较)
-//! indicators, when the scheme scores them, only by `median_distance` or a custom function.
+//! indicators, when the scheme scores them, only by `median_distance`, `goalposts` (which name
+//! their own good end) or a custom function.
 //! Indicators with direction `band` are scored on their distance from the
 //! band (0 inside it), lower being better. `custom` methods are rhai functions, built in
 //! `crate::plan`.
@@ -56,8 +57,12 @@ pub fn score_expr(
     band_bounds: Option<[f64; 2]>,
     scoring: &Scoring,
 ) -> Option<Expr> {
-    if let Scoring::MedianDistance { within } = *scoring {
-        return Some(median_distance::score(x, within));
+    match *scoring {
+        Scoring::MedianDistance { within } => return Some(median_distance::score(x, within)),
+        Scoring::Goalposts { zero_at, full_at } if direction == Direction::Monitor => {
+            return Some(goalposts::score(x, zero_at, full_at))
+        }
+        _ => {}
     }
     let (x, better) = match direction {
         Direction::Up | Direction::Improve => (x, Better::Higher),
