@@ -359,8 +359,13 @@ fn monitor_scoring_switch_scores_monitor_indicators() {
         &by_id(&t, "T46.score"),
         &[Some(0.0), Some(100.0), Some(0.0), Some(100.0)],
     );
-    // T12 完善 everywhere → level 3 → level_score 3 × 100 / 3 = 100.
+    // T12 完善 everywhere → level 3 → goalposts 0 → 3: 100.
     close("T12.score", &by_id(&t, "T12.score"), &[Some(100.0); 4]);
+    // 资源效率 and 信用建设 hold only monitor indicators: scored now, absent while the switch is off.
+    assert!(t.column("资源效率.score").is_ok());
+    assert!(t.column("信用建设.score").is_ok());
+    let off = run_fixture_with(&shipped).table;
+    assert!(off.column("资源效率.score").is_err());
 }
 
 #[test]
