@@ -160,6 +160,29 @@ pub(crate) fn money(v: f64) -> AnyValue<'static> {
 pub(crate) fn score(v: f64) -> AnyValue<'static> {
     AnyValue::Float64((v * 10.0).round() / 10.0)
 }
+/// Rows where every generator plants its survey faults (from 50 institutions up).
+pub(crate) const UNMEASURED_ROW: usize = 34;
+pub(crate) const MISSING_SURVEY_ROW: usize = 13;
+
+/// A survey score as the survey platform exports it, as text; the planted fault reads 未测评 (not
+/// a number) at row 34.
+pub(crate) fn survey_text(v: f64, faults: bool, row: usize) -> AnyValue<'static> {
+    if faults && row == UNMEASURED_ROW {
+        text("未测评")
+    } else {
+        text(format!("{v:.1}"))
+    }
+}
+
+/// A survey score; the planted fault is an empty cell at row 13.
+pub(crate) fn survey_score(v: f64, faults: bool, row: usize) -> AnyValue<'static> {
+    if faults && row == MISSING_SURVEY_ROW {
+        AnyValue::Null
+    } else {
+        score(v)
+    }
+}
+
 pub(crate) fn text(v: impl Into<String>) -> AnyValue<'static> {
     AnyValue::StringOwned(v.into().into())
 }

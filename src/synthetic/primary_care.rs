@@ -20,7 +20,7 @@
 
 use polars::prelude::*;
 
-use super::{count, money, score, text, Rng, Sample, Table, CITIES};
+use super::{count, money, survey_score, survey_text, text, Rng, Sample, Table, CITIES};
 
 /// Adult (18+) prevalence used to size the managed-patient counts, the same as the scheme's
 /// estimate in `scoring/primary-care/common.rhai` (《中国居民营养与慢性病状况报告（2020年）》).
@@ -394,16 +394,8 @@ pub fn generate(n: usize, seed: u64) -> Sample {
         let work_points =
             whole(public_health_points + contract_points + 0.3 * visits + 3.0 * discharges);
 
-        let patient_cell = if faults && row == 34 {
-            text("未测评")
-        } else {
-            text(format!("{patient_satisfaction:.1}"))
-        };
-        let staff_cell = if faults && row == 13 {
-            AnyValue::Null
-        } else {
-            score(staff_satisfaction)
-        };
+        let patient_cell = survey_text(patient_satisfaction, faults, row);
+        let staff_cell = survey_score(staff_satisfaction, faults, row);
 
         let columns: Vec<(&str, AnyValue<'static>)> = vec![
             ("机构编码", text(id.clone())),

@@ -15,7 +15,7 @@
 
 use polars::prelude::*;
 
-use super::{count, money, score, text, Rng, Sample, Table};
+use super::{count, money, score, survey_score, survey_text, text, Rng, Sample, Table};
 
 /// Counties, county-level cities and banners (县 / 县级市 / 旗) whose hospitals the sample names;
 /// names repeat, ids do not.
@@ -304,17 +304,8 @@ pub fn generate(n: usize, seed: u64) -> Sample {
         let outpatient_satisfaction = 85.0 + 3.0 * quality + rng.range(-4.0, 4.0);
         let inpatient_satisfaction = 89.0 + 3.0 * quality + rng.range(-3.0, 3.0);
         let staff_satisfaction = 78.0 + 3.0 * quality + rng.range(-5.0, 5.0);
-        let outpatient_cell = if faults && row == 34 {
-            text("未测评")
-        } else {
-            // A text column, as the survey platform exports it; one cell reads 未测评.
-            text(format!("{:.1}", outpatient_satisfaction))
-        };
-        let inpatient_cell = if faults && row == 13 {
-            AnyValue::Null
-        } else {
-            score(inpatient_satisfaction)
-        };
+        let outpatient_cell = survey_text(outpatient_satisfaction, faults, row);
+        let inpatient_cell = survey_score(inpatient_satisfaction, faults, row);
 
         let mut columns: Vec<(&str, AnyValue<'static>)> = vec![
             ("机构编码", text(id.clone())),

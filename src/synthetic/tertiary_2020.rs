@@ -17,7 +17,9 @@
 
 use polars::prelude::*;
 
-use super::{count, money, score, text, Rng, Sample, Table, CITIES, SPECIALTIES};
+use super::{
+    count, money, score, survey_score, survey_text, text, Rng, Sample, Table, CITIES, SPECIALTIES,
+};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Group {
@@ -452,16 +454,8 @@ pub fn generate(n: usize, seed: u64) -> Sample {
         let inpatient_satisfaction = 91.0 + 3.0 * quality + rng.range(-2.5, 2.5);
         let staff_satisfaction = 80.0 + 3.0 * quality + rng.range(-4.0, 4.0);
         let incidents = if faults && row == 42 { 1.0 } else { 0.0 };
-        let satisfaction_cell = if faults && row == 34 {
-            text("未测评")
-        } else {
-            text(format!("{:.1}", outpatient_satisfaction))
-        };
-        let inpatient_cell = if faults && row == 13 {
-            AnyValue::Null
-        } else {
-            score(inpatient_satisfaction)
-        };
+        let satisfaction_cell = survey_text(outpatient_satisfaction, faults, row);
+        let inpatient_cell = survey_score(inpatient_satisfaction, faults, row);
 
         let mut columns: Vec<(&str, AnyValue<'static>)> = vec![
             ("机构编码", text(id.clone())),

@@ -12,7 +12,9 @@
 
 use polars::prelude::*;
 
-use super::{count, money, score, text, Rng, Sample, Table, CITIES, SPECIALTIES};
+use super::{
+    count, money, score, survey_score, survey_text, text, Rng, Sample, Table, CITIES, SPECIALTIES,
+};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Group {
@@ -139,16 +141,8 @@ pub fn generate(n: usize, seed: u64) -> Sample {
             0.0
         };
 
-        let satisfaction_cell = if faults && row == 34 {
-            text("未测评")
-        } else {
-            text(format!("{:.1}", outpatient_satisfaction))
-        };
-        let inpatient_cell = if faults && row == 13 {
-            AnyValue::Null
-        } else {
-            score(inpatient_satisfaction)
-        };
+        let satisfaction_cell = survey_text(outpatient_satisfaction, faults, row);
+        let inpatient_cell = survey_score(inpatient_satisfaction, faults, row);
 
         let columns: Vec<(&str, AnyValue<'static>)> = vec![
             ("机构编码", text(id.clone())),
