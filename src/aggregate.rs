@@ -1,7 +1,9 @@
 //! Stage 5, aggregate: weighted means of scores up the tree — composite indicator, sub-dimension, dimension, total.
 //!
-//! Each inner node's score is the weighted arithmetic mean of its children's scores (0–100 in,
-//! 0–100 out). The scheme's missing-data policy decides what a missing child means:
+//! Each inner node's score is the weighted mean of its children's scores (0–100 in, 0–100 out):
+//! arithmetic by default (fully compensatory), or geometric / harmonic (`aggregation: {mean: …}`),
+//! where a weak child pulls the node down more and a child scoring 0 makes it 0. The scheme's
+//! missing-data policy decides what a missing child means:
 //! * `renormalise` (default): the mean runs over the children that are present, their weights
 //!   rescaled to sum to 1 (COINr's convention, level by level, so a dimension keeps its share of
 //!   the total when one of its indicators is missing). A node with no child present is missing.
@@ -12,7 +14,7 @@
 
 use polars::prelude::*;
 
-use crate::scheme::MissingPolicy;
+use crate::scheme::{Mean, MissingPolicy};
 use crate::weight::{WeightNode, WeightTree};
 
 /// Column holding the score of a node (dimension, sub-dimension or indicator) with id `id`.
@@ -25,39 +27,105 @@ pub const WEIGHTED_COLUMN: &str = "weighted";
 /// Column of the share of effective weight with data (0–1).
 pub const COVERAGE_COLUMN: &str = "coverage";
 
-/// Weighted mean of `children` (by their `score_column`) under `policy`.
-pub fn weighted_mean(children: &[WeightNode], policy: MissingPolicy) -> Expr {
-    let score = |node: &WeightNode| col(score_column(&node.id));
-    let weighted_sum = children
-        .iter()
-        .map(|c| lit(c.weight) * score(c).fill_null(lit(0.0)))
-        .reduce(|a, b| a + b)
-        .unwrap_or_else(|| lit(0.0));
+/// Weighted mean of `children` (by their `score_column`) under `policy`, by `mean`.
+pub fn weighted_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Expr {
+    match mean {
+        Mean::Arithmetic => arithmetic_mean(children, policy),
+        Mean::Geometric | Mean::Harmonic => power_mean(children, policy, mean),
+    }
+}
+
+fn sum_of(terms: impl Iterator<Item = Expr>) -> Expr {
+    terms.reduce(|a, b| a + b).unwrap_or_else(|| lit(0.0))
+}
+
+fn present_weight(children: &[WeightNode]) -> Expr {
+    sum_of(children.iter().map(|c| {
+        lit(c.weight)
+            * col(score_column(&c.id))
+                .is_not_null()
+                .cast(DataType::Float64)
+    }))
+}
+
+fn arithmetic_mean(children: &[WeightNode], policy: MissingPolicy) -> Expr {
+    let weighted_sum = sum_of(
+        children
+            .iter()
+            .map(|c| lit(c.weight) * col(score_column(&c.id)).fill_null(lit(0.0))),
+    );
     match policy {
         MissingPolicy::Zero => weighted_sum,
         MissingPolicy::Renormalise => {
-            let present_weight = children
-                .iter()
-                .map(|c| lit(c.weight) * score(c).is_not_null().cast(DataType::Float64))
-                .reduce(|a, b| a + b)
-                .unwrap_or_else(|| lit(0.0));
-            when(present_weight.clone().gt(lit(0.0)))
-                .then(weighted_sum.true_div(present_weight))
+            let present = present_weight(children);
+            when(present.clone().gt(lit(0.0)))
+                .then(weighted_sum.true_div(present))
                 .otherwise(super::normalise::null())
         }
     }
 }
 
+/// Geometric `exp(Σ w ln x / Σ w)` and harmonic `Σ w / Σ (w / x)` means over the children present.
+/// Negative scores count as 0; a child scoring 0 makes the mean 0 (the limit of both formulas: a
+/// non-compensatory mean lets no strength make up for a total failure). Under the `zero` missing
+/// policy a missing child is such a 0.
+fn power_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Expr {
+    let value = |c: &WeightNode| col(score_column(&c.id)).clip_min(lit(0.0));
+    let transformed = |x: Expr| match mean {
+        Mean::Geometric => x.log(lit(std::f64::consts::E)),
+        _ => lit(1.0) / x,
+    };
+    let term_sum = sum_of(children.iter().map(|c| {
+        let x = value(c);
+        lit(c.weight)
+            * when(x.clone().gt(lit(0.0)))
+                .then(transformed(x))
+                .otherwise(lit(0.0))
+    }));
+    let any_zero = children
+        .iter()
+        .map(|c| {
+            let x = value(c);
+            match policy {
+                MissingPolicy::Zero => x.clone().is_null().or(x.eq(lit(0.0))),
+                MissingPolicy::Renormalise => x.eq(lit(0.0)).fill_null(lit(false)),
+            }
+        })
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false));
+    let weight = match policy {
+        MissingPolicy::Zero => sum_of(children.iter().map(|c| lit(c.weight))),
+        MissingPolicy::Renormalise => present_weight(children),
+    };
+    let mean_of_terms = term_sum.true_div(weight.clone());
+    let back = match mean {
+        Mean::Geometric => mean_of_terms.exp(),
+        _ => lit(1.0) / mean_of_terms,
+    };
+    when(
+        weight
+            .clone()
+            .eq(lit(0.0))
+            .and(lit(policy == MissingPolicy::Renormalise)),
+    )
+    .then(super::normalise::null())
+    .when(any_zero)
+    .then(lit(0.0))
+    .otherwise(back)
+}
+
 /// The `with_columns` stages of aggregation, in order: inner nodes by height (composite
 /// indicators, sub-dimensions, dimensions), then the weighted total and coverage.
-pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
+pub fn stages(tree: &WeightTree, policy: MissingPolicy, mean: Mean) -> Vec<Vec<Expr>> {
     let mut out: Vec<Vec<Expr>> = tree
         .inner_nodes_by_height()
         .into_iter()
         .map(|level| {
             level
                 .into_iter()
-                .map(|node| weighted_mean(&node.children, policy).alias(score_column(&node.id)))
+                .map(|node| {
+                    weighted_mean(&node.children, policy, mean).alias(score_column(&node.id))
+                })
                 .collect()
         })
         .collect();
@@ -68,7 +136,7 @@ pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
         .reduce(|a, b| a + b)
         .unwrap_or_else(|| lit(0.0));
     out.push(vec![
-        weighted_mean(&tree.dimensions, policy).alias(WEIGHTED_COLUMN),
+        weighted_mean(&tree.dimensions, policy, mean).alias(WEIGHTED_COLUMN),
         coverage.alias(COVERAGE_COLUMN),
     ]);
     out
@@ -89,7 +157,11 @@ mod tests {
 
     fn mean_of(a: &[Option<f64>], b: &[Option<f64>], policy: MissingPolicy) -> Vec<Option<f64>> {
         let frame = df!("a.score" => a, "b.score" => b).unwrap();
-        let expr = weighted_mean(&[leaf("a", 0.25), leaf("b", 0.75)], policy);
+        let expr = weighted_mean(
+            &[leaf("a", 0.25), leaf("b", 0.75)],
+            policy,
+            Mean::Arithmetic,
+        );
         let out = frame.lazy().select([expr.alias("m")]).collect().unwrap();
         out.column("m").unwrap().f64().unwrap().iter().collect()
     }
@@ -114,5 +186,68 @@ mod tests {
             MissingPolicy::Zero,
         );
         assert_eq!(out, [Some(50.0), Some(20.0), Some(0.0)]);
+    }
+
+    fn mean_by(
+        a: &[Option<f64>],
+        b: &[Option<f64>],
+        policy: MissingPolicy,
+        mean: Mean,
+    ) -> Vec<Option<f64>> {
+        let frame = df!("a.score" => a, "b.score" => b).unwrap();
+        let expr = weighted_mean(&[leaf("a", 0.25), leaf("b", 0.75)], policy, mean);
+        let out = frame.lazy().select([expr.alias("m")]).collect().unwrap();
+        out.column("m").unwrap().f64().unwrap().iter().collect()
+    }
+
+    fn close(actual: &[Option<f64>], expected: &[Option<f64>]) {
+        for (a, e) in actual.iter().zip(expected) {
+            match (a, e) {
+                (Some(a), Some(e)) => assert!((a - e).abs() < 1e-6, "{actual:?} vs {expected:?}"),
+                (None, None) => {}
+                _ => panic!("{actual:?} vs {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn geometric_mean_with_zero_and_missing_children() {
+        // row 1: 80^0.25 · 40^0.75 = exp(0.25 ln 80 + 0.75 ln 40) = 47.568285;
+        // row 2: b missing → 80 (renormalised); row 3: a scores 0 → 0; row 4: both missing → missing.
+        let out = mean_by(
+            &[Some(80.0), Some(80.0), Some(0.0), None],
+            &[Some(40.0), None, Some(90.0), None],
+            MissingPolicy::Renormalise,
+            Mean::Geometric,
+        );
+        close(&out, &[Some(47.568285), Some(80.0), Some(0.0), None]);
+        // Under the zero policy a missing child is a 0: rows 2 and 4 become 0.
+        let out = mean_by(
+            &[Some(80.0), Some(80.0), None],
+            &[Some(40.0), None, None],
+            MissingPolicy::Zero,
+            Mean::Geometric,
+        );
+        close(&out, &[Some(47.568285), Some(0.0), Some(0.0)]);
+    }
+
+    #[test]
+    fn harmonic_mean_is_below_geometric_below_arithmetic() {
+        // 1 / (0.25/80 + 0.75/40) = 1 / 0.021875 = 45.714286 < 47.568285 < 50.
+        let h = mean_by(
+            &[Some(80.0)],
+            &[Some(40.0)],
+            MissingPolicy::Renormalise,
+            Mean::Harmonic,
+        );
+        close(&h, &[Some(45.714286)]);
+        // A negative score counts as 0 and so zeroes the mean.
+        let h = mean_by(
+            &[Some(-5.0)],
+            &[Some(40.0)],
+            MissingPolicy::Renormalise,
+            Mean::Harmonic,
+        );
+        close(&h, &[Some(0.0)]);
     }
 }

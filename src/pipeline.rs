@@ -116,7 +116,7 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
         })
         .collect();
     query = query.with_columns(scores);
-    for stage in aggregate::stages(&plan.weights, spec.missing.policy) {
+    for stage in aggregate::stages(&plan.weights, spec.missing.policy, spec.aggregation.mean) {
         query = query.with_columns(stage);
     }
     for stage in plan.adjustments.stages() {

@@ -62,9 +62,33 @@ pub struct SchemeSpec {
     /// Whether and how 监测比较 (monitor) indicators are scored.
     #[serde(default)]
     pub monitor: MonitorSpec,
+    /// How children's scores are combined at every level of the tree.
+    #[serde(default)]
+    pub aggregation: AggregationSpec,
     /// The point-based assessment (工分 × 质量系数 → budget), as primary-care systems run it.
     #[serde(default)]
     pub points: Option<PointsSpec>,
+}
+
+/// How each node of the tree combines its children's scores.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregationSpec {
+    #[serde(default)]
+    pub mean: Mean,
+}
+
+/// The weighted mean used up the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mean {
+    /// Σ w x / Σ w: fully compensatory (a strength makes up for a weakness).
+    #[default]
+    Arithmetic,
+    /// exp(Σ w ln x / Σ w): partly compensatory; a score of 0 anywhere gives 0.
+    Geometric,
+    /// Σ w / Σ (w / x): the least compensatory; a score of 0 anywhere gives 0.
+    Harmonic,
 }
 
 /// 监测比较 indicators are reported, not scored, unless `score: true`; then they enter the weight

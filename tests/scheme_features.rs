@@ -225,3 +225,24 @@ fn ratios_equal_on_paper_tie_despite_float_noise() {
         &[Some(50.0), Some(50.0), Some(0.0)],
     );
 }
+
+#[test]
+fn geometric_aggregation_lets_no_strength_make_up_for_a_zero() {
+    // Geometric means at every level (parts 1:3, 质量 P 2 : L 1, total 质量 0.6 : 效率 0.4):
+    // A: P_a scores 0 → P = 0 → 质量 = 0 → total 0.  C: P_b scores 0 → P = 0 → 质量 0 → total 0.
+    // B: P = 50^0.25 · 100^0.75 = 84.089642; 质量 = 84.089642^(2/3) · 33.333333^(1/3) = 61.771467;
+    //    total = 61.771467^0.6 · 50^0.4 = 56.762400 → 56.76.
+    let run = score(|t| t + "aggregation: {mean: geometric}\n");
+    let t = &run.table;
+    close(
+        &by_id(t, "P.score"),
+        &[Some(0.0), Some(84.089642), Some(0.0)],
+    );
+    close(
+        &by_id(t, "质量.score"),
+        &[Some(0.0), Some(61.771467), Some(0.0)],
+    );
+    close(&by_id(t, "score"), &[Some(0.0), Some(56.76), Some(0.0)]);
+    // A and C tie behind B.
+    close(&by_id(t, "rank"), &[Some(2.0), Some(1.0), Some(2.0)]);
+}
