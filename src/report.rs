@@ -65,6 +65,8 @@ pub struct RunSummary {
     pub excluded: usize,
     pub indicators: Vec<IndicatorQuality>,
     pub effective_weights: Vec<(String, String, f64)>,
+    /// Each dimension's share of the total, with its indicators' effective weights.
+    pub weights_by_dimension: Vec<(String, f64, Vec<(String, f64)>)>,
     /// One line per item of the point-based assessment.
     pub points: Vec<PointsSummary>,
     pub warnings: Vec<String>,
@@ -140,6 +142,17 @@ impl RunSummary {
                         .unwrap_or_default()
                         .to_string();
                     (id, name, w)
+                })
+                .collect(),
+            weights_by_dimension: plan
+                .weights
+                .dimensions
+                .iter()
+                .map(|d| {
+                    let single = crate::weight::WeightTree {
+                        dimensions: vec![d.clone()],
+                    };
+                    (d.id.clone(), d.weight, single.effective_weights())
                 })
                 .collect(),
             points: points_summary(plan, scored)?,
@@ -293,6 +306,19 @@ impl std::fmt::Display for RunSummary {
                 "institutions without a peer group: {} (grouped as \"{}\")",
                 self.load.ungrouped,
                 crate::load::UNGROUPED
+            )?;
+        }
+        writeln!(f, "effective weights (share of the total score when no data are missing):")?;
+        for (dimension, share, leaves) in &self.weights_by_dimension {
+            let leaves: Vec<String> = leaves
+                .iter()
+                .map(|(id, w)| format!("{id} {:.2}%", w * 100.0))
+                .collect();
+            writeln!(
+                f,
+                "  {dimension} {:.2}%: {}",
+                share * 100.0,
+                leaves.join(", ")
             )?;
         }
         for p in &self.points {
