@@ -1668,6 +1668,98 @@ indicators:
     }
 
     #[test]
+    fn new_methods_parse_and_are_checked_against_the_direction() {
+        let with = |extra: &str| format!("{MINIMAL}    {extra}\n");
+        let scheme = parse(&with("scoring: {method: index, standard: mean, within: peer_group}")).unwrap();
+        assert_eq!(
+            scheme.spec.indicators[0].scoring,
+            Some(Scoring::Index {
+                standard: Reference::Mean,
+                within: Within::PeerGroup
+            })
+        );
+        let scheme = parse(&with("scoring: {method: efficacy, satisfactory: 95, unacceptable: 75}")).unwrap();
+        assert_eq!(
+            scheme.spec.indicators[0].scoring,
+            Some(Scoring::Efficacy {
+                satisfactory: Reference::Value(95.0),
+                unacceptable: Reference::Value(75.0),
+                within: Within::All,
+                clip: true
+            })
+        );
+        for (extra, reason) in [
+            ("scoring: {method: efficacy, satisfactory: 60, unacceptable: 90}", "direction is up but satisfactory (60) is below unacceptable (90)"),
+            ("scoring: {method: efficacy, satisfactory: min, unacceptable: max}", "satisfactory must be the better end"),
+            ("scoring: {method: optimal, at: 8}", "give it direction monitor (with `at: M`) or band"),
+            ("scoring: {method: index, standard: 0}", "must be a positive number, not 0"),
+            ("scoring: {method: index, standard: average}", "expected a number or one of min, max, mean, median"),
+            ("scoring: {method: rank, borda: yes}", "invalid type"),
+            ("scoring: {method: target, target: 5}\n    treat: {method: winsorise, log: true}", "log: true puts values on a log scale"),
+            ("treat: {method: clip_quantiles, low: 0.9, high: 0.1}", "0 <= low < high <= 1"),
+            ("treat: {method: winsorise, max_points: 0}", "max_points must be at least 1"),
+            ("missing: {method: median, within: everywhere}", "unknown variant `everywhere`"),
+        ] {
+            let err = parse(&with(extra)).unwrap_err().to_string();
+            assert!(err.contains(reason), "{extra}: {err}");
+        }
+        // A monitor indicator may be scored by optimal (with `at`) or efficacy between numbers.
+        let monitor = MINIMAL.replace("direction: up", "direction: monitor");
+        let on = |extra: &str| format!("{monitor}    {extra}\nmonitor: {{score: true}}\n");
+        assert!(parse(&on("scoring: {method: optimal, at: 8}")).is_ok());
+        assert!(parse(&on("scoring: {method: efficacy, satisfactory: 8, unacceptable: 12}")).is_ok());
+        let err = parse(&on("scoring: {method: optimal}")).unwrap_err().to_string();
+        assert!(err.contains("optimal needs the best value `at: M`"), "{err}");
+    }
+
+    #[test]
+    fn treat_and_missing_are_inherited_and_missing_has_a_scheme_default() {
+        let text = MINIMAL.replace(
+            "    weight: 1\n",
+            "    weight: 1\n    treat: {method: winsorise, within: peer_group}\n    missing: {method: zero}\n    parts:\n      - {id: T4_a, name: 甲}\n      - {id: T4_b, name: 乙, treat: {method: clip_quantiles}, missing: {method: mean}}\n",
+        ) + "  - {id: T5, name: 丙, dimension: 医疗质量, direction: up, weight: 1}\nmissing: {impute: {method: median}}\n";
+        let scheme = parse(&text).unwrap();
+        let a = scheme.indicator("T4_a").unwrap();
+        assert_eq!(
+            a.treat,
+            Some(Treat::Winsorise {
+                within: Within::PeerGroup,
+                max_points: 5,
+                skew: 2.0,
+                kurtosis: 3.5,
+                log: false
+            })
+        );
+        assert_eq!(scheme.impute_of(a), Impute::Zero);
+        let b = scheme.indicator("T4_b").unwrap();
+        assert_eq!(
+            b.treat,
+            Some(Treat::ClipQuantiles {
+                within: Within::All,
+                low: 0.01,
+                high: 0.99
+            })
+        );
+        assert_eq!(
+            scheme.impute_of(b),
+            Impute::Mean {
+                within: Within::PeerGroup
+            }
+        );
+        // T5 says nothing: the scheme's missing.impute, median within the peer group
+        assert_eq!(
+            scheme.impute_of(scheme.indicator("T5").unwrap()),
+            Impute::Median {
+                within: Within::PeerGroup
+            }
+        );
+        // Renormalising one indicator makes no sense when the scheme scores missing as zero.
+        let zero = format!("{MINIMAL}    missing: {{method: renormalise}}\nmissing: {{policy: zero}}\n");
+        let err = parse(&zero).unwrap_err().to_string();
+        assert!(err.contains("cannot be renormalised away"), "{err}");
+    }
+
+    #[test]
     fn grade_bands_need_a_catch_all_and_order() {
         let bad_last =
             format!("{MINIMAL}grades:\n  by: score\n  bands:\n    - {{grade: A, min: 90}}\n");
