@@ -1670,7 +1670,10 @@ indicators:
     #[test]
     fn new_methods_parse_and_are_checked_against_the_direction() {
         let with = |extra: &str| format!("{MINIMAL}    {extra}\n");
-        let scheme = parse(&with("scoring: {method: index, standard: mean, within: peer_group}")).unwrap();
+        let scheme = parse(&with(
+            "scoring: {method: index, standard: mean, within: peer_group}",
+        ))
+        .unwrap();
         assert_eq!(
             scheme.spec.indicators[0].scoring,
             Some(Scoring::Index {
@@ -1678,7 +1681,10 @@ indicators:
                 within: Within::PeerGroup
             })
         );
-        let scheme = parse(&with("scoring: {method: efficacy, satisfactory: 95, unacceptable: 75}")).unwrap();
+        let scheme = parse(&with(
+            "scoring: {method: efficacy, satisfactory: 95, unacceptable: 75}",
+        ))
+        .unwrap();
         assert_eq!(
             scheme.spec.indicators[0].scoring,
             Some(Scoring::Efficacy {
@@ -1689,16 +1695,43 @@ indicators:
             })
         );
         for (extra, reason) in [
-            ("scoring: {method: efficacy, satisfactory: 60, unacceptable: 90}", "direction is up but satisfactory (60) is below unacceptable (90)"),
-            ("scoring: {method: efficacy, satisfactory: min, unacceptable: max}", "satisfactory must be the better end"),
-            ("scoring: {method: optimal, at: 8}", "give it direction monitor (with `at: M`) or band"),
-            ("scoring: {method: index, standard: 0}", "must be a positive number, not 0"),
-            ("scoring: {method: index, standard: average}", "expected a number or one of min, max, mean, median"),
+            (
+                "scoring: {method: efficacy, satisfactory: 60, unacceptable: 90}",
+                "direction is up but satisfactory (60) is below unacceptable (90)",
+            ),
+            (
+                "scoring: {method: efficacy, satisfactory: min, unacceptable: max}",
+                "satisfactory must be the better end",
+            ),
+            (
+                "scoring: {method: optimal, at: 8}",
+                "give it direction monitor (with `at: M`) or band",
+            ),
+            (
+                "scoring: {method: index, standard: 0}",
+                "must be a positive number, not 0",
+            ),
+            (
+                "scoring: {method: index, standard: average}",
+                "expected a number or one of min, max, mean, median",
+            ),
             ("scoring: {method: rank, borda: yes}", "invalid type"),
-            ("scoring: {method: target, target: 5}\n    treat: {method: winsorise, log: true}", "log: true puts values on a log scale"),
-            ("treat: {method: clip_quantiles, low: 0.9, high: 0.1}", "0 <= low < high <= 1"),
-            ("treat: {method: winsorise, max_points: 0}", "max_points must be at least 1"),
-            ("missing: {method: median, within: everywhere}", "unknown variant `everywhere`"),
+            (
+                "scoring: {method: target, target: 5}\n    treat: {method: winsorise, log: true}",
+                "log: true puts values on a log scale",
+            ),
+            (
+                "treat: {method: clip_quantiles, low: 0.9, high: 0.1}",
+                "0 <= low < high <= 1",
+            ),
+            (
+                "treat: {method: winsorise, max_points: 0}",
+                "max_points must be at least 1",
+            ),
+            (
+                "missing: {method: median, within: everywhere}",
+                "unknown variant `everywhere`",
+            ),
         ] {
             let err = parse(&with(extra)).unwrap_err().to_string();
             assert!(err.contains(reason), "{extra}: {err}");
@@ -1707,9 +1740,17 @@ indicators:
         let monitor = MINIMAL.replace("direction: up", "direction: monitor");
         let on = |extra: &str| format!("{monitor}    {extra}\nmonitor: {{score: true}}\n");
         assert!(parse(&on("scoring: {method: optimal, at: 8}")).is_ok());
-        assert!(parse(&on("scoring: {method: efficacy, satisfactory: 8, unacceptable: 12}")).is_ok());
-        let err = parse(&on("scoring: {method: optimal}")).unwrap_err().to_string();
-        assert!(err.contains("optimal needs the best value `at: M`"), "{err}");
+        assert!(parse(&on(
+            "scoring: {method: efficacy, satisfactory: 8, unacceptable: 12}"
+        ))
+        .is_ok());
+        let err = parse(&on("scoring: {method: optimal}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("optimal needs the best value `at: M`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1754,7 +1795,8 @@ indicators:
             }
         );
         // Renormalising one indicator makes no sense when the scheme scores missing as zero.
-        let zero = format!("{MINIMAL}    missing: {{method: renormalise}}\nmissing: {{policy: zero}}\n");
+        let zero =
+            format!("{MINIMAL}    missing: {{method: renormalise}}\nmissing: {{policy: zero}}\n");
         let err = parse(&zero).unwrap_err().to_string();
         assert!(err.contains("cannot be renormalised away"), "{err}");
     }

@@ -20,7 +20,6 @@ use crate::scheme::{Direction, Scoring, Treat, Within};
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
-
 fn with(x: Dynamic, f: impl FnOnce(Expr) -> Expr) -> RhaiResult<Formula> {
     let x = Formula::from_dynamic(x)?;
     Ok(Formula {
@@ -72,7 +71,11 @@ fn to_json(value: Dynamic) -> RhaiResult<serde_json::Value> {
         return Ok(Value::String(s.to_string()));
     }
     if let Some(items) = value.clone().try_cast::<rhai::Array>() {
-        return items.into_iter().map(to_json).collect::<RhaiResult<_>>().map(Value::Array);
+        return items
+            .into_iter()
+            .map(to_json)
+            .collect::<RhaiResult<_>>()
+            .map(Value::Array);
     }
     if let Some(map) = value.clone().try_cast::<Map>() {
         let mut out = serde_json::Map::new();
@@ -134,7 +137,9 @@ pub fn register(engine: &mut Engine) {
     type Method = fn(Expr, Better, Within) -> Expr;
     let methods: [(&str, Method); 5] = [
         ("norm_min_max", normalise::min_max::score),
-        ("norm_rank", |x, b, w| normalise::rank::score(x, b, w, false)),
+        ("norm_rank", |x, b, w| {
+            normalise::rank::score(x, b, w, false)
+        }),
         ("norm_vector", normalise::vector::score),
         ("norm_sum", normalise::sum::score),
         ("norm_reciprocal", normalise::reciprocal::score),
@@ -154,24 +159,36 @@ pub fn register(engine: &mut Engine) {
         }
     }
 
-    for (name, over) in [("winsorise", Within::All), ("group_winsorise", Within::PeerGroup)] {
+    for (name, over) in [
+        ("winsorise", Within::All),
+        ("group_winsorise", Within::PeerGroup),
+    ] {
         engine.register_fn(name, move |x: Dynamic| {
-            with(x, |x| winsorise::treated(x, winsorise::Rule::default(), over))
+            with(x, |x| {
+                winsorise::treated(x, winsorise::Rule::default(), over)
+            })
         });
     }
-    engine.register_fn("clip_quantiles", |x: Dynamic, low: Dynamic, high: Dynamic| {
-        clip(x, low, high, Within::All)
-    });
+    engine.register_fn(
+        "clip_quantiles",
+        |x: Dynamic, low: Dynamic, high: Dynamic| clip(x, low, high, Within::All),
+    );
     engine.register_fn(
         "group_clip_quantiles",
         |x: Dynamic, low: Dynamic, high: Dynamic| clip(x, low, high, Within::PeerGroup),
     );
-    for (name, over) in [("skewness", Within::All), ("group_skewness", Within::PeerGroup)] {
+    for (name, over) in [
+        ("skewness", Within::All),
+        ("group_skewness", Within::PeerGroup),
+    ] {
         engine.register_fn(name, move |x: Dynamic| {
             with(x, |x| winsorise::skewness_expr(x, over))
         });
     }
-    for (name, over) in [("kurtosis", Within::All), ("group_kurtosis", Within::PeerGroup)] {
+    for (name, over) in [
+        ("kurtosis", Within::All),
+        ("group_kurtosis", Within::PeerGroup),
+    ] {
         engine.register_fn(name, move |x: Dynamic| {
             with(x, |x| winsorise::kurtosis_expr(x, over))
         });
@@ -220,12 +237,18 @@ mod tests {
             eval(r#"norm_vector(col("x"))"#),
             &[8.770580, 17.541160, 26.311741, 35.082321, 87.705802],
         );
-        close(eval(r#"norm_sum(col("x"))"#), &[5.0, 10.0, 15.0, 20.0, 50.0]);
+        close(
+            eval(r#"norm_sum(col("x"))"#),
+            &[5.0, 10.0, 15.0, 20.0, 50.0],
+        );
         close(
             eval(r#"norm_reciprocal(col("x"), "down")"#),
             &[100.0, 50.0, 33.333333, 25.0, 10.0],
         );
-        close(eval(r#"norm_rank(col("x"), "down")"#), &[5.0, 4.0, 3.0, 2.0, 1.0]);
+        close(
+            eval(r#"norm_rank(col("x"), "down")"#),
+            &[5.0, 4.0, 3.0, 2.0, 1.0],
+        );
         close(
             eval(r#"norm_min_max(col("x"))"#),
             &[0.0, 11.111111, 22.222222, 33.333333, 100.0],
@@ -235,14 +258,19 @@ mod tests {
             eval(r#"group_norm_min_max(col("x"))"#),
             &[0.0, 100.0, 0.0, 14.285714, 100.0],
         );
-        close(eval(r#"group_norm_rank(col("x"))"#), &[1.0, 2.0, 1.0, 2.0, 3.0]);
+        close(
+            eval(r#"group_norm_rank(col("x"))"#),
+            &[1.0, 2.0, 1.0, 2.0, 3.0],
+        );
     }
 
     #[test]
     fn any_method_by_name_with_its_parameters() {
         // distance to target 50, uncapped: (x − 10) / 40
         close(
-            eval(r#"normalise(col("x"), "up", #{method: "distance_to_target", target: 50, cap: false})"#),
+            eval(
+                r#"normalise(col("x"), "up", #{method: "distance_to_target", target: 50, cap: false})"#,
+            ),
             &[0.0, 25.0, 50.0, 75.0, 225.0],
         );
         // index against the mean 40
@@ -252,7 +280,9 @@ mod tests {
         );
         // 功效系数 with the sample's best and worst: 60 + 40 (x − 10) / 90
         close(
-            eval(r#"normalise(col("x"), "up", #{method: "efficacy", satisfactory: "max", unacceptable: "min"})"#),
+            eval(
+                r#"normalise(col("x"), "up", #{method: "efficacy", satisfactory: "max", unacceptable: "min"})"#,
+            ),
             &[60.0, 64.444444, 68.888889, 73.333333, 100.0],
         );
         // 中优 at 30: d = 20, 10, 0, 10, 70 → 1 − d/70
@@ -281,7 +311,10 @@ mod tests {
         // five values: skew 1.697056 < 2 passes, nothing winsorised
         close(eval(r#"skewness(col("x"))"#), &[1.697056; 5]);
         close(eval(r#"kurtosis(col("x"))"#), &[3.152; 5]);
-        close(eval(r#"winsorise(col("x"))"#), &[10.0, 20.0, 30.0, 40.0, 100.0]);
+        close(
+            eval(r#"winsorise(col("x"))"#),
+            &[10.0, 20.0, 30.0, 40.0, 100.0],
+        );
         // group b [30, 40, 100]: mean 56.666667, Σd² = 2866.666667, Σd³ = 57777.777778 →
         // √3 × 57777.78 / 2866.67^1.5 × √6 / 1 = 1.597097; group a has two values: none
         let grouped = eval(r#"group_skewness(col("x"))"#);
@@ -293,13 +326,34 @@ mod tests {
     fn misuse_is_an_error_with_the_reason() {
         let engine = engine_for_scheme(std::path::Path::new("."), SourceTexts::default());
         for (script, reason) in [
-            (r#"normalise(col("x"), "up", #{method: "vectr"})"#, "unknown variant `vectr`"),
-            (r#"normalise(col("x"), "sideways", #{method: "vector"})"#, "direction must be"),
-            (r#"normalise(col("x"), "monitor", #{method: "vector"})"#, "no better end"),
-            (r#"normalise(col("x"), "up", #{method: "index", standard: 0})"#, "must be a positive number"),
-            (r#"norm_vector(col("x"), "upward")"#, "direction must be \"up\" or \"down\""),
-            (r#"clip_quantiles(col("x"), 0.9, 0.1)"#, "0 <= low < high <= 1"),
-            (r#"treat(col("x"), #{method: "winsorise", maxpoints: 3})"#, "unknown field `maxpoints`"),
+            (
+                r#"normalise(col("x"), "up", #{method: "vectr"})"#,
+                "unknown variant `vectr`",
+            ),
+            (
+                r#"normalise(col("x"), "sideways", #{method: "vector"})"#,
+                "direction must be",
+            ),
+            (
+                r#"normalise(col("x"), "monitor", #{method: "vector"})"#,
+                "no better end",
+            ),
+            (
+                r#"normalise(col("x"), "up", #{method: "index", standard: 0})"#,
+                "must be a positive number",
+            ),
+            (
+                r#"norm_vector(col("x"), "upward")"#,
+                "direction must be \"up\" or \"down\"",
+            ),
+            (
+                r#"clip_quantiles(col("x"), 0.9, 0.1)"#,
+                "0 <= low < high <= 1",
+            ),
+            (
+                r#"treat(col("x"), #{method: "winsorise", maxpoints: 3})"#,
+                "unknown field `maxpoints`",
+            ),
         ] {
             let err = engine.eval::<Formula>(script).unwrap_err().to_string();
             assert!(err.contains(reason), "{script}: {err}");
