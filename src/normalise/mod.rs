@@ -163,24 +163,12 @@ pub fn score_expr(
 
 /// The values of `x` after the outlier treatment `treat`.
 pub fn treat_expr(x: Expr, treat: &Treat) -> Expr {
-    match *treat {
-        Treat::Winsorise {
-            within,
-            max_points,
-            skew,
-            kurtosis,
-            log,
-        } => winsorise::treated(
-            x,
-            winsorise::Rule {
-                max_points,
-                skew,
-                kurtosis,
-                log,
-            },
-            within,
-        ),
-        Treat::ClipQuantiles { within, low, high } => clip_quantiles::treated(x, low, high, within),
+    match (treat, rule_of(treat)) {
+        (Treat::ClipQuantiles { within, low, high }, _) => {
+            clip_quantiles::treated(x, *low, *high, *within)
+        }
+        (_, Some((rule, over))) => winsorise::treated(x, rule, over),
+        (Treat::Winsorise { .. }, None) => x,
     }
 }
 
@@ -203,16 +191,48 @@ pub fn score_input(indicator_id: &str, treat: Option<&Treat>, imputation: Impute
     }
 }
 
+/// Internal column holding each value's winsorising status (see [`winsorise::status`]), read by
+/// [`quality_exprs`]; not part of the output.
+fn status_column(id: &str) -> String {
+    format!("{id}.treat_status")
+}
+
+/// The winsorising rule of `treat`, `None` for other treatments.
+fn rule_of(treat: &Treat) -> Option<(winsorise::Rule, Within)> {
+    match *treat {
+        Treat::Winsorise {
+            within,
+            max_points,
+            skew,
+            kurtosis,
+            log,
+        } => Some((
+            winsorise::Rule {
+                max_points,
+                skew,
+                kurtosis,
+                log,
+            },
+            within,
+        )),
+        Treat::ClipQuantiles { .. } => None,
+    }
+}
+
 /// The `with_columns` stages that write `{id}.treated`: outlier treatment, then imputation.
 /// Empty when no indicator treats or imputes.
 pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
-    let treated: Vec<Expr> = indicators
-        .iter()
-        .filter_map(|i| {
-            let id = i.spec.id.as_str();
-            Some(treat_expr(col(id), i.treat.as_ref()?).alias(treated_column(id)))
-        })
-        .collect();
+    let mut treated = Vec::new();
+    for indicator in indicators {
+        let id = indicator.spec.id.as_str();
+        let Some(treat) = &indicator.treat else {
+            continue;
+        };
+        treated.push(treat_expr(col(id), treat).alias(treated_column(id)));
+        if let Some((rule, over)) = rule_of(treat) {
+            treated.push(winsorise::status(col(id), rule, over).alias(status_column(id)));
+        }
+    }
     let imputed: Vec<Expr> = indicators
         .iter()
         .filter_map(|i| {
@@ -230,7 +250,8 @@ pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
         .collect()
 }
 
-/// Per-indicator counts of treatment and imputation, one-row aggregates over the scored frame:
+/// Per-indicator counts of treatment and imputation, one-row aggregates over the scored frame
+/// (which holds the winsorising status written by [`value_stages`]):
 /// `{id}|treated` (values changed by the outlier treatment), `{id}|log_transformed`,
 /// `{id}|still_skewed` (groups still failing the skew/kurtosis rule) and `{id}|imputed` (missing
 /// values that got a score). Only for indicators that treat or impute.
@@ -245,22 +266,9 @@ pub fn quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
     for indicator in indicators {
         let id = indicator.spec.id.as_str();
         match indicator.treat {
-            Some(Treat::Winsorise {
-                within,
-                max_points,
-                skew,
-                kurtosis,
-                log,
-            }) => {
-                let rule = winsorise::Rule {
-                    max_points,
-                    skew,
-                    kurtosis,
-                    log,
-                };
-                let status =
-                    winsorise::status(col(id), rule, within) % lit(winsorise::STILL_FAILING);
-                let failing = winsorise::status(col(id), rule, within)
+            Some(Treat::Winsorise { within, .. }) => {
+                let status = col(status_column(id)) % lit(winsorise::STILL_FAILING);
+                let failing = col(status_column(id))
                     .gt_eq(lit(winsorise::STILL_FAILING))
                     .fill_null(lit(false));
                 out.push(count(status.clone().neq(lit(0)), format!("{id}|treated")));

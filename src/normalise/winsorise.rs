@@ -321,6 +321,15 @@ mod tests {
         let mut expected = one_to_nineteen_and(&[19.0]);
         expected.extend(one_to_nineteen_and(&[25.0]));
         approx(&out, &expected);
+        // the same with the two groups' rows interleaved: results follow their rows
+        let order: Vec<usize> = (0..20).flat_map(|i| [i, i + 20]).collect();
+        let mixed: Vec<Option<f64>> = order.iter().map(|&i| values[i]).collect();
+        let mixed_groups: Vec<&str> = order.iter().map(|&i| groups[i]).collect();
+        let out = apply(&mixed, Some(&mixed_groups), |x| {
+            treated(x, Rule::default(), Within::PeerGroup)
+        });
+        let reordered: Vec<Option<f64>> = order.iter().map(|&i| expected[i]).collect();
+        approx(&out, &reordered);
         // over all institutions the 200 is not extreme enough to be the only one moved
         let all = apply(&values, Some(&groups), |x| {
             treated(x, Rule::default(), Within::All)
