@@ -95,6 +95,81 @@ mod tests {
     }
 
     #[test]
+    fn reproduces_the_textbook_topsis_with_reciprocal_cost_columns() {
+        // methods.md §2.3(b), hospital 1994–1998: 低优 columns (住院日, 病死率, 院感) by
+        // reciprocal, then vector normalisation (which cancels the min/x scaling, so this is the
+        // classic 1/x), ideal = column max, unweighted distances; published to 4 decimals:
+        // D⁺ = .6289 .5640 .5369 .5141 .2494, D⁻ = .2497 .2754 .1514 .1762 .6302,
+        // C = .2842 .3281 .2200 .2552 .7164.
+        let columns: [(&str, [f64; 5], Better); 7] = [
+            (
+                "出院",
+                [21584., 24372., 22041., 21115., 24633.],
+                Better::Higher,
+            ),
+            ("床使用率", [76.7, 86.3, 81.8, 84.5, 90.3], Better::Higher),
+            ("住院日", [7.3, 7.4, 7.3, 6.9, 6.9], Better::Lower),
+            ("病死率", [1.01, 0.80, 0.62, 0.60, 0.25], Better::Lower),
+            ("抢救成功", [78.3, 91.1, 91.1, 90.2, 95.5], Better::Higher),
+            ("治愈好转", [97.5, 98.0, 97.3, 97.7, 97.9], Better::Higher),
+            ("院感", [2.0, 2.0, 3.2, 2.9, 3.6], Better::Lower),
+        ];
+        let frame = DataFrame::new_infer_height(
+            columns
+                .iter()
+                .map(|(name, values, _)| Column::new((*name).into(), values.to_vec()))
+                .collect(),
+        )
+        .unwrap();
+        let z = |name: &str, better: Better| {
+            let x = match better {
+                Better::Higher => col(name),
+                Better::Lower => score(col(name), Better::Lower, Within::All),
+            };
+            super::super::vector::score(x, Better::Higher, Within::All) / lit(100.0)
+        };
+        let squared = |ideal: fn(Expr) -> Expr| {
+            columns
+                .iter()
+                .map(|(name, _, better)| {
+                    let d = z(name, *better) - ideal(z(name, *better));
+                    d.clone() * d
+                })
+                .reduce(|a, b| a + b)
+                .unwrap()
+                .sqrt()
+        };
+        let best = squared(|z| z.max());
+        let worst = squared(|z| z.min());
+        let out = frame
+            .lazy()
+            .select([
+                best.clone().alias("d+"),
+                worst.clone().alias("d-"),
+                (worst.clone().true_div(best + worst)).alias("c"),
+            ])
+            .collect()
+            .unwrap();
+        let get = |name: &str| -> Vec<f64> {
+            out.column(name)
+                .unwrap()
+                .f64()
+                .unwrap()
+                .into_no_null_iter()
+                .collect()
+        };
+        for (name, published) in [
+            ("d+", [0.6289, 0.5640, 0.5369, 0.5141, 0.2494]),
+            ("d-", [0.2497, 0.2754, 0.1514, 0.1762, 0.6302]),
+            ("c", [0.2842, 0.3281, 0.2200, 0.2552, 0.7164]),
+        ] {
+            for (a, e) in get(name).iter().zip(published) {
+                assert!((a - e).abs() < 5e-5, "{name}: {a} vs {e}");
+            }
+        }
+    }
+
+    #[test]
     fn within_peer_group() {
         // lower is better; group a: [2, 4] → 100, 50; group b: [5, 20] → 100, 25
         let out = apply(
