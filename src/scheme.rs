@@ -301,7 +301,8 @@ pub enum Within {
     PeerGroup,
 }
 
-/// How an indicator value becomes a score (0–100 except `z_score`). See `crate::normalise`.
+/// How an indicator value becomes a score (0–100 except `z_score`, `rank`, `index` and uncapped
+/// `distance_to_target` / `efficacy`). See `crate::normalise`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scoring {
