@@ -9,7 +9,8 @@
 //!   the total when one of its indicators is missing). A node with no child present is missing.
 //! * `zero`: a missing child scores 0 and weights are never rescaled.
 //!
-//! Coverage is the share of effective weight whose indicator score is present; institutions below
+//! Coverage is the share of effective weight whose indicator score is present (and, for an
+//! indicator that imputes, whose value was observed); institutions below
 //! `missing.min_coverage` are excluded from ranking (see `crate::adjust`).
 
 use polars::prelude::*;
@@ -115,8 +116,15 @@ fn power_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Exp
 }
 
 /// The `with_columns` stages of aggregation, in order: inner nodes by height (composite
-/// indicators, sub-dimensions, dimensions), then the weighted total and coverage.
-pub fn stages(tree: &WeightTree, policy: MissingPolicy, mean: Mean) -> Vec<Vec<Expr>> {
+/// indicators, sub-dimensions, dimensions), then the weighted total and coverage. An indicator in
+/// `imputed` counts towards coverage only where its value was observed, not where its missing
+/// value was imputed or scored 0 (`missing:` on the indicator).
+pub fn stages(
+    tree: &WeightTree,
+    policy: MissingPolicy,
+    mean: Mean,
+    imputed: &[&str],
+) -> Vec<Vec<Expr>> {
     let mut out: Vec<Vec<Expr>> = tree
         .inner_nodes_by_height()
         .into_iter()
@@ -132,7 +140,13 @@ pub fn stages(tree: &WeightTree, policy: MissingPolicy, mean: Mean) -> Vec<Vec<E
     let coverage = tree
         .effective_weights()
         .into_iter()
-        .map(|(id, w)| lit(w) * col(score_column(&id)).is_not_null().cast(DataType::Float64))
+        .map(|(id, w)| {
+            let mut present = col(score_column(&id)).is_not_null();
+            if imputed.contains(&id.as_str()) {
+                present = present.and(col(id.as_str()).is_not_null());
+            }
+            lit(w) * present.cast(DataType::Float64)
+        })
         .reduce(|a, b| a + b)
         .unwrap_or_else(|| lit(0.0));
     out.push(vec![

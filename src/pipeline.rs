@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, DataNeeds, LoadError, LoadedData};
 use crate::plan::Plan;
 use crate::report::{self, RunSummary};
-use crate::{aggregate, grade, indicators, points, rank};
+use crate::{aggregate, grade, indicators, normalise, points, rank};
 
 /// The result of scoring: the output table in rank order and the run summary.
 pub struct ScoreRun {
@@ -107,6 +107,9 @@ fn located(plan: &Plan, error: LoadError) -> Error {
 pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     let spec = &plan.scheme.spec;
     let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
+    for stage in normalise::value_stages(&plan.indicators) {
+        query = query.with_columns(stage);
+    }
     let scores: Vec<Expr> = plan
         .indicators
         .iter()
@@ -116,7 +119,18 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
         })
         .collect();
     query = query.with_columns(scores);
-    for stage in aggregate::stages(&plan.weights, spec.missing.policy, spec.aggregation.mean) {
+    let imputed: Vec<&str> = plan
+        .indicators
+        .iter()
+        .filter(|i| i.impute != crate::scheme::Impute::Renormalise)
+        .map(|i| i.spec.id.as_str())
+        .collect();
+    for stage in aggregate::stages(
+        &plan.weights,
+        spec.missing.policy,
+        spec.aggregation.mean,
+        &imputed,
+    ) {
         query = query.with_columns(stage);
     }
     for stage in plan.adjustments.stages() {
@@ -170,7 +184,13 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     let quality = scored
         .clone()
         .lazy()
-        .select(indicators::quality_exprs(plan))
+        .select(
+            [
+                indicators::quality_exprs(plan),
+                normalise::quality_exprs(&plan.indicators),
+            ]
+            .concat(),
+        )
         .collect()?;
     let summary = RunSummary::new(
         plan,

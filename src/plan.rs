@@ -11,7 +11,7 @@ use polars::prelude::*;
 use crate::adjust::{Adjustments, PointsRule};
 use crate::error::{Error, Result};
 use crate::normalise;
-use crate::scheme::{AdjustmentRule, IndicatorSpec, Scheme, Scoring};
+use crate::scheme::{AdjustmentRule, Impute, IndicatorSpec, Scheme, Scoring, Treat};
 use crate::script::{ColumnRef, Formula, ScriptSet};
 use crate::weight::WeightTree;
 
@@ -22,8 +22,13 @@ pub struct PlannedIndicator {
     pub value: Formula,
     /// The scoring method, `None` for monitor indicators.
     pub scoring: Option<Scoring>,
-    /// The score expression; it reads the indicator's value column (named by the id).
+    /// The score expression; it reads the indicator's value column (named by the id), or
+    /// `{id}.treated` when the values are treated for outliers or imputed.
     pub score: Option<Expr>,
+    /// Outlier treatment before scoring (scored indicators only).
+    pub treat: Option<Treat>,
+    /// What a missing value becomes (scored indicators only; `renormalise` otherwise).
+    pub impute: Impute,
 }
 
 /// A compiled scheme.
@@ -65,10 +70,15 @@ impl Plan {
             };
             references.extend(value.columns.iter().cloned());
             let scoring = scheme.is_scored(spec).then(|| scheme.scoring_of(spec));
+            let (treat, impute) = match scoring {
+                Some(_) => (spec.treat.clone(), scheme.impute_of(spec)),
+                None => (None, Impute::Renormalise),
+            };
+            let input = normalise::score_input(&spec.id, treat.as_ref(), impute);
             let score = match &scoring {
                 None => None,
                 Some(Scoring::Custom { function }) => {
-                    let input = Formula::constant(col(spec.id.as_str()));
+                    let input = Formula::constant(input);
                     match scripts.call_scoring_function(function, input, &what) {
                         Ok(score) => {
                             references.extend(score.columns.iter().cloned());
@@ -80,15 +90,21 @@ impl Plan {
                         }
                     }
                 }
-                Some(method) => {
-                    normalise::score_expr(col(spec.id.as_str()), spec.direction, spec.band, method)
+                Some(method) => normalise::score_expr(input, spec.direction, spec.band, method),
+            };
+            let score = match impute {
+                Impute::Zero => {
+                    score.map(|s| normalise::impute::zero_when_missing(col(spec.id.as_str()), s))
                 }
+                _ => score,
             };
             indicators.push(PlannedIndicator {
                 spec: spec.clone(),
                 value,
                 scoring,
                 score,
+                treat,
+                impute,
             });
         }
 

@@ -11,7 +11,7 @@
 //! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules |
 //! | work points, `<item>.coefficient`, `<item>.corrected_points`, `<item>.money`, `money` | only with a point-based assessment (`points:`) |
 //! | `<dimension>.score`, `<sub-dimension>.score` | weighted scores of the tree's inner nodes |
-//! | `<indicator>`, `<indicator>.display`, `<indicator>.score` | each indicator's value, its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
+//! | `<indicator>`, `<indicator>.treated`, `<indicator>.display`, `<indicator>.score` | each indicator's value, the value scored after outlier treatment and imputation (only with `treat:` or `missing:` median/mean), its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
 //! | `<indicator>.score`, then its parts' columns | an indicator made of parts: the weighted mean of its parts' scores |
 //!
 //! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
@@ -50,6 +50,14 @@ pub struct IndicatorQuality {
     pub missing: u64,
     pub zero_denominator: u64,
     pub non_finite: u64,
+    /// Values changed by the indicator's outlier treatment (`treat:`).
+    pub treated: u64,
+    /// Of those, values log-transformed because winsorising was not enough.
+    pub log_transformed: u64,
+    /// Peer groups (1 for `within: all`) still failing the skew/kurtosis rule after treatment.
+    pub still_skewed: u64,
+    /// Missing values given a score by the indicator's `missing:` (median, mean or zero).
+    pub imputed: u64,
 }
 
 /// What a run did, for the summary printed after the ranking.
@@ -94,6 +102,14 @@ fn u64_at(frame: &DataFrame, name: &str) -> Result<u64> {
     Ok(frame.column(name)?.u64()?.get(0).unwrap_or(0))
 }
 
+/// Like [`u64_at`], 0 when the count was not asked for.
+fn u64_or_zero(frame: &DataFrame, name: &str) -> Result<u64> {
+    match frame.column(name) {
+        Ok(_) => u64_at(frame, name),
+        Err(_) => Ok(0),
+    }
+}
+
 impl RunSummary {
     pub fn new(
         plan: &Plan,
@@ -114,6 +130,10 @@ impl RunSummary {
                 missing: u64_at(quality, &format!("{id}|missing"))?,
                 zero_denominator: u64_at(quality, &format!("{id}|zero_denominator"))?,
                 non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
+                treated: u64_or_zero(quality, &format!("{id}|treated"))?,
+                log_transformed: u64_or_zero(quality, &format!("{id}|log_transformed"))?,
+                still_skewed: u64_or_zero(quality, &format!("{id}|still_skewed"))?,
+                imputed: u64_or_zero(quality, &format!("{id}|imputed"))?,
             });
         }
         let names: BTreeMap<&str, &str> = plan
@@ -267,6 +287,42 @@ impl std::fmt::Display for RunSummary {
         } else {
             writeln!(f, "missing values by indicator: {}", with_nulls.join("; "))?;
         }
+        let treated: Vec<String> = self
+            .indicators
+            .iter()
+            .filter(|q| q.treated > 0 || q.still_skewed > 0)
+            .map(|q| {
+                let mut text = format!("{} {}", q.id, q.treated);
+                if q.log_transformed > 0 {
+                    let _ = write!(text, " ({} log-transformed)", q.log_transformed);
+                }
+                if q.still_skewed > 0 {
+                    let _ = write!(
+                        text,
+                        ", still failing the skew/kurtosis test in {} group{}",
+                        q.still_skewed,
+                        if q.still_skewed == 1 { "" } else { "s" }
+                    );
+                }
+                text
+            })
+            .collect();
+        if !treated.is_empty() {
+            writeln!(f, "outliers treated by indicator: {}", treated.join("; "))?;
+        }
+        let imputed: Vec<String> = self
+            .indicators
+            .iter()
+            .filter(|q| q.imputed > 0)
+            .map(|q| format!("{} {}", q.id, q.imputed))
+            .collect();
+        if !imputed.is_empty() {
+            writeln!(
+                f,
+                "missing values imputed by indicator (not counted as data for min_coverage): {}",
+                imputed.join("; ")
+            )?;
+        }
         if !self.load.bad_cells.is_empty() {
             let cells: Vec<String> = self
                 .load
@@ -308,7 +364,10 @@ impl std::fmt::Display for RunSummary {
                 crate::load::UNGROUPED
             )?;
         }
-        writeln!(f, "effective weights (share of the total score when no data are missing):")?;
+        writeln!(
+            f,
+            "effective weights (share of the total score when no data are missing):"
+        )?;
         for (dimension, share, leaves) in &self.weights_by_dimension {
             let leaves: Vec<String> = leaves
                 .iter()
@@ -409,6 +468,13 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             continue;
         }
         columns.push(round(id));
+        if plan
+            .indicators
+            .iter()
+            .any(|i| i.spec.id == id && crate::normalise::has_treated_column(i))
+        {
+            columns.push(round(&crate::normalise::treated_column(id)));
+        }
         if let Some(display) = indicator.display {
             columns.push(lit(display_column(&sorted, id, display)?));
         }
@@ -439,7 +505,8 @@ fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<
     Ok(Series::new(display_column_name(id).into(), shown))
 }
 
-/// The `flags` of every row: vetoes, exclusion, missing indicators, bonus and deduction reasons.
+/// The `flags` of every row: vetoes, exclusion, missing and imputed indicators, bonus and
+/// deduction reasons.
 fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     let height = frame.height();
     let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
@@ -531,6 +598,26 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     for (row, ids) in missing.into_iter().enumerate() {
         if !ids.is_empty() && weighted[row].is_some() {
             flags[row].push(format!("missing: {}", ids.join(",")));
+        }
+    }
+    // Scores given to missing values by an indicator's `missing:` (median, mean, zero).
+    let mut imputed: Vec<Vec<&str>> = vec![Vec::new(); height];
+    for indicator in &plan.indicators {
+        let id = indicator.spec.id.as_str();
+        if indicator.impute == crate::scheme::Impute::Renormalise || indicator.score.is_none() {
+            continue;
+        }
+        let values = frame.column(id)?.f64()?.clone();
+        let scores = frame.column(&score_column(id))?.f64()?.clone();
+        for (row, (value, score)) in values.iter().zip(scores.iter()).enumerate() {
+            if value.is_none() && score.is_some() {
+                imputed[row].push(id);
+            }
+        }
+    }
+    for (row, ids) in imputed.into_iter().enumerate() {
+        if !ids.is_empty() {
+            flags[row].push(format!("imputed: {}", ids.join(",")));
         }
     }
     let points = |reasons: &[String],

@@ -218,8 +218,13 @@ pub struct MissingSpec {
     pub policy: MissingPolicy,
     /// Minimum share (0–1) of the total effective weight an institution must have data for;
     /// below it the institution is excluded from ranking, with the reason in `flags`.
+    /// Imputed values (`impute`, an indicator's `missing`) do not count as data.
     #[serde(default)]
     pub min_coverage: f64,
+    /// What a missing value of an indicator without its own `missing:` becomes (default
+    /// `renormalise`: it stays missing). See `crate::normalise::impute`.
+    #[serde(default)]
+    pub impute: Option<Impute>,
 }
 
 impl Default for MissingSpec {
@@ -227,6 +232,7 @@ impl Default for MissingSpec {
         MissingSpec {
             policy: MissingPolicy::Renormalise,
             min_coverage: 0.0,
+            impute: None,
         }
     }
 }
@@ -319,7 +325,8 @@ pub enum Within {
     PeerGroup,
 }
 
-/// How an indicator value becomes a score (0–100 except `z_score`). See `crate::normalise`.
+/// How an indicator value becomes a score (0–100 except `z_score`, `rank`, `index` and uncapped
+/// `distance_to_target` / `efficacy`). See `crate::normalise`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scoring {
@@ -359,6 +366,192 @@ pub enum Scoring {
     Custom {
         function: String,
     },
+    /// The competition rank from the worst value (1 = worst; `borda`: rank − 1). Not 0–100.
+    Rank {
+        #[serde(default)]
+        within: Within,
+        #[serde(default)]
+        borda: bool,
+    },
+    /// `(x − worst) / (target − worst) × 100`, capped at 100 unless `cap: false`.
+    DistanceToTarget {
+        target: f64,
+        #[serde(default)]
+        within: Within,
+        #[serde(default = "default_true")]
+        cap: bool,
+    },
+    /// `x / √Σx² × 100` (lower is better: `(1 − x / √Σx²) × 100`).
+    Vector {
+        #[serde(default)]
+        within: Within,
+    },
+    /// `x / Σx × 100` (lower is better: `(1/x) / Σ(1/x) × 100`).
+    Sum {
+        #[serde(default)]
+        within: Within,
+    },
+    /// Lower is better `min / x × 100`; higher is better `x / max × 100`.
+    Reciprocal {
+        #[serde(default)]
+        within: Within,
+    },
+    /// 中优 around a point: `(1 − |x − at| / max |x − at|) × 100`; with direction band, the
+    /// distance from the band instead.
+    Optimal {
+        #[serde(default)]
+        at: Option<f64>,
+        #[serde(default)]
+        within: Within,
+    },
+    /// 功效系数法: `60 + 40 × (x − unacceptable) / (satisfactory − unacceptable)`.
+    Efficacy {
+        satisfactory: Reference,
+        unacceptable: Reference,
+        #[serde(default)]
+        within: Within,
+        #[serde(default = "default_true")]
+        clip: bool,
+    },
+    /// 综合指数: `x / standard × 100` (lower is better `standard / x × 100`). Not bounded.
+    Index {
+        standard: Reference,
+        #[serde(default)]
+        within: Within,
+    },
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A value a scoring method compares with: a number, or a statistic of the indicator's values
+/// (`min`, `max`, `mean`, `median`), taken over all institutions or within the peer group as the
+/// method's `within` says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reference {
+    Value(f64),
+    Min,
+    Max,
+    Mean,
+    Median,
+}
+
+impl Reference {
+    /// The number, when the reference is one.
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Reference::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Reference;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or one of min, max, mean, median")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Reference, E> {
+                Ok(Reference::Value(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Reference, E> {
+                Ok(Reference::Value(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Reference, E> {
+                Ok(Reference::Value(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reference, E> {
+                match v {
+                    "min" => Ok(Reference::Min),
+                    "max" => Ok(Reference::Max),
+                    "mean" => Ok(Reference::Mean),
+                    "median" => Ok(Reference::Median),
+                    other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Outlier treatment of an indicator's values before scoring (`treat:`). See
+/// `crate::normalise::winsorise` and `crate::normalise::clip_quantiles`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Treat {
+    /// COINr's rule: while |skew| ≥ `skew` and kurtosis ≥ `kurtosis`, set the extreme value on
+    /// the side of the skew to the next one, until `max_points` values have been changed.
+    #[serde(alias = "winsorize")]
+    Winsorise {
+        #[serde(default)]
+        within: Within,
+        #[serde(default = "default_max_points")]
+        max_points: u32,
+        #[serde(default = "default_skew")]
+        skew: f64,
+        #[serde(default = "default_kurtosis")]
+        kurtosis: f64,
+        /// Log-transform (COINr's `log_CT`) the original values of a group winsorising could not
+        /// fix; otherwise such a group is only reported.
+        #[serde(default)]
+        log: bool,
+    },
+    /// Values below the `low` quantile are set to it, above the `high` quantile likewise.
+    ClipQuantiles {
+        #[serde(default)]
+        within: Within,
+        #[serde(default = "default_low_quantile")]
+        low: f64,
+        #[serde(default = "default_high_quantile")]
+        high: f64,
+    },
+}
+
+fn default_max_points() -> u32 {
+    5
+}
+fn default_skew() -> f64 {
+    2.0
+}
+fn default_kurtosis() -> f64 {
+    3.5
+}
+fn default_low_quantile() -> f64 {
+    0.01
+}
+fn default_high_quantile() -> f64 {
+    0.99
+}
+
+/// What a missing value of an indicator becomes (`missing:` on the indicator, or
+/// `missing.impute` for the scheme). See `crate::normalise::impute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Impute {
+    /// It stays missing; the scheme's `missing.policy` decides (by default the weights of the
+    /// indicators present are renormalised).
+    #[default]
+    Renormalise,
+    /// The score is 0.
+    Zero,
+    /// The value is the median of the values present (in the peer group by default).
+    Median {
+        #[serde(default = "default_impute_within")]
+        within: Within,
+    },
+    /// The value is the mean of the values present (in the peer group by default).
+    Mean {
+        #[serde(default = "default_impute_within")]
+        within: Within,
+    },
+}
+
+fn default_impute_within() -> Within {
+    Within::PeerGroup
 }
 
 fn default_z_mean() -> f64 {
@@ -385,6 +578,12 @@ pub struct IndicatorSpec {
     pub weight: Option<f64>,
     #[serde(default)]
     pub scoring: Option<Scoring>,
+    /// Outlier treatment of the values before scoring.
+    #[serde(default)]
+    pub treat: Option<Treat>,
+    /// What a missing value becomes; default the scheme's `missing.impute`.
+    #[serde(default)]
+    pub missing: Option<Impute>,
     /// Name of the rhai binding holding the formula; defaults to the indicator id.
     #[serde(default)]
     pub formula: Option<String>,
@@ -397,7 +596,7 @@ pub struct IndicatorSpec {
     /// Sub-indicators whose scores roll up into this one; it then has no formula of its own.
     #[serde(default)]
     pub parts: Vec<PartSpec>,
-    /// The parts, resolved into indicators (dimension, direction, unit, scoring inherited).
+    /// The parts, resolved into indicators (dimension, direction, unit, scoring, treat, missing inherited).
     #[serde(skip)]
     pub children: Vec<IndicatorSpec>,
     /// The indicator this one is a part of.
@@ -422,6 +621,10 @@ pub struct PartSpec {
     pub weight: Option<f64>,
     #[serde(default)]
     pub scoring: Option<Scoring>,
+    #[serde(default)]
+    pub treat: Option<Treat>,
+    #[serde(default)]
+    pub missing: Option<Impute>,
     #[serde(default)]
     pub formula: Option<String>,
     #[serde(default)]
@@ -448,6 +651,8 @@ impl PartSpec {
             }),
             weight: Some(self.weight.unwrap_or(1.0)),
             scoring: self.scoring.clone().or_else(|| parent.scoring.clone()),
+            treat: self.treat.clone().or_else(|| parent.treat.clone()),
+            missing: self.missing.or(parent.missing),
             formula: self.formula.clone(),
             national_monitoring: parent.national_monitoring,
             display: self.display,
@@ -590,6 +795,15 @@ impl Scheme {
             .unwrap_or(Scoring::PercentileRank {
                 within: Within::All,
             })
+    }
+
+    /// What a missing value of an indicator becomes: its own (or its parent's) `missing`, else
+    /// the scheme's `missing.impute`, else `renormalise` (it stays missing).
+    pub fn impute_of(&self, indicator: &IndicatorSpec) -> Impute {
+        indicator
+            .missing
+            .or(self.spec.missing.impute)
+            .unwrap_or_default()
     }
 
     /// Every indicator and part, parents before their parts, in scheme order.
@@ -798,6 +1012,25 @@ impl Scheme {
                         .or_else(|| self.span("monitor:", None)),
                 ));
             }
+            if let Some(treat) = &ind.treat {
+                if let Err(message) = check_treat(treat, &self.scoring_of(ind), ind.direction) {
+                    errors.push(Error::invalid(
+                        format!("indicator {}: treat: {message}", ind.id),
+                        self.span("treat:", anchor),
+                    ));
+                }
+            }
+            if spec.missing.policy == MissingPolicy::Zero
+                && ind.missing == Some(Impute::Renormalise)
+            {
+                errors.push(
+                    Error::invalid(
+                        format!("indicator {}: missing values cannot be renormalised away when missing.policy is zero", ind.id),
+                        self.span("missing:", anchor),
+                    )
+                    .with_help("use `missing: {method: zero}` (what policy zero does anyway), or missing.policy: renormalise"),
+                );
+            }
         }
 
         // Every declared node needs something to score, or its weight cannot be used.
@@ -850,6 +1083,14 @@ impl Scheme {
             ));
         }
 
+        if spec.missing.policy == MissingPolicy::Zero
+            && spec.missing.impute == Some(Impute::Renormalise)
+        {
+            errors.push(Error::invalid(
+                "missing.impute cannot be renormalise when missing.policy is zero",
+                self.span("impute:", None),
+            ));
+        }
         if !(0.0..=1.0).contains(&spec.missing.min_coverage) {
             errors.push(Error::invalid(
                 format!(
@@ -1028,14 +1269,91 @@ fn suggest_among<'a>(name: &str, options: impl Iterator<Item = &'a str>, what: &
 }
 
 /// Which scoring methods make sense for which direction.
-fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> {
-    // Goalposts name their own good end, the median distance and custom functions need none.
-    let needs_better_end = !matches!(
-        scoring,
-        Scoring::MedianDistance { .. } | Scoring::Goalposts { .. } | Scoring::Custom { .. }
-    );
+pub(crate) fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> {
+    // Goalposts and efficacy values name their own good end, optimal its best point, the median
+    // distance and custom functions need none.
+    let needs_better_end = match scoring {
+        Scoring::MedianDistance { .. }
+        | Scoring::Goalposts { .. }
+        | Scoring::Custom { .. }
+        | Scoring::Optimal { .. } => false,
+        Scoring::Efficacy {
+            satisfactory,
+            unacceptable,
+            ..
+        } => satisfactory.value().is_none() || unacceptable.value().is_none(),
+        _ => true,
+    };
     if direction == Direction::Monitor && needs_better_end {
-        return Err("a 监测比较 (monitor) indicator has no better end: score it with median_distance, goalposts or a custom function, or give it a direction".into());
+        return Err("a 监测比较 (monitor) indicator has no better end: score it with median_distance, optimal, goalposts, efficacy between two numbers or a custom function, or give it a direction".into());
+    }
+    let in_value_units = matches!(
+        scoring,
+        Scoring::DistanceToTarget { .. } | Scoring::Efficacy { .. } | Scoring::Index { .. }
+    );
+    if direction == Direction::Band && in_value_units {
+        return Err("this method compares values with a target or standard and needs direction up or down, not band (score 中优 with min_max or optimal)".into());
+    }
+    match scoring {
+        Scoring::DistanceToTarget { target, .. } if !target.is_finite() => {
+            return Err(format!("target must be a finite number, not {target}"));
+        }
+        Scoring::Optimal { at, .. } => match (direction, at) {
+            (Direction::Band, Some(_)) => {
+                return Err("optimal with direction band scores the distance from the band: remove `at`, or use direction monitor with `at`".into())
+            }
+            (Direction::Monitor, None) => {
+                return Err("optimal needs the best value `at: M` (or direction band with a band)".into())
+            }
+            (Direction::Up | Direction::Down | Direction::Improve, _) => {
+                return Err("optimal scores closeness to a best value, so the indicator has no better end: give it direction monitor (with `at: M`) or band".into())
+            }
+            (_, Some(at)) if !at.is_finite() => {
+                return Err(format!("optimal `at` must be a finite number, not {at}"))
+            }
+            _ => {}
+        },
+        Scoring::Efficacy {
+            satisfactory,
+            unacceptable,
+            ..
+        } => {
+            if satisfactory == unacceptable {
+                return Err("efficacy needs different satisfactory and unacceptable values".into());
+            }
+            if let (Some(good), Some(bad)) = (satisfactory.value(), unacceptable.value()) {
+                if !good.is_finite() || !bad.is_finite() {
+                    return Err("efficacy values must be finite numbers".into());
+                }
+                match direction {
+                    Direction::Up | Direction::Improve if good < bad => {
+                        return Err(format!("direction is up but satisfactory ({good}) is below unacceptable ({bad})"))
+                    }
+                    Direction::Down if good > bad => {
+                        return Err(format!("direction is down but satisfactory ({good}) is above unacceptable ({bad})"))
+                    }
+                    _ => {}
+                }
+            }
+            let wrong_way = match direction {
+                Direction::Up | Direction::Improve => {
+                    *satisfactory == Reference::Min || *unacceptable == Reference::Max
+                }
+                Direction::Down => *satisfactory == Reference::Max || *unacceptable == Reference::Min,
+                _ => false,
+            };
+            if wrong_way {
+                return Err("satisfactory must be the better end for the indicator's direction (up: satisfactory max, unacceptable min; down: the reverse)".into());
+            }
+        }
+        Scoring::Index { standard, .. } => {
+            if let Some(v) = standard.value() {
+                if !(v > 0.0 && v.is_finite()) {
+                    return Err(format!("the index standard must be a positive number, not {v}"));
+                }
+            }
+        }
+        _ => {}
     }
     match scoring {
         Scoring::Target { target } => {
@@ -1086,6 +1404,54 @@ fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(), String> 
             return Err(format!("z_score sd must be positive, not {sd}"));
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// Whether an outlier treatment's parameters make sense, and with the indicator's method.
+fn check_treat(treat: &Treat, scoring: &Scoring, direction: Direction) -> Result<(), String> {
+    match *treat {
+        Treat::Winsorise {
+            max_points,
+            skew,
+            kurtosis,
+            log,
+            ..
+        } => {
+            if max_points == 0 {
+                return Err("max_points must be at least 1".into());
+            }
+            if !(skew > 0.0 && skew.is_finite() && kurtosis.is_finite()) {
+                return Err("skew must be a positive number and kurtosis a finite one".into());
+            }
+            // A log scale would make fixed targets, goalposts and standards meaningless.
+            let fixed_values = matches!(
+                scoring,
+                Scoring::Target { .. }
+                    | Scoring::Goalposts { .. }
+                    | Scoring::Threshold { .. }
+                    | Scoring::DistanceToTarget { .. }
+                    | Scoring::Optimal { at: Some(_), .. }
+            ) || matches!(scoring, Scoring::Efficacy { satisfactory, unacceptable, .. }
+                if satisfactory.value().is_some() || unacceptable.value().is_some())
+                || matches!(
+                    scoring,
+                    Scoring::Index {
+                        standard: Reference::Value(_),
+                        ..
+                    }
+                );
+            if log && (fixed_values || direction == Direction::Band) {
+                return Err("log: true puts values on a log scale, where the method's fixed values (target, goalposts, band …) no longer apply; score with a relative method (min_max, percentile_rank, z_score …) or drop `log`".into());
+            }
+        }
+        Treat::ClipQuantiles { low, high, .. } => {
+            if !(0.0 <= low && low < high && high <= 1.0) {
+                return Err(format!(
+                    "clip_quantiles needs 0 <= low < high <= 1, not low {low}, high {high}"
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -1324,6 +1690,140 @@ indicators:
             err.contains("direction is up but full_at (60) is below zero_at (90)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn new_methods_parse_and_are_checked_against_the_direction() {
+        let with = |extra: &str| format!("{MINIMAL}    {extra}\n");
+        let scheme = parse(&with(
+            "scoring: {method: index, standard: mean, within: peer_group}",
+        ))
+        .unwrap();
+        assert_eq!(
+            scheme.spec.indicators[0].scoring,
+            Some(Scoring::Index {
+                standard: Reference::Mean,
+                within: Within::PeerGroup
+            })
+        );
+        let scheme = parse(&with(
+            "scoring: {method: efficacy, satisfactory: 95, unacceptable: 75}",
+        ))
+        .unwrap();
+        assert_eq!(
+            scheme.spec.indicators[0].scoring,
+            Some(Scoring::Efficacy {
+                satisfactory: Reference::Value(95.0),
+                unacceptable: Reference::Value(75.0),
+                within: Within::All,
+                clip: true
+            })
+        );
+        for (extra, reason) in [
+            (
+                "scoring: {method: efficacy, satisfactory: 60, unacceptable: 90}",
+                "direction is up but satisfactory (60) is below unacceptable (90)",
+            ),
+            (
+                "scoring: {method: efficacy, satisfactory: min, unacceptable: max}",
+                "satisfactory must be the better end",
+            ),
+            (
+                "scoring: {method: optimal, at: 8}",
+                "give it direction monitor (with `at: M`) or band",
+            ),
+            (
+                "scoring: {method: index, standard: 0}",
+                "must be a positive number, not 0",
+            ),
+            (
+                "scoring: {method: index, standard: average}",
+                "expected a number or one of min, max, mean, median",
+            ),
+            ("scoring: {method: rank, borda: yes}", "invalid type"),
+            (
+                "scoring: {method: target, target: 5}\n    treat: {method: winsorise, log: true}",
+                "log: true puts values on a log scale",
+            ),
+            (
+                "treat: {method: clip_quantiles, low: 0.9, high: 0.1}",
+                "0 <= low < high <= 1",
+            ),
+            (
+                "treat: {method: winsorise, max_points: 0}",
+                "max_points must be at least 1",
+            ),
+            (
+                "missing: {method: median, within: everywhere}",
+                "unknown variant `everywhere`",
+            ),
+        ] {
+            let err = parse(&with(extra)).unwrap_err().to_string();
+            assert!(err.contains(reason), "{extra}: {err}");
+        }
+        // A monitor indicator may be scored by optimal (with `at`) or efficacy between numbers.
+        let monitor = MINIMAL.replace("direction: up", "direction: monitor");
+        let on = |extra: &str| format!("{monitor}    {extra}\nmonitor: {{score: true}}\n");
+        assert!(parse(&on("scoring: {method: optimal, at: 8}")).is_ok());
+        assert!(parse(&on(
+            "scoring: {method: efficacy, satisfactory: 8, unacceptable: 12}"
+        ))
+        .is_ok());
+        let err = parse(&on("scoring: {method: optimal}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("optimal needs the best value `at: M`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn treat_and_missing_are_inherited_and_missing_has_a_scheme_default() {
+        let text = MINIMAL.replace(
+            "    weight: 1\n",
+            "    weight: 1\n    treat: {method: winsorise, within: peer_group}\n    missing: {method: zero}\n    parts:\n      - {id: T4_a, name: 甲}\n      - {id: T4_b, name: 乙, treat: {method: clip_quantiles}, missing: {method: mean}}\n",
+        ) + "  - {id: T5, name: 丙, dimension: 医疗质量, direction: up, weight: 1}\nmissing: {impute: {method: median}}\n";
+        let scheme = parse(&text).unwrap();
+        let a = scheme.indicator("T4_a").unwrap();
+        assert_eq!(
+            a.treat,
+            Some(Treat::Winsorise {
+                within: Within::PeerGroup,
+                max_points: 5,
+                skew: 2.0,
+                kurtosis: 3.5,
+                log: false
+            })
+        );
+        assert_eq!(scheme.impute_of(a), Impute::Zero);
+        let b = scheme.indicator("T4_b").unwrap();
+        assert_eq!(
+            b.treat,
+            Some(Treat::ClipQuantiles {
+                within: Within::All,
+                low: 0.01,
+                high: 0.99
+            })
+        );
+        assert_eq!(
+            scheme.impute_of(b),
+            Impute::Mean {
+                within: Within::PeerGroup
+            }
+        );
+        // T5 says nothing: the scheme's missing.impute, median within the peer group
+        assert_eq!(
+            scheme.impute_of(scheme.indicator("T5").unwrap()),
+            Impute::Median {
+                within: Within::PeerGroup
+            }
+        );
+        // Renormalising one indicator makes no sense when the scheme scores missing as zero.
+        let zero =
+            format!("{MINIMAL}    missing: {{method: renormalise}}\nmissing: {{policy: zero}}\n");
+        let err = parse(&zero).unwrap_err().to_string();
+        assert!(err.contains("cannot be renormalised away"), "{err}");
     }
 
     #[test]

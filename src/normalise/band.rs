@@ -1,7 +1,9 @@
 //! Optimal band (中优): the distance of a value from `[low, high]`, 0 inside the band.
 //!
 //! `distance = max(low − x, 0, x − high)`; the distance is then scored by the indicator's method
-//! with lower being better. With min-max this is `1 − d / max d` (× 100), the usual 中优 formula.
+//! with lower being better. `scoring: {method: optimal}` gives the usual 中优 formula
+//! `(1 − d / max d) × 100` (see `super::optimal`); min-max gives `(max d − d) / (max d − min d)`,
+//! the same when some institution is inside the band.
 
 use polars::prelude::*;
 

@@ -11,19 +11,39 @@
 //! Indicators with direction `band` are scored on their distance from the
 //! band (0 inside it), lower being better. `custom` methods are rhai functions, built in
 //! `crate::plan`.
+//!
+//! Scales: `rank` (1…n), `z_score`, `index` (100 = at the standard) and, with `cap: false` /
+//! `clip: false`, `distance_to_target` and `efficacy` are not bounded by 100; `vector` and `sum`
+//! lie in 0–100 but shrink with the number of institutions. Each file says so.
+//!
+//! Before scoring, an indicator's values may be treated for outliers (`treat:`, see
+//! [`winsorise`] and [`clip_quantiles`]) and its missing values imputed (`missing:`, see
+//! [`impute`]); the value scored is then in the column `{id}.treated`, next to the raw `{id}`.
 
 pub mod band;
+pub mod clip_quantiles;
+pub mod distance_to_target;
+pub mod efficacy;
 pub mod goalposts;
+pub mod impute;
+pub mod index;
 pub mod median_distance;
 pub mod min_max;
+pub mod optimal;
 pub mod percentile_rank;
+pub mod rank;
+pub mod reciprocal;
+pub mod sum;
 pub mod target;
 pub mod threshold;
+pub mod vector;
+pub mod winsorise;
 pub mod z_score;
 
 use polars::prelude::*;
 
-use crate::scheme::{Direction, Scoring, Within};
+use crate::plan::PlannedIndicator;
+use crate::scheme::{Direction, Impute, Reference, Scoring, Treat, Within};
 use crate::script::PEER_GROUP_COLUMN;
 
 /// Which end of the value scale is better.
@@ -48,6 +68,23 @@ pub(crate) fn null() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
 
+/// The smallest value above 0 (missing when there is none), for methods that invert values.
+pub(crate) fn smallest_positive(x: Expr, over: Within) -> Expr {
+    let positive = when(x.clone().gt(lit(0.0))).then(x).otherwise(null());
+    within(positive.min(), over)
+}
+
+/// A reference value as an expression: the number, or the statistic of `x`.
+pub(crate) fn reference(x: Expr, reference: Reference, over: Within) -> Expr {
+    match reference {
+        Reference::Value(v) => lit(v),
+        Reference::Min => within(x.min(), over),
+        Reference::Max => within(x.max(), over),
+        Reference::Mean => within(x.mean(), over),
+        Reference::Median => within(x.median(), over),
+    }
+}
+
 /// The score expression of a built-in method applied to the value expression `x`.
 /// `custom` is not built-in and returns `None`, as does a method that needs a better end on a
 /// monitor indicator (the scheme check rejects that combination).
@@ -61,6 +98,27 @@ pub fn score_expr(
         Scoring::MedianDistance { within } => return Some(median_distance::score(x, within)),
         Scoring::Goalposts { zero_at, full_at } if direction == Direction::Monitor => {
             return Some(goalposts::score(x, zero_at, full_at))
+        }
+        Scoring::Optimal { at, within } => {
+            let distance = match (at, direction) {
+                (Some(at), _) => optimal::distance_from(x, at),
+                (None, Direction::Band) => {
+                    let [low, high] = band_bounds?;
+                    band::distance(x, low, high)
+                }
+                (None, _) => return None,
+            };
+            return Some(optimal::score(distance, within));
+        }
+        Scoring::Efficacy {
+            satisfactory,
+            unacceptable,
+            within,
+            clip,
+        } => {
+            let good = reference(x.clone(), satisfactory, within);
+            let bad = reference(x.clone(), unacceptable, within);
+            return Some(efficacy::score(x, good, bad, clip));
         }
         _ => {}
     }
@@ -83,8 +141,164 @@ pub fn score_expr(
             threshold,
             otherwise,
         } => threshold::score(x, better, threshold, otherwise),
-        Scoring::MedianDistance { .. } | Scoring::Custom { .. } => return None,
+        Scoring::Rank { within, borda } => rank::score(x, better, within, borda),
+        Scoring::DistanceToTarget {
+            target,
+            within,
+            cap,
+        } => distance_to_target::score(x, better, within, target, cap),
+        Scoring::Vector { within } => vector::score(x, better, within),
+        Scoring::Sum { within } => sum::score(x, better, within),
+        Scoring::Reciprocal { within } => reciprocal::score(x, better, within),
+        Scoring::Index { standard, within } => {
+            let standard = reference(x.clone(), standard, within);
+            index::score(x, better, standard, within)
+        }
+        Scoring::MedianDistance { .. }
+        | Scoring::Custom { .. }
+        | Scoring::Optimal { .. }
+        | Scoring::Efficacy { .. } => return None,
     })
+}
+
+/// The values of `x` after the outlier treatment `treat`.
+pub fn treat_expr(x: Expr, treat: &Treat) -> Expr {
+    match (treat, rule_of(treat)) {
+        (Treat::ClipQuantiles { within, low, high }, _) => {
+            clip_quantiles::treated(x, *low, *high, *within)
+        }
+        (_, Some((rule, over))) => winsorise::treated(x, rule, over),
+        (Treat::Winsorise { .. }, None) => x,
+    }
+}
+
+/// Column holding the value an indicator is scored on, after outlier treatment and imputation.
+pub fn treated_column(id: &str) -> String {
+    format!("{id}.treated")
+}
+
+/// Whether the indicator's score reads `{id}.treated` rather than its raw value column.
+pub fn has_treated_column(indicator: &PlannedIndicator) -> bool {
+    indicator.treat.is_some() || impute::filled(lit(0.0), indicator.impute).is_some()
+}
+
+/// The column an indicator's score expression reads.
+pub fn score_input(indicator_id: &str, treat: Option<&Treat>, imputation: Impute) -> Expr {
+    if treat.is_some() || impute::filled(lit(0.0), imputation).is_some() {
+        col(treated_column(indicator_id))
+    } else {
+        col(indicator_id)
+    }
+}
+
+/// Internal column holding each value's winsorising status (see [`winsorise::status`]), read by
+/// [`quality_exprs`]; not part of the output.
+fn status_column(id: &str) -> String {
+    format!("{id}.treat_status")
+}
+
+/// The winsorising rule of `treat`, `None` for other treatments.
+fn rule_of(treat: &Treat) -> Option<(winsorise::Rule, Within)> {
+    match *treat {
+        Treat::Winsorise {
+            within,
+            max_points,
+            skew,
+            kurtosis,
+            log,
+        } => Some((
+            winsorise::Rule {
+                max_points,
+                skew,
+                kurtosis,
+                log,
+            },
+            within,
+        )),
+        Treat::ClipQuantiles { .. } => None,
+    }
+}
+
+/// The `with_columns` stages that write `{id}.treated`: outlier treatment, then imputation.
+/// Empty when no indicator treats or imputes.
+pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
+    let mut treated = Vec::new();
+    for indicator in indicators {
+        let id = indicator.spec.id.as_str();
+        let Some(treat) = &indicator.treat else {
+            continue;
+        };
+        treated.push(treat_expr(col(id), treat).alias(treated_column(id)));
+        if let Some((rule, over)) = rule_of(treat) {
+            treated.push(winsorise::status(col(id), rule, over).alias(status_column(id)));
+        }
+    }
+    let imputed: Vec<Expr> = indicators
+        .iter()
+        .filter_map(|i| {
+            let id = i.spec.id.as_str();
+            let source = match i.treat {
+                Some(_) => col(treated_column(id)),
+                None => col(id),
+            };
+            Some(impute::filled(source, i.impute)?.alias(treated_column(id)))
+        })
+        .collect();
+    [treated, imputed]
+        .into_iter()
+        .filter(|stage| !stage.is_empty())
+        .collect()
+}
+
+/// Per-indicator counts of treatment and imputation, one-row aggregates over the scored frame
+/// (which holds the winsorising status written by [`value_stages`]):
+/// `{id}|treated` (values changed by the outlier treatment), `{id}|log_transformed`,
+/// `{id}|still_skewed` (groups still failing the skew/kurtosis rule) and `{id}|imputed` (missing
+/// values that got a score). Only for indicators that treat or impute.
+pub fn quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
+    let count = |e: Expr, name: String| {
+        e.fill_null(lit(false))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias(name)
+    };
+    let mut out = Vec::new();
+    for indicator in indicators {
+        let id = indicator.spec.id.as_str();
+        match indicator.treat {
+            Some(Treat::Winsorise { within, .. }) => {
+                let status = col(status_column(id)) % lit(winsorise::STILL_FAILING);
+                let failing = col(status_column(id))
+                    .gt_eq(lit(winsorise::STILL_FAILING))
+                    .fill_null(lit(false));
+                out.push(count(status.clone().neq(lit(0)), format!("{id}|treated")));
+                out.push(count(
+                    status.eq(lit(winsorise::LOG_TRANSFORMED)),
+                    format!("{id}|log_transformed"),
+                ));
+                let groups = match within {
+                    Within::All => failing.any(true).cast(DataType::UInt64),
+                    Within::PeerGroup => col(PEER_GROUP_COLUMN)
+                        .filter(failing)
+                        .n_unique()
+                        .cast(DataType::UInt64),
+                };
+                out.push(groups.alias(format!("{id}|still_skewed")));
+            }
+            Some(Treat::ClipQuantiles { within, low, high }) => {
+                let changed = clip_quantiles::treated(col(id), low, high, within).neq(col(id));
+                out.push(count(changed, format!("{id}|treated")));
+            }
+            None => {}
+        }
+        if indicator.impute != Impute::Renormalise && indicator.score.is_some() {
+            let imputed = col(id)
+                .is_null()
+                .and(col(crate::aggregate::score_column(id)).is_not_null());
+            out.push(count(imputed, format!("{id}|imputed")));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -474,6 +474,9 @@ pub fn register(engine: &mut Engine) {
         let expr = pct_rank_expr(x.expr.clone(), true)?;
         Ok::<_, Box<EvalAltResult>>(x.map(|_| expr))
     });
+
+    // The normalisation catalogue: normalise(x, dir, #{method: …}), norm_vector, winsorise, ….
+    super::methods::register(engine);
 }
 
 /// Names of the functions scripts can call, for "did you mean" hints.
@@ -516,6 +519,27 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "group_quantile",
     "group_rank",
     "group_pct_rank",
+    // see crate::script::methods
+    "normalise",
+    "treat",
+    "norm_min_max",
+    "norm_rank",
+    "norm_vector",
+    "norm_sum",
+    "norm_reciprocal",
+    "group_norm_min_max",
+    "group_norm_rank",
+    "group_norm_vector",
+    "group_norm_sum",
+    "group_norm_reciprocal",
+    "winsorise",
+    "group_winsorise",
+    "clip_quantiles",
+    "group_clip_quantiles",
+    "skewness",
+    "kurtosis",
+    "group_skewness",
+    "group_kurtosis",
 ];
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod formula;
+pub mod methods;
 pub mod sandbox;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
