@@ -160,7 +160,10 @@ fn score_thresholds() {
 
 #[test]
 fn scheme_mistakes_are_reported() {
-    let message = |grades: &str| scheme(grades).err().expect("an error").to_string();
+    let message = |grades: &str| match scheme(grades) {
+        Ok(_) => panic!("accepted: {grades}"),
+        Err(error) => error.to_string(),
+    };
     assert!(message(
         "grades:\n  by: score\n  algorithm: exact\n  bands: [{grade: A, min: 1}, {grade: B}]\n"
     )
