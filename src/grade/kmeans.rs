@@ -83,11 +83,10 @@ pub fn bands(values: &[f64], k: usize, algorithm: KmeansAlgorithm) -> Vec<u32> {
 /// The optimal 1-D k-means clustering of `values` (finite, any order) into min(k, distinct)
 /// clusters.
 pub fn exact(values: &[f64], k: usize) -> Clustering {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    let sorted = sorted_with_rows(values);
     let mut distinct: Vec<f64> = Vec::new();
     let mut counts: Vec<f64> = Vec::new();
-    for x in sorted {
+    for &(x, _) in &sorted {
         if distinct.last() == Some(&x) {
             *counts.last_mut().expect("pushed with the value") += 1.0;
         } else {
@@ -106,27 +105,34 @@ pub fn exact(values: &[f64], k: usize) -> Clustering {
     let k = k.clamp(1, m);
     let sums = PrefixSums::new(&distinct, &counts);
     let starts = optimal_starts(&sums, m, k);
-    let mut cluster_of_distinct = vec![0usize; m];
     let mut centres = Vec::with_capacity(k);
     let mut within_ss = 0.0;
     for (c, &start) in starts.iter().enumerate() {
         let end = starts.get(c + 1).copied().unwrap_or(m);
-        cluster_of_distinct[start..end].fill(c);
         centres.push(sums.mean(start, end - 1));
         within_ss += sums.cost(start, end - 1);
     }
-    let cluster = values
-        .iter()
-        .map(|x| {
-            let i = distinct.partition_point(|d| d.total_cmp(x).is_lt());
-            cluster_of_distinct[i]
-        })
-        .collect();
+    // Walk the sorted values and the clusters' first values together.
+    let mut cluster = vec![0usize; values.len()];
+    let mut c = 0;
+    for &(x, row) in &sorted {
+        while c + 1 < k && x >= distinct[starts[c + 1]] {
+            c += 1;
+        }
+        cluster[row as usize] = c;
+    }
     Clustering {
         cluster,
         centres,
         within_ss,
     }
+}
+
+/// The values with their row numbers, ascending (a contiguous sort: no look-ups per value later).
+pub(crate) fn sorted_with_rows(values: &[f64]) -> Vec<(f64, u32)> {
+    let mut sorted: Vec<(f64, u32)> = values.iter().copied().zip(0u32..).collect();
+    sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    sorted
 }
 
 /// Prefix sums of counts, and of counts × (x − shift) and its square, over sorted distinct values.

@@ -133,23 +133,23 @@ pub fn bands(scores: &[f64], k: usize) -> Vec<u32> {
     let table = probit_table(scores);
     let cuts = cut_points(k);
     let line = fit(&table);
-    let band_of_row: Vec<u32> = table
-        .iter()
-        .map(|row| {
-            let reached = match line {
-                Some(Fit { a, b }) => {
-                    let fitted = a + b * row.probit;
-                    cuts.iter().filter(|&&c| fitted >= a + b * c).count()
-                }
-                None => cuts.iter().filter(|&&c| row.probit >= c).count(),
-            };
-            (k - 1 - reached) as u32
-        })
-        .collect();
-    scores
-        .iter()
-        .map(|s| band_of_row[table.partition_point(|r| r.score.total_cmp(s).is_lt())])
-        .collect()
+    let mut bands = vec![0; scores.len()];
+    let mut row = 0;
+    for (score, at) in super::kmeans::sorted_with_rows(scores) {
+        while table[row].score < score {
+            row += 1;
+        }
+        let probit = table[row].probit;
+        let reached = match line {
+            Some(Fit { a, b }) => {
+                let fitted = a + b * probit;
+                cuts.iter().filter(|&&c| fitted >= a + b * c).count()
+            }
+            None => cuts.iter().filter(|&&c| probit >= c).count(),
+        };
+        bands[at as usize] = (k - 1 - reached) as u32;
+    }
+    bands
 }
 
 /// Φ⁻¹(p), the standard normal quantile: Acklam's approximation with one Halley refinement.
