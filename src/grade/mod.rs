@@ -11,8 +11,7 @@
 //! Bands are listed best first and the last band takes everyone left. What every method shares:
 //!
 //! * **The score compared** is the published `score`, already rounded to `score_decimals` (ranks
-//!   use it too, so grade and rank never disagree, and anyone can check a grade against the
-//!   published table). Cut-points computed from the data (mean + k·SD, Probit cut-points) are not
+//!   use it too, and anyone can check a grade against the published table). Cut-points computed from the data (mean + k·SD, Probit cut-points) are not
 //!   rounded; a score within 1e-9 (relative) of a computed cut-point reaches it, so that floating
 //!   noise in a mean cannot decide a grade (0.1, 0.2, 0.3 have the mean 0.20000000000000004).
 //! * **Vetoed** institutions get the last band whatever their score; the methods that learn from
@@ -28,8 +27,9 @@
 //! Each method gives a band index (0 = the best band) per institution; [`grade_expr`] puts the
 //! veto and missing-score policy on top and turns the index into the band's name. `mean_sd`,
 //! `score` and `rank_share` are polars expressions; `kmeans` and `rsr_probit` need the sorted
-//! scores of a group and run as a Rust function over each group's score column
-//! ([`group_bands`]), a loop over a small derived table, not over rows in rhai.
+//! scores of a group and run as a Rust function over each group's score column (`group_bands`,
+//! polars `apply` over the peer group): a loop over the group's sorted scores or its table of
+//! distinct scores, as each file documents — never a row loop in rhai.
 
 pub mod hartigan_wong;
 pub mod kmeans;
