@@ -25,15 +25,16 @@
 //! cluster emptied by the initial assignment (ifault 1), and a lone seed (R reads a single
 //! `centers` value as the *number* of clusters). `by: kmeans` then clusters the group exactly.
 //! Where R only warns it returns its result as R does: not converged in `iter.max` iterations
-//! (ifault 2) or quick-transfer steps over 50·n (ifault 4). With one centre R switches to
-//! MacQueen's algorithm; one cluster is the answer either way.
+//! (ifault 2) or quick-transfer steps over 50·n (ifault 4).
 //!
 //! **How R compatibility is checked.** `tests/fixtures/grading/hartigan_wong.R` runs the CMS
 //! procedure above in R (4.2.2, `stats::kmeans`) on generated data sets — skewed, multimodal,
-//! with ties, n from 6 to 2 000 — and stores R's stars and centres in
+//! with ties, n from 7 to 1 000 — and stores R's stars and centres in
 //! `tests/fixtures/grading/hartigan_wong_r.csv`; the tests here reproduce every star and centre
 //! (centres to 1e-12), including cases where Hartigan–Wong stops at a local optimum the exact
-//! clustering beats. A small case is also worked by hand below.
+//! clustering beats (9 of the 12 cases R answers), one where R stops (a seed left with no point)
+//! and one where ties empty three quantile groups (R runs with two centres). Small cases are also
+//! worked by hand below and checked in R.
 
 use super::kmeans::Clustering;
 
