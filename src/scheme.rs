@@ -712,6 +712,7 @@ pub struct AdjustmentRule {
     pub cap: Option<f64>,
 }
 
+/// How grades are given; each method is a file of `crate::grade`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GradeBy {
@@ -719,6 +720,37 @@ pub enum GradeBy {
     Score,
     /// Bands by cumulative share of the ranking (e.g. top 10% = A).
     RankShare,
+    /// Bands by cut-points mean + k·SD of the scores (`above_sd: k`).
+    MeanSd,
+    /// One band per cluster of a 1-D k-means of the scores (k = number of bands).
+    Kmeans,
+    /// Bands by Probit cut-points of the scores' distribution (RSR 分档).
+    RsrProbit,
+}
+
+/// With `by: kmeans`: how the clusters are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KmeansAlgorithm {
+    /// The optimal clustering (dynamic programming over the sorted scores).
+    #[default]
+    Exact,
+    /// R's `kmeans` (Hartigan–Wong) seeded at the medians of the quantile groups, run twice, as
+    /// the CMS star rating does.
+    HartiganWong,
+}
+
+/// With `by: rank_share`: how a band's share `top × n` becomes a number of places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareRounding {
+    /// `rank ≤ top × n` (a lone institution gets the last band).
+    #[default]
+    Floor,
+    /// `rank ≤ ⌈top × n⌉` (every band with a share reaches at least the first place).
+    Ceil,
+    /// `rank ≤ top × n` rounded half up.
+    Nearest,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -727,6 +759,12 @@ pub struct GradeSpec {
     pub by: GradeBy,
     #[serde(default)]
     pub within: Within,
+    /// Only with `by: kmeans`; default `exact`.
+    #[serde(default)]
+    pub algorithm: Option<KmeansAlgorithm>,
+    /// Only with `by: rank_share`; default `floor`.
+    #[serde(default)]
+    pub rounding: Option<ShareRounding>,
     pub bands: Vec<GradeBand>,
 }
 
@@ -740,6 +778,9 @@ pub struct GradeBand {
     /// With `by: rank_share`: the cumulative share of the ranking the band reaches down to.
     #[serde(default)]
     pub top: Option<f64>,
+    /// With `by: mean_sd`: the band holds scores ≥ mean + above_sd × SD.
+    #[serde(default)]
+    pub above_sd: Option<f64>,
 }
 
 impl Scheme {
@@ -1457,59 +1498,7 @@ fn check_treat(treat: &Treat, scoring: &Scoring, direction: Direction) -> Result
 }
 
 fn check_grades(grades: &GradeSpec) -> Result<(), String> {
-    let Some((last, bands)) = grades.bands.split_last() else {
-        return Err("at least one band is needed".into());
-    };
-    if last.min.is_some() || last.top.is_some() {
-        return Err(format!(
-            "the last band (\"{}\") takes everyone left and must have no bound",
-            last.grade
-        ));
-    }
-    let mut previous: Option<f64> = None;
-    for band in bands {
-        let bound = match grades.by {
-            GradeBy::Score => {
-                if band.top.is_some() || band.min.is_none() {
-                    return Err(format!(
-                        "band \"{}\": with `by: score` every band but the last needs `min`",
-                        band.grade
-                    ));
-                }
-                band.min.unwrap()
-            }
-            GradeBy::RankShare => {
-                if band.min.is_some() || band.top.is_none() {
-                    return Err(format!(
-                        "band \"{}\": with `by: rank_share` every band but the last needs `top`",
-                        band.grade
-                    ));
-                }
-                let top = band.top.unwrap();
-                if !(top > 0.0 && top <= 1.0) {
-                    return Err(format!(
-                        "band \"{}\": top must be a share in (0, 1], not {top}",
-                        band.grade
-                    ));
-                }
-                top
-            }
-        };
-        if let Some(prev) = previous {
-            let ordered = match grades.by {
-                GradeBy::Score => bound < prev,
-                GradeBy::RankShare => bound > prev,
-            };
-            if !ordered {
-                return Err(format!(
-                    "band \"{}\" is out of order: list bands from best to worst",
-                    band.grade
-                ));
-            }
-        }
-        previous = Some(bound);
-    }
-    Ok(())
+    crate::grade::check(grades)
 }
 
 fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
