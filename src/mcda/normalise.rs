@@ -173,7 +173,7 @@ mod tests {
             .unwrap();
         // group p: 3/5, 4/5; group q: 1/√2 each
         let out = eval(&frame, vector(col("c1"), Some("g")));
-        close(&out, &[0.6, 0.8, 0.707107, 0.707107], 1e-6);
+        close(&out, &[0.6, 0.8, 0.5f64.sqrt(), 0.5f64.sqrt()], 1e-12);
         let mm = eval(&frame, min_max(col("c1"), Direction::Benefit, Some("g")));
         close(&mm, &[0.0, 1.0, 1.0, 1.0], 0.0);
     }

@@ -21,7 +21,7 @@ use polars::prelude::*;
 use super::normalise::Normalisation;
 use super::ranking::{rank_expr, Ties};
 use super::rsr::{Distribution, Fit, RankKind};
-use super::text::{number, rank as rank_text, table};
+use super::text::{number, rank as rank_text, table, value};
 use super::topsis::{TopsisOptions, WeightPlacement};
 use super::vikor::Compromise;
 use super::weights::{self, Weighting, Weights};
@@ -870,10 +870,14 @@ pub fn run(spec: &McdaSpec, frame: DataFrame) -> Result<McdaResult> {
     })
 }
 
+fn four(v: f64) -> String {
+    number(v, 4)
+}
+
 fn direction_text(direction: Direction) -> &'static str {
     match direction {
-        Direction::Benefit => "+ benefit",
-        Direction::Cost => "− cost",
+        Direction::Benefit => "benefit (+)",
+        Direction::Cost => "cost (−)",
     }
 }
 
@@ -893,11 +897,11 @@ fn numbers(frame: &DataFrame, name: &str) -> Vec<f64> {
     floats(frame, name).unwrap_or_default()
 }
 
-fn fit_text(fit: &Option<Fit>) -> String {
+fn fit_text(label: &str, fit: &Option<Fit>) -> String {
     match fit {
         None => "no fit (fewer than two distinct probits)".into(),
         Some(f) => format!(
-            "RSR = {} + {}·Probit (R² = {}, {} points)",
+            "{label} = {} + {}·Probit (R² = {}, {} points)",
             number(f.a, 4),
             number(f.b, 4),
             f.r_squared.map_or("—".into(), |r| number(r, 4)),
@@ -1038,29 +1042,19 @@ impl McdaResult {
             }
             _ => {}
         }
-        // The first column of `table` is left-aligned: put a right-aligned rank first by
-        // padding it ourselves.
-        let width = columns[0]
-            .iter()
-            .map(|s| s.len())
-            .chain([RANK.len()])
-            .max()
-            .unwrap_or(4);
-        let pad = |s: &str| format!("{s:>width$}");
-        headers[0] = pad(&headers[0]);
         let rows: Vec<Vec<String>> = (0..t.height())
-            .map(|i| {
-                columns
-                    .iter()
-                    .enumerate()
-                    .map(|(j, c)| if j == 0 { pad(&c[i]) } else { c[i].clone() })
-                    .collect()
-            })
+            .map(|i| columns.iter().map(|c| c[i].clone()).collect())
             .collect();
         table(&headers, &rows, 0)
     }
 
-    fn matrix_text(&self, title: &str, frame: &DataFrame, extra: &[(&str, &[f64])]) -> String {
+    fn matrix_text(
+        &self,
+        title: &str,
+        frame: &DataFrame,
+        extra: &[(&str, &[f64])],
+        format: fn(f64) -> String,
+    ) -> String {
         let mut headers = vec![self.id.clone()];
         headers.extend(self.criteria.iter().map(|c| c.name.clone()));
         let ids = strings(frame, &self.id);
@@ -1072,14 +1066,14 @@ impl McdaResult {
         let mut rows: Vec<Vec<String>> = (0..frame.height())
             .map(|i| {
                 std::iter::once(ids[i].clone())
-                    .chain(columns.iter().map(|c| number(c[i], 4)))
+                    .chain(columns.iter().map(|c| format(c[i])))
                     .collect()
             })
             .collect();
         for (label, values) in extra {
             rows.push(
                 std::iter::once(label.to_string())
-                    .chain(values.iter().map(|v| number(*v, 4)))
+                    .chain(values.iter().map(|v| format(*v)))
                     .collect(),
             );
         }
@@ -1115,6 +1109,7 @@ impl McdaResult {
                     &title,
                     values,
                     &[("A⁺ ideal", ideal), ("A⁻ anti-ideal", anti_ideal)],
+                    four,
                 ));
                 out.push_str(
                     "distances D⁺ (to the ideal), D⁻ (to the anti-ideal); score C = D⁻/(D⁺ + D⁻)\n",
@@ -1136,7 +1131,7 @@ impl McdaResult {
                     .criteria
                     .iter()
                     .enumerate()
-                    .map(|(j, c)| vec![c.name.clone(), number(best[j], 4), number(worst[j], 4)])
+                    .map(|(j, c)| vec![c.name.clone(), value(best[j]), value(worst[j])])
                     .collect();
                 out.push_str("best and worst values:\n");
                 out.push_str(&table(&headers, &rows, 2));
@@ -1168,7 +1163,12 @@ impl McdaResult {
                 cuts,
                 kind,
             } => {
-                out.push_str(&self.matrix_text(&format!("ranks R ({})", kind.name()), ranks, &[]));
+                out.push_str(&self.matrix_text(
+                    &format!("ranks R ({})", kind.name()),
+                    ranks,
+                    &[],
+                    value,
+                ));
                 out.push('\n');
                 let headers: Vec<String> = [
                     self.method.title(),
@@ -1201,12 +1201,12 @@ impl McdaResult {
                 out.push_str(&format!(
                     "regression over the {} distinct values: {}\n",
                     distribution.rows.len(),
-                    fit_text(fit_groups)
+                    fit_text(self.method.title(), fit_groups)
                 ));
                 out.push_str(&format!(
                     "regression over the {} alternatives:   {}\n",
                     distribution.n,
-                    fit_text(fit_objects)
+                    fit_text(self.method.title(), fit_objects)
                 ));
                 if let (Some(fit), false) = (fit_objects, cuts.is_empty()) {
                     let at: Vec<String> = cuts
@@ -1226,11 +1226,13 @@ impl McdaResult {
                 &format!("normalised matrix ({})", normalisation.name()),
                 values,
                 &[],
+                four,
             )),
             Details::Wpm { values } => out.push_str(&self.matrix_text(
                 "ratios to the best value (x/max for benefit, min/x for cost)",
                 values,
                 &[],
+                four,
             )),
         }
         out.push('\n');

@@ -1,5 +1,5 @@
 //! Plain-text tables for the `jixiao mcda` report: columns aligned by terminal width, so that
-//! Chinese names line up; the first column left-aligned, the others right-aligned.
+//! Chinese names line up; columns of numbers right-aligned, text left-aligned.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -15,6 +15,16 @@ pub fn number(value: f64, decimals: usize) -> String {
         .all(|c| c == '0' || c == '.')
     {
         text.trim_start_matches('-').to_string()
+    } else {
+        text
+    }
+}
+
+/// A value with at most 4 decimals, trailing zeros dropped: 200, 2.5, 0.1771.
+pub fn value(v: f64) -> String {
+    let text = number(v, 4);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
     }
@@ -39,17 +49,28 @@ pub fn table(headers: &[String], rows: &[Vec<String>], indent: usize) -> String 
             widths[j] = widths[j].max(cell.width());
         }
     }
+    let numeric: Vec<bool> = (0..columns)
+        .map(|j| {
+            rows.iter().all(|row| {
+                row.get(j).is_none_or(|cell| {
+                    cell.is_empty() || cell == "—" || cell.parse::<f64>().is_ok()
+                })
+            })
+        })
+        .collect();
     let line = |cells: &[String]| -> String {
         let mut out = " ".repeat(indent);
         for (j, cell) in cells.iter().enumerate().take(columns) {
             let pad = " ".repeat(widths[j] - cell.width());
-            if j == 0 {
-                out.push_str(cell);
-                out.push_str(&pad);
-            } else {
+            if j > 0 {
                 out.push_str("  ");
+            }
+            if numeric[j] {
                 out.push_str(&pad);
                 out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                out.push_str(&pad);
             }
         }
         out.trim_end().to_string() + "\n"
@@ -67,17 +88,21 @@ mod tests {
 
     #[test]
     fn aligns_cjk_and_numbers() {
-        let headers = vec!["指标".to_string(), "w".to_string()];
+        let headers = vec!["指标".to_string(), "w".to_string(), "rank".to_string()];
         let rows = vec![
-            vec!["出院人数".to_string(), "0.25".to_string()],
-            vec!["x".to_string(), "0.5".to_string()],
+            vec!["出院人数".to_string(), "0.25".to_string(), "1".to_string()],
+            vec!["x".to_string(), "0.5".to_string(), "10".to_string()],
         ];
         assert_eq!(
             table(&headers, &rows, 2),
-            "  指标         w\n  出院人数  0.25\n  x          0.5\n"
+            "  指标         w  rank\n  出院人数  0.25     1\n  x          0.5    10\n"
         );
         assert_eq!(number(-0.00001, 4), "0.0000");
         assert_eq!(number(0.53427, 4), "0.5343");
+        assert_eq!(
+            (value(200.0), value(2.5), value(0.17712)),
+            ("200".into(), "2.5".into(), "0.1771".into())
+        );
         assert_eq!((rank(3.0), rank(1.5)), ("3".to_string(), "1.5".to_string()));
     }
 }

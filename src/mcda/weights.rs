@@ -34,9 +34,19 @@ pub enum Weighting {
 
 impl Weighting {
     /// Parses the `--weights` flag: `equal`, `entropy` (after min-max), `entropy-raw`, `critic`,
-    /// `std`, `ahp:FILE` (with `ahp_method`), or numbers `w1,w2,…` (one per criterion).
-    pub fn parse(text: &str, criteria: &[Criterion], ahp_method: AhpMethod) -> Result<Weighting> {
+    /// `std`, `ahp:FILE` (with `ahp_method`, default eigenvector), or numbers `w1,w2,…` (one per
+    /// criterion). An `ahp_method` without `ahp:FILE` is refused.
+    pub fn parse(
+        text: &str,
+        criteria: &[Criterion],
+        ahp_method: Option<AhpMethod>,
+    ) -> Result<Weighting> {
         let text = text.trim();
+        if ahp_method.is_some() && !text.starts_with("ahp:") {
+            return Err(Error::Usage {
+                message: "--ahp-method applies to --weights ahp:FILE only; drop it".into(),
+            });
+        }
         Ok(match text {
             "equal" => Weighting::Equal,
             "entropy" => Weighting::Entropy(EntropyInput::MinMax),
@@ -57,10 +67,17 @@ impl Weighting {
                             },
                             other => other,
                         })?;
-                Weighting::Ahp {
-                    matrix,
-                    method: ahp_method,
-                }
+                let method = ahp_method.unwrap_or(AhpMethod::Eigenvector);
+                // Inconsistent judgements are refused here, naming the file.
+                ahp::weights(&matrix, method).map_err(|e| match e {
+                    Error::Method { message, help } => Error::Data {
+                        file: path.to_path_buf(),
+                        message,
+                        help,
+                    },
+                    other => other,
+                })?;
+                Weighting::Ahp { matrix, method }
             }
             _ => {
                 let numbers: Option<Vec<f64>> = text
@@ -85,11 +102,11 @@ impl Weighting {
         match self {
             Weighting::Equal => "equal".into(),
             Weighting::Fixed(_) => "fixed".into(),
-            Weighting::Entropy(EntropyInput::MinMax) => "entropy (after min-max)".into(),
-            Weighting::Entropy(EntropyInput::Raw) => "entropy (raw values)".into(),
+            Weighting::Entropy(EntropyInput::MinMax) => "entropy after min-max".into(),
+            Weighting::Entropy(EntropyInput::Raw) => "entropy of raw values".into(),
             Weighting::Critic => "CRITIC".into(),
             Weighting::StdDev => "standard deviation".into(),
-            Weighting::Ahp { method, .. } => format!("AHP ({})", method.name()),
+            Weighting::Ahp { method, .. } => format!("AHP, {}", method.name()),
         }
     }
 }
@@ -378,13 +395,13 @@ mod tests {
         assert!(fixed(&[1.0], &c).is_err(), "wrong length");
         assert!(fixed(&[1.0, -1.0], &c).is_err(), "negative");
         assert!(fixed(&[0.0, 0.0], &c).is_err(), "all zero");
-        assert!(Weighting::parse("1,x", &c, AhpMethod::Eigenvector).is_err());
+        assert!(Weighting::parse("1,x", &c, None).is_err());
         assert_eq!(
-            Weighting::parse("3, 1", &c, AhpMethod::Eigenvector).unwrap(),
+            Weighting::parse("3, 1", &c, None).unwrap(),
             Weighting::Fixed(vec![3.0, 1.0])
         );
         assert_eq!(
-            Weighting::parse("entropy", &c, AhpMethod::Eigenvector).unwrap(),
+            Weighting::parse("entropy", &c, None).unwrap(),
             Weighting::Entropy(EntropyInput::MinMax)
         );
     }
