@@ -151,6 +151,12 @@ pub enum Error {
     },
     /// A command-line flag is wrong.
     Usage { message: String },
+    /// A decision-matrix method cannot run on these inputs (inconsistent AHP judgements,
+    /// values a method cannot take); `help` names the fix.
+    Method {
+        message: String,
+        help: Option<String>,
+    },
     /// Reading or writing a file failed.
     Io {
         path: PathBuf,
@@ -194,7 +200,8 @@ impl Error {
             Error::SchemeInvalid { help, .. }
             | Error::Script { help, .. }
             | Error::SchemeSyntax { help, .. }
-            | Error::Data { help, .. } => *help = Some(text.into()),
+            | Error::Data { help, .. }
+            | Error::Method { help, .. } => *help = Some(text.into()),
             _ => {}
         }
         self
@@ -282,6 +289,10 @@ impl fmt::Display for Error {
                 write_span_and_help(f, &None, help)
             }
             Error::Usage { message } => writeln!(f, "error: {message}"),
+            Error::Method { message, help } => {
+                writeln!(f, "error: {message}")?;
+                write_span_and_help(f, &None, help)
+            }
             Error::Many(errors) => {
                 for (index, error) in errors.iter().enumerate() {
                     if index > 0 {

@@ -24,6 +24,7 @@ pub mod error;
 pub mod grade;
 pub mod indicators;
 pub mod load;
+pub mod mcda;
 pub mod normalise;
 pub mod pipeline;
 pub mod plan;

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
-use jixiao::{check, pipeline, report, synthetic};
+use jixiao::{check, load, mcda, pipeline, report, synthetic};
 
 /// The scheme scored when no --scheme is given, relative to the working directory.
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
@@ -58,6 +58,9 @@ enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// Rank alternatives of a decision matrix (one row per alternative) by TOPSIS, VIKOR, RSR,
+    /// WRSR, WSM or WPM, with equal, fixed, entropy, CRITIC, SD or AHP weights.
+    Mcda(McdaArgs),
     /// Write a deterministic sample dataset (current and previous period) for a shipped scheme.
     Sample {
         /// Which scheme's data: tertiary-core, tertiary-2020, secondary-2020, primary-care.
@@ -73,6 +76,52 @@ enum Command {
         #[arg(long)]
         out_dir: PathBuf,
     },
+}
+
+/// The flags of `jixiao mcda`; method-specific flags are refused for other methods.
+#[derive(Args)]
+struct McdaArgs {
+    /// The decision matrix (.csv, .parquet, .json, .ndjson): one row per alternative.
+    #[arg(long)]
+    data: PathBuf,
+    /// The column naming the alternatives.
+    #[arg(long)]
+    id: String,
+    /// Criteria with their direction: "col1:+,col2:-" (+ higher is better, - lower is better).
+    #[arg(long, allow_hyphen_values = true)]
+    criteria: String,
+    /// equal, entropy (after min-max), entropy-raw, critic, std, ahp:FILE, or w1,w2,… (one per criterion).
+    #[arg(long, default_value = "equal")]
+    weights: String,
+    #[arg(long, value_parser = ["topsis", "vikor", "rsr", "wrsr", "wsm", "wpm"])]
+    method: String,
+    /// TOPSIS: vector (default), minmax, sum, reciprocal (1/x for cost); WSM: minmax (default), reciprocal.
+    #[arg(long, value_parser = ["vector", "minmax", "sum", "reciprocal"])]
+    normalize: Option<String>,
+    /// TOPSIS: weights in the matrix (v = w·r, default) or inside the distance.
+    #[arg(long, value_parser = ["matrix", "distance"])]
+    topsis_weights: Option<String>,
+    /// VIKOR: weight of group utility S against individual regret R (default 0.5).
+    #[arg(long)]
+    vikor_v: Option<f64>,
+    /// RSR/WRSR: integer ranks (ties averaged, default) or fractional (non-integer) ranks.
+    #[arg(long, value_parser = ["integer", "fractional"])]
+    rsr_ranks: Option<String>,
+    /// RSR/WRSR: number of grades (分档) by probit cut-points (default 3).
+    #[arg(long)]
+    grades: Option<usize>,
+    /// AHP: eigenvector (default), geometric, column-mean (和积法).
+    #[arg(long, value_parser = ["eigenvector", "geometric", "column-mean"])]
+    ahp_method: Option<String>,
+    /// Ranking of ties: min (1,1,3), dense (1,1,2), average (1.5,1.5,3), ordinal (by id).
+    #[arg(long, default_value = "min", value_parser = ["min", "dense", "average", "ordinal"])]
+    ties: String,
+    /// Write id, score, rank and the method's columns here (.csv, .json, .parquet).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also print the intermediate tables (normalised matrix, ideal points, S/R/Q, probit table…).
+    #[arg(long)]
+    explain: bool,
 }
 
 fn main() -> ExitCode {
@@ -157,6 +206,7 @@ fn run(command: Command) -> Result<()> {
             print!("{}", report.text);
             Ok(())
         }
+        Command::Mcda(args) => run_mcda(args),
         Command::Sample {
             kind,
             institutions,
@@ -200,4 +250,54 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// A flag value clap already checked against its list, as the library's type.
+fn known<T>(value: Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>> {
+    value
+        .map(|v| parse(&v).ok_or_else(|| Error::internal(format!("flag value {v} not mapped"))))
+        .transpose()
+}
+
+fn run_mcda(args: McdaArgs) -> Result<()> {
+    use jixiao::mcda::{ahp::AhpMethod, normalise::Normalisation, ranking::Ties};
+    use jixiao::mcda::{rsr::RankKind, topsis::WeightPlacement, weights::Weighting};
+    if let Some(out) = &args.out {
+        report::OutputFormat::of(out)?;
+    }
+    let criteria = mcda::Criterion::parse_list(&args.criteria)?;
+    let ahp_method = known(args.ahp_method, AhpMethod::from_name)?;
+    let spec = mcda::McdaSpec {
+        id: args.id,
+        weighting: Weighting::parse(&args.weights, &criteria, ahp_method)?,
+        criteria,
+        method: known(Some(args.method), mcda::Method::from_name)?.expect("given"),
+        normalisation: known(args.normalize, Normalisation::from_name)?,
+        placement: known(args.topsis_weights, |v| match v {
+            "matrix" => Some(WeightPlacement::WeightedMatrix),
+            "distance" => Some(WeightPlacement::WeightedDistance),
+            _ => None,
+        })?,
+        vikor_v: args.vikor_v,
+        rsr_ranks: known(args.rsr_ranks, |v| match v {
+            "integer" => Some(RankKind::Integer),
+            "fractional" => Some(RankKind::Fractional),
+            _ => None,
+        })?,
+        grades: args.grades,
+        ties: known(Some(args.ties), Ties::from_name)?.expect("given"),
+        source: args.data.clone(),
+    };
+    let frame = load::read_table(&args.data)?;
+    let result = mcda::run(&spec, frame)?;
+    if args.explain {
+        print!("{}", result.explain());
+    } else {
+        print!("{result}");
+    }
+    if let Some(out) = args.out {
+        report::write_table(&result.table, &out)?;
+        println!("wrote {} rows to {}", result.table.height(), out.display());
+    }
+    Ok(())
 }
