@@ -95,9 +95,15 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
     for warning in &plan.scheme.warnings {
         let _ = writeln!(text, "warning: {warning}");
     }
+    let method = spec.weighting.method;
     let _ = writeln!(
         text,
-        "effective weights (share of the total score when no data are missing):"
+        "effective weights (share of the total score when no data are missing){}:",
+        if method.is_data_driven() {
+            "; the indicators' weights within each group are fitted on the data when scoring, shown here as written"
+        } else {
+            ""
+        }
     );
     let names: std::collections::BTreeMap<&str, &str> = all
         .iter()

@@ -35,5 +35,6 @@ pub mod scheme;
 pub mod script;
 pub mod synthetic;
 pub mod weight;
+pub mod weighting;
 
 pub use error::{Error, Result};

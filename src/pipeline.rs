@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::load::{self, DataNeeds, LoadError, LoadedData};
 use crate::plan::Plan;
 use crate::report::{self, RunSummary};
-use crate::{aggregate, grade, indicators, normalise, points, rank};
+use crate::weight::WeightTree;
+use crate::{aggregate, grade, indicators, normalise, points, rank, weighting};
 
 /// The result of scoring: the output table in rank order and the run summary.
 pub struct ScoreRun {
@@ -103,9 +104,14 @@ fn located(plan: &Plan, error: LoadError) -> Error {
     }
 }
 
-/// Every scoring stage after loading, as one lazy query over the loaded frame.
+/// Every scoring stage after loading, as one lazy query over the loaded frame, with the plan's
+/// weights (as written, or set by a method that needs no data).
 pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
-    let spec = &plan.scheme.spec;
+    result_query(plan, &plan.weights, indicator_query(plan, frame))
+}
+
+/// Stages 2–3: indicator values, their treatment and their scores.
+pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
     for stage in normalise::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
@@ -118,7 +124,13 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
             Some(indicators::finite_or_missing(score).alias(aggregate::score_column(&i.spec.id)))
         })
         .collect();
-    query = query.with_columns(scores);
+    query.with_columns(scores)
+}
+
+/// Stages 5–7 on scored indicators: aggregation with `weights`, adjustments, ranks, grades, points.
+pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> LazyFrame {
+    let spec = &plan.scheme.spec;
+    let mut query = scored;
     let imputed: Vec<&str> = plan
         .indicators
         .iter()
@@ -126,7 +138,7 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
         .map(|i| i.spec.id.as_str())
         .collect();
     for stage in aggregate::stages(
-        &plan.weights,
+        weights,
         spec.missing.policy,
         spec.aggregation.mean,
         &imputed,
@@ -180,7 +192,19 @@ pub fn check_types(plan: &Plan, frame: &DataFrame) -> Result<()> {
 /// Scores already-loaded data.
 pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     check_types(plan, &loaded.frame)?;
-    let scored = scoring_query(plan, loaded.frame).collect()?;
+    // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first.
+    let (scored, weights, weight_notes) = if plan.scheme.spec.weighting.method.is_data_driven() {
+        let indicators = indicator_query(plan, loaded.frame).collect()?;
+        let (weights, notes) = weighting::fit(plan, &indicators)?;
+        let scored = result_query(plan, &weights, indicators.lazy()).collect()?;
+        (scored, weights, notes)
+    } else {
+        (
+            scoring_query(plan, loaded.frame).collect()?,
+            plan.weights.clone(),
+            Vec::new(),
+        )
+    };
     let quality = scored
         .clone()
         .lazy()
@@ -192,14 +216,16 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
             .concat(),
         )
         .collect()?;
-    let summary = RunSummary::new(
+    let mut summary = RunSummary::new(
         plan,
+        &weights,
         &loaded.data_file,
         loaded.previous_file.as_deref(),
         &loaded.summary,
         &scored,
         &quality,
     )?;
+    summary.warnings.extend(weight_notes);
     let table = report::output_table(plan, scored)?;
     Ok(ScoreRun { table, summary })
 }

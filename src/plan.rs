@@ -157,6 +157,7 @@ impl Plan {
                 Error::Many(errors)
             });
         }
+        let weights = crate::weighting::at_plan_time(&scheme, WeightTree::from_scheme(&scheme))?;
         let adjustments = Adjustments {
             vetoes,
             bonus,
@@ -167,7 +168,7 @@ impl Plan {
             score_decimals: spec.score_decimals,
         };
         Ok(Plan {
-            weights: WeightTree::from_scheme(&scheme),
+            weights,
             veto_reasons: spec.vetoes.iter().map(|v| v.reason.clone()).collect(),
             bonus_reasons: spec.bonus.rules.iter().map(|r| r.reason.clone()).collect(),
             deduction_reasons: spec

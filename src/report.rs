@@ -36,7 +36,7 @@ use crate::plan::Plan;
 use crate::points::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::RatioDisplay;
-use crate::weight::NodeKind;
+use crate::weight::{NodeKind, WeightTree};
 
 pub const FLAGS_COLUMN: &str = "flags";
 
@@ -113,6 +113,7 @@ fn u64_or_zero(frame: &DataFrame, name: &str) -> Result<u64> {
 impl RunSummary {
     pub fn new(
         plan: &Plan,
+        weights: &WeightTree,
         data_file: &Path,
         previous_file: Option<&Path>,
         load: &LoadSummary,
@@ -151,8 +152,7 @@ impl RunSummary {
             vetoed: count_true(scored, VETOED_COLUMN)?,
             excluded: count_true(scored, EXCLUDED_COLUMN)?,
             indicators,
-            effective_weights: plan
-                .weights
+            effective_weights: weights
                 .effective_weights()
                 .into_iter()
                 .map(|(id, w)| {
@@ -164,8 +164,7 @@ impl RunSummary {
                     (id, name, w)
                 })
                 .collect(),
-            weights_by_dimension: plan
-                .weights
+            weights_by_dimension: weights
                 .dimensions
                 .iter()
                 .map(|d| {

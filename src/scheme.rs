@@ -65,9 +65,67 @@ pub struct SchemeSpec {
     /// How children's scores are combined at every level of the tree.
     #[serde(default)]
     pub aggregation: AggregationSpec,
+    /// How the weights among siblings are set: as written, or by a method.
+    #[serde(default)]
+    pub weighting: WeightingSpec,
     /// The point-based assessment (工分 × 质量系数 → budget), as primary-care systems run it.
     #[serde(default)]
     pub points: Option<PointsSpec>,
+}
+
+/// How the weights of the tree are set. `fixed` uses the weights written in this file; the other
+/// methods set the weights among the indicators of each group (sub-dimension, dimension without
+/// sub-dimensions, parts of a bundle) — dimension and sub-dimension weights stay as written —
+/// except `ahp`, which replaces the weights among the children of every node given a matrix.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightingSpec {
+    #[serde(default)]
+    pub method: WeightMethod,
+    /// `ahp`: a pairwise comparison matrix (1–9 scale) per parent node id (`total` for the
+    /// dimensions), rows and columns in the order the children are declared.
+    #[serde(default)]
+    pub matrices: BTreeMap<String, Vec<Vec<f64>>>,
+    /// `ahp`: eigenvector (default), geometric or column-mean (和积法).
+    #[serde(default)]
+    pub ahp_method: Option<String>,
+    /// `formula`: a rhai function of an indicator's score statistics
+    /// (`#{mean, sd, cv, min, max, n}`) returning its relative weight.
+    #[serde(default)]
+    pub function: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightMethod {
+    /// The weights written on each node.
+    #[default]
+    Fixed,
+    /// 1/m among the indicators of each group.
+    Equal,
+    /// 熵权法 on the indicators' scores (after min-max), over the institutions scored on all of them.
+    Entropy,
+    /// CRITIC on the indicators' scores.
+    Critic,
+    /// Shares of the indicators' score standard deviations.
+    Std,
+    /// Analytic hierarchy process from pairwise matrices; CR ≥ 0.10 is refused.
+    Ahp,
+    /// A rhai function of each indicator's score statistics.
+    Formula,
+}
+
+impl WeightMethod {
+    /// Whether the weights depend on the data being scored.
+    pub fn is_data_driven(self) -> bool {
+        matches!(
+            self,
+            WeightMethod::Entropy
+                | WeightMethod::Critic
+                | WeightMethod::Std
+                | WeightMethod::Formula
+        )
+    }
 }
 
 /// How each node of the tree combines its children's scores.

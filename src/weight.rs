@@ -160,6 +160,17 @@ impl WeightTree {
             .collect()
     }
 
+    /// The node `id`, to change its children's weights.
+    pub fn node_mut(&mut self, id: &str) -> Option<&mut WeightNode> {
+        fn find<'a>(node: &'a mut WeightNode, id: &str) -> Option<&'a mut WeightNode> {
+            if node.id == id {
+                return Some(node);
+            }
+            node.children.iter_mut().find_map(|c| find(c, id))
+        }
+        self.dimensions.iter_mut().find_map(|d| find(d, id))
+    }
+
     /// Whether the tree computes a score for the node `id`.
     pub fn contains(&self, id: &str) -> bool {
         fn find(node: &WeightNode, id: &str) -> bool {

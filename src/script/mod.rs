@@ -111,8 +111,16 @@ impl ScriptSet {
         })
     }
 
-    /// Calls the script function `name(value)` once to build a score formula from a value formula.
-    pub fn call_scoring_function(&self, name: &str, value: Formula, what: &str) -> Result<Formula> {
+    /// Calls the one-argument script function `kind` `name(param)`; `returns` says what it must
+    /// give back, for the error when it is not defined.
+    fn call_function(
+        &self,
+        (kind, name, param): (&str, &str, &str),
+        arg: Dynamic,
+        what: &str,
+        returns: &str,
+    ) -> Result<Dynamic> {
+        let usage = format!("`fn {name}({param}) {{ … }}`, returning {returns},");
         let Some((source, ast)) = self.files.iter().find(|(_, ast)| {
             ast.iter_functions()
                 .any(|f| f.name == name && f.params.len() == 1)
@@ -127,25 +135,30 @@ impl ScriptSet {
                 })
                 .collect();
             let help = match closest(name, defined.iter().map(String::as_str)) {
-                Some(best) => format!(
-                    "define `fn {name}(value) {{ … }}` in a script (did you mean `{best}`?)"
-                ),
-                None => format!(
-                    "define `fn {name}(value) {{ … }}` in a script; it returns the score formula"
-                ),
+                Some(best) => format!("define {usage} in a script (did you mean `{best}`?)"),
+                None => format!("define {usage} in a script"),
             };
             return Err(Error::Script {
-                message: format!("{what}: scoring function `{name}(value)` is not defined"),
+                message: format!("{what}: {kind} `{name}({param})` is not defined"),
                 span: None,
                 help: Some(help),
             });
         };
         let mut scope = self.scope.clone();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let result: Dynamic = self
-            .engine
-            .call_fn_with_options(options, &mut scope, ast, name, (Dynamic::from(value),))
-            .map_err(|e| diagnostics::runtime_error(&self.texts, source, &e))?;
+        self.engine
+            .call_fn_with_options(options, &mut scope, ast, name, (arg,))
+            .map_err(|e| diagnostics::runtime_error(&self.texts, source, &e))
+    }
+
+    /// Calls the script function `name(value)` once to build a score formula from a value formula.
+    pub fn call_scoring_function(&self, name: &str, value: Formula, what: &str) -> Result<Formula> {
+        let result = self.call_function(
+            ("scoring function", name, "value"),
+            Dynamic::from(value),
+            what,
+            "the score formula",
+        )?;
         Formula::from_dynamic(result).map_err(|e| Error::Script {
             message: format!(
                 "{what}: scoring function `{name}` must return a formula or a number: {e}"
@@ -153,6 +166,35 @@ impl ScriptSet {
             span: None,
             help: None,
         })
+    }
+
+    /// Calls the weighting function `name(stats)` with an indicator's score statistics; it
+    /// returns the indicator's relative weight, a non-negative number.
+    pub fn call_weight_function(&self, name: &str, stats: rhai::Map, what: &str) -> Result<f64> {
+        let result = self.call_function(
+            ("weighting function", name, "stats"),
+            Dynamic::from_map(stats),
+            what,
+            "a weight from stats.mean, stats.sd, stats.cv, stats.min, stats.max and stats.n",
+        )?;
+        let weight = result
+            .as_float()
+            .or_else(|_| result.as_int().map(|v| v as f64))
+            .map_err(|t| Error::Script {
+                message: format!(
+                    "{what}: weighting function `{name}` must return a number, not a {t}"
+                ),
+                span: None,
+                help: None,
+            })?;
+        if !(weight.is_finite() && weight >= 0.0) {
+            return Err(Error::Script {
+                message: format!("{what}: weighting function `{name}` returned {weight}; weights are non-negative numbers"),
+                span: None,
+                help: None,
+            });
+        }
+        Ok(weight)
     }
 
     /// Where `let name` is written (pointing at the name), for errors about a binding.

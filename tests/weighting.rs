@@ -1,0 +1,113 @@
+//! Weights set by a method (`weighting:` in scheme.yaml), end to end on methods.md's 5 × 4 matrix X.
+//!
+//! Each indicator's score is its value (a custom identity scoring), so the total is Σ w·x and the
+//! weights are those of the decision-matrix methods on X:
+//! `[[250,16,12,5],[200,16,8,3],[300,32,16,4],[275,32,8,4],[225,16,16,2]]`, all benefit.
+
+use std::path::Path;
+
+use jixiao::plan::Plan;
+use jixiao::scheme::Scheme;
+use jixiao::script::ScriptSet;
+use polars::prelude::*;
+
+fn run(weighting: &str) -> jixiao::pipeline::ScoreRun {
+    let text = format!(
+        "name: t\nversion: '1'\ncolumns: {{id: id}}\nscore_decimals: 6\ndimensions: [{{id: D, weight: 1}}]\n\
+default_scoring: {{method: custom, function: same}}\nindicators:\n\
+  - {{id: x1, name: x1, dimension: D, direction: up, weight: 1}}\n\
+  - {{id: x2, name: x2, dimension: D, direction: up, weight: 1}}\n\
+  - {{id: x3, name: x3, dimension: D, direction: up, weight: 1}}\n\
+  - {{id: x4, name: x4, dimension: D, direction: up, weight: 1}}\n\
+weighting: {weighting}\n"
+    );
+    let dir = std::env::temp_dir();
+    let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
+    let script = "fn same(v) { v }\nfn cv_weight(stats) { stats.cv }\n\
+let x1 = col(\"c1\"); let x2 = col(\"c2\"); let x3 = col(\"c3\"); let x4 = col(\"c4\");";
+    let scripts =
+        ScriptSet::from_sources(&scheme, vec![("indicators.rhai".into(), script.into())]).unwrap();
+    let plan = Plan::with_scripts(scheme, scripts).unwrap();
+    let frame = df!(
+        "id" => ["a1", "a2", "a3", "a4", "a5"],
+        "c1" => [250.0, 200.0, 300.0, 275.0, 225.0],
+        "c2" => [16.0, 16.0, 32.0, 32.0, 16.0],
+        "c3" => [12.0, 8.0, 16.0, 8.0, 16.0],
+        "c4" => [5.0, 3.0, 4.0, 4.0, 2.0],
+    )
+    .unwrap();
+    let loaded = jixiao::pipeline::prepare_for(&plan, frame, Path::new("x.csv"), None).unwrap();
+    jixiao::pipeline::score_loaded(&plan, loaded).unwrap()
+}
+
+fn weights(run: &jixiao::pipeline::ScoreRun) -> Vec<f64> {
+    run.summary
+        .effective_weights
+        .iter()
+        .map(|(_, _, w)| *w)
+        .collect()
+}
+
+fn score_of(run: &jixiao::pipeline::ScoreRun, id: &str) -> f64 {
+    let t = &run.table;
+    let row = t
+        .column("id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .position(|v| v == Some(id))
+        .unwrap();
+    t.column("score").unwrap().f64().unwrap().get(row).unwrap()
+}
+
+fn close(actual: &[f64], expected: &[f64]) {
+    for (a, e) in actual.iter().zip(expected) {
+        assert!((a - e).abs() < 1e-6, "{actual:?} vs {expected:?}");
+    }
+}
+
+#[test]
+fn critic_weights_come_from_the_scores() {
+    // methods.md §1.3: CRITIC w = [0.130180, 0.259027, 0.378476, 0.232317].
+    let run = run("{method: critic}");
+    close(&weights(&run), &[0.130180, 0.259027, 0.378476, 0.232317]);
+    // a1: 250·0.130180 + 16·0.259027 + 12·0.378476 + 5·0.232317 = 42.392729 (the published
+    // weights are rounded to 6 decimals: up to 250 × 5e-7 off).
+    assert!((score_of(&run, "a1") - 42.392729).abs() < 5e-4);
+    assert!(run
+        .summary
+        .to_string()
+        .contains("D 100.00%: x1 13.02%, x2 25.90%, x3 37.85%, x4 23.23%"));
+}
+
+#[test]
+fn a_rhai_formula_weighs_by_score_statistics() {
+    // weight ∝ coefficient of variation (sample SD / mean): c1 39.528471/250 = 0.158114,
+    // c2 8.763561/22.4 = 0.391230, c3 4/12 = 0.333333, c4 1.140175/3.6 = 0.316715;
+    // shares 0.131828, 0.326190, 0.277918, 0.264063; a1 = 42.831444.
+    let run = run("{method: formula, function: cv_weight}");
+    close(&weights(&run), &[0.131828, 0.326190, 0.277918, 0.264063]);
+    assert!((score_of(&run, "a1") - 42.831444).abs() < 1e-5);
+}
+
+#[test]
+fn equal_weights_ignore_the_written_ones() {
+    let run = run("{method: equal}");
+    close(&weights(&run), &[0.25; 4]);
+    // a1 = (250 + 16 + 12 + 5) / 4 = 70.75
+    assert!((score_of(&run, "a1") - 70.75).abs() < 1e-9);
+}
+
+#[test]
+fn data_driven_weights_sum_to_one_and_are_non_negative() {
+    for method in ["entropy", "critic", "std"] {
+        let run = run(&format!("{{method: {method}}}"));
+        let w = weights(&run);
+        assert!(w.iter().all(|w| *w >= 0.0), "{method}: {w:?}");
+        assert!(
+            (w.iter().sum::<f64>() - 1.0).abs() < 1e-12,
+            "{method}: {w:?}"
+        );
+    }
+}
