@@ -74,11 +74,14 @@ pub struct RunSummary {
     pub indicators: Vec<IndicatorQuality>,
     pub effective_weights: Vec<(String, String, f64)>,
     /// Each dimension's share of the total, with its indicators' effective weights.
-    pub weights_by_dimension: Vec<(String, f64, Vec<(String, f64)>)>,
+    pub weights_by_dimension: Vec<DimensionWeights>,
     /// One line per item of the point-based assessment.
     pub points: Vec<PointsSummary>,
     pub warnings: Vec<String>,
 }
+
+/// A dimension id, its share of the total, and its indicators' effective weights.
+pub type DimensionWeights = (String, f64, Vec<(String, f64)>);
 
 /// What the point-based assessment paid out for one item.
 #[derive(Debug, Clone, PartialEq)]
