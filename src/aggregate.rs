@@ -15,7 +15,13 @@
 
 use polars::prelude::*;
 
-use crate::scheme::{Mean, MissingPolicy};
+use crate::mcda::rsr::{self, RankKind};
+use crate::mcda::topsis::{self, TopsisOptions, WeightPlacement};
+use crate::mcda::{Criterion, Direction as McdaDirection};
+use crate::scheme::{
+    AggregationSpec, Mean, MissingPolicy, RsrRanks, TopsisPlacement, TotalMethod, Within,
+};
+use crate::script::PEER_GROUP_COLUMN;
 use crate::weight::{WeightNode, WeightTree};
 
 /// Column holding the score of a node (dimension, sub-dimension or indicator) with id `id`.
@@ -122,9 +128,10 @@ fn power_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Exp
 pub fn stages(
     tree: &WeightTree,
     policy: MissingPolicy,
-    mean: Mean,
+    aggregation: &AggregationSpec,
     imputed: &[&str],
 ) -> Vec<Vec<Expr>> {
+    let mean = aggregation.mean;
     let mut out: Vec<Vec<Expr>> = tree
         .inner_nodes_by_height()
         .into_iter()
@@ -149,11 +156,86 @@ pub fn stages(
         })
         .reduce(|a, b| a + b)
         .unwrap_or_else(|| lit(0.0));
+    let weighted = match aggregation.total {
+        None => weighted_mean(&tree.dimensions, policy, mean),
+        Some(method) => {
+            out.extend(total_stages(tree, method));
+            col(TOTAL_BY_METHOD) * lit(100.0)
+        }
+    };
     out.push(vec![
-        weighted_mean(&tree.dimensions, policy, mean).alias(WEIGHTED_COLUMN),
+        weighted.alias(WEIGHTED_COLUMN),
         coverage.alias(COVERAGE_COLUMN),
     ]);
     out
+}
+
+/// Scratch column of the total by a decision-matrix method (0–1).
+const TOTAL_BY_METHOD: &str = "__total_by_method";
+
+/// The total by TOPSIS or WRSR over the weighted indicators' scores (already direction-aligned,
+/// so every criterion is a benefit), each with its effective weight. Missing scores: TOPSIS adds
+/// no distance for them (neither towards the ideal nor away from the anti-ideal); WRSR gives them
+/// the mean rank of their group, a neutral rank. An institution with no weighted score at all has
+/// no total.
+fn total_stages(tree: &WeightTree, method: TotalMethod) -> Vec<Vec<Expr>> {
+    let leaves = tree.effective_weights();
+    let criteria: Vec<Criterion> = leaves
+        .iter()
+        .map(|(id, _)| Criterion::benefit(score_column(id)))
+        .collect();
+    let weights: Vec<Expr> = leaves.iter().map(|(_, w)| lit(*w)).collect();
+    let any_present = criteria
+        .iter()
+        .map(|c| c.col().is_not_null())
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false));
+    let over = |within: Within| match within {
+        Within::All => None,
+        Within::PeerGroup => Some(PEER_GROUP_COLUMN),
+    };
+    let (mut stages, result) = match method {
+        TotalMethod::Topsis { placement, within } => {
+            let options = TopsisOptions {
+                placement: match placement {
+                    TopsisPlacement::Matrix => WeightPlacement::WeightedMatrix,
+                    TopsisPlacement::Distance => WeightPlacement::WeightedDistance,
+                },
+                ..TopsisOptions::default()
+            };
+            (
+                topsis::stages(&criteria, &weights, options, over(within)),
+                col(topsis::CLOSENESS),
+            )
+        }
+        TotalMethod::Wrsr { ranks, within } => {
+            let kind = match ranks {
+                RsrRanks::Integer => RankKind::Integer,
+                RsrRanks::Fractional => RankKind::Fractional,
+            };
+            let over = over(within);
+            let rank_column = |c: &Criterion| format!("__rank.{}", c.name);
+            let ranked: Vec<Expr> = criteria
+                .iter()
+                .map(|c| {
+                    let r = rsr::rank_expr(c.col(), McdaDirection::Benefit, kind, over);
+                    let r = when(c.col().is_null())
+                        .then(super::normalise::null())
+                        .otherwise(r);
+                    r.clone()
+                        .fill_null(crate::mcda::within(r.mean(), over))
+                        .alias(rank_column(c))
+                })
+                .collect();
+            let refs: Vec<Expr> = criteria.iter().map(|c| col(rank_column(c))).collect();
+            (vec![ranked], rsr::rsr_expr(&refs, Some(&weights), over))
+        }
+    };
+    stages.push(vec![when(any_present)
+        .then(result)
+        .otherwise(super::normalise::null())
+        .alias(TOTAL_BY_METHOD)]);
+    stages
 }
 
 #[cfg(test)]

@@ -137,12 +137,7 @@ pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> Laz
         .filter(|i| i.impute != crate::scheme::Impute::Renormalise)
         .map(|i| i.spec.id.as_str())
         .collect();
-    for stage in aggregate::stages(
-        weights,
-        spec.missing.policy,
-        spec.aggregation.mean,
-        &imputed,
-    ) {
+    for stage in aggregate::stages(weights, spec.missing.policy, &spec.aggregation, &imputed) {
         query = query.with_columns(stage);
     }
     for stage in plan.adjustments.stages() {

@@ -134,6 +134,48 @@ impl WeightMethod {
 pub struct AggregationSpec {
     #[serde(default)]
     pub mean: Mean,
+    /// The total by a decision-matrix method over the weighted indicators instead of the mean of
+    /// the dimensions (which are still computed and reported).
+    #[serde(default)]
+    pub total: Option<TotalMethod>,
+}
+
+/// A decision-matrix method forming the total from the weighted indicators' scores.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TotalMethod {
+    /// TOPSIS closeness × 100, vector normalisation of the scores.
+    Topsis {
+        /// `matrix`: v = w·r (textbook); `distance`: w inside the square root.
+        #[serde(default)]
+        placement: TopsisPlacement,
+        #[serde(default)]
+        within: Within,
+    },
+    /// Weighted rank-sum ratio (WRSR) × 100.
+    Wrsr {
+        /// `integer` ranks (ties averaged) or `fractional` (1 + (n − 1)·min-max position).
+        #[serde(default)]
+        ranks: RsrRanks,
+        #[serde(default)]
+        within: Within,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopsisPlacement {
+    #[default]
+    Matrix,
+    Distance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RsrRanks {
+    #[default]
+    Integer,
+    Fractional,
 }
 
 /// The weighted mean used up the tree.

@@ -1,4 +1,5 @@
-//! Weights set by a method (`weighting:` in scheme.yaml), end to end on methods.md's 5 × 4 matrix X.
+//! Weights set by a method (`weighting:`) and totals by a decision-matrix method
+//! (`aggregation.total`), end to end on methods.md's 5 × 4 matrix X.
 //!
 //! Each indicator's score is its value (a custom identity scoring), so the total is Σ w·x and the
 //! weights are those of the decision-matrix methods on X:
@@ -12,6 +13,10 @@ use jixiao::script::ScriptSet;
 use polars::prelude::*;
 
 fn run(weighting: &str) -> jixiao::pipeline::ScoreRun {
+    run_with(&format!("weighting: {weighting}\n"))
+}
+
+fn run_with(extra: &str) -> jixiao::pipeline::ScoreRun {
     let text = format!(
         "name: t\nversion: '1'\ncolumns: {{id: id}}\nscore_decimals: 6\ndimensions: [{{id: D, weight: 1}}]\n\
 default_scoring: {{method: custom, function: same}}\nindicators:\n\
@@ -19,7 +24,7 @@ default_scoring: {{method: custom, function: same}}\nindicators:\n\
   - {{id: x2, name: x2, dimension: D, direction: up, weight: 1}}\n\
   - {{id: x3, name: x3, dimension: D, direction: up, weight: 1}}\n\
   - {{id: x4, name: x4, dimension: D, direction: up, weight: 1}}\n\
-weighting: {weighting}\n"
+{extra}"
     );
     let dir = std::env::temp_dir();
     let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
@@ -110,4 +115,32 @@ fn data_driven_weights_sum_to_one_and_are_non_negative() {
             "{method}: {w:?}"
         );
     }
+}
+
+#[test]
+fn topsis_total_over_the_weighted_indicators() {
+    // Written weights 1:1:1:1 → 0.25 each; vector-normalised TOPSIS on X, all benefit:
+    // closeness × 100 = 53.427686, 18.958029, 81.041971, 56.542760, 37.254441.
+    let run = run_with("aggregation: {total: {method: topsis}}\n");
+    let scores: Vec<f64> = ["a1", "a2", "a3", "a4", "a5"]
+        .iter()
+        .map(|id| score_of(&run, id))
+        .collect();
+    close(
+        &scores,
+        &[53.427686, 18.958029, 81.041971, 56.54276, 37.254441],
+    );
+}
+
+#[test]
+fn wrsr_total_over_the_weighted_indicators() {
+    // Integer ranks, ties averaged: c1 3, 1, 5, 4, 2; c2 2, 2, 4.5, 4.5, 2; c3 3, 1.5, 4.5, 1.5, 4.5;
+    // c4 5, 2, 3.5, 3.5, 1. WRSR = 0.25 · Σ R / 5: a1 13 → 65, a2 6.5 → 32.5, a3 17.5 → 87.5,
+    // a4 13.5 → 67.5, a5 9.5 → 47.5.
+    let run = run_with("aggregation: {total: {method: wrsr}}\n");
+    let scores: Vec<f64> = ["a1", "a2", "a3", "a4", "a5"]
+        .iter()
+        .map(|id| score_of(&run, id))
+        .collect();
+    close(&scores, &[65.0, 32.5, 87.5, 67.5, 47.5]);
 }

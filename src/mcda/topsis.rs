@@ -106,7 +106,10 @@ pub fn stages(
             .zip(&turned)
             .map(|((c, w), &direction)| {
                 let v = col(value_column(c));
-                let gap = (v.clone() - extreme(v, direction, ideal, over)).pow(2);
+                // A missing value adds no distance (used by schemes; `jixiao mcda` refuses them).
+                let gap = (v.clone() - extreme(v, direction, ideal, over))
+                    .pow(2)
+                    .fill_null(lit(0.0));
                 match options.placement {
                     WeightPlacement::WeightedMatrix => gap,
                     WeightPlacement::WeightedDistance => w.clone() * gap,
