@@ -93,6 +93,7 @@ struct McdaArgs {
     /// equal, entropy (after min-max), entropy-raw, critic, std, ahp:FILE, or w1,w2,… (one per criterion).
     #[arg(long, default_value = "equal")]
     weights: String,
+    /// topsis, vikor (lower Q is better), rsr (unweighted), wrsr, wsm (weighted sum), wpm (weighted product).
     #[arg(long, value_parser = ["topsis", "vikor", "rsr", "wrsr", "wsm", "wpm"])]
     method: String,
     /// TOPSIS: vector (default), minmax, sum, reciprocal (1/x for cost); WSM: minmax (default), reciprocal.

@@ -70,9 +70,13 @@ impl Normalisation {
 /// x / √Σx²; 0 for an all-zero column.
 pub fn vector(x: Expr, over: Option<&str>) -> Expr {
     let norm = within(x.clone().pow(2).sum().sqrt(), over);
-    when(norm.clone().gt(lit(0.0)))
-        .then(x.true_div(norm))
-        .otherwise(lit(0.0))
+    // A zero norm means every value is 0: dividing by 1 keeps them 0 (the branch is chosen on
+    // the statistic, not row by row).
+    x.true_div(
+        when(norm.clone().gt(lit(0.0)))
+            .then(norm)
+            .otherwise(lit(1.0)),
+    )
 }
 
 /// x / Σx; 0 when Σx = 0.

@@ -3,7 +3,8 @@
 //! Φ(x) = erfc(−x/√2)/2, with erfc from two expansions, each accurate to a few 1e-14 relative:
 //! for z < 1.5 the series erf(z) = (2/√π)·e^{−z²}·Σ_n z(2z²)^n/(1·3·…·(2n+1)) (all terms positive,
 //! so no cancellation), and for z ≥ 1.5 the continued fraction
-//! erfc(z) = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + …)))) evaluated backwards from 200 terms.
+//! erfc(z) = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + …)))) evaluated backwards from
+//! ⌈200/z² + 12⌉ terms (at least 1.1× what full precision needs, measured for z = 1.5…8).
 //!
 //! Φ⁻¹(p) is Acklam's rational approximation (relative error 1.15e-9) followed by one Halley step
 //! on Φ(x) − p, which brings it to about 1e-14 absolute for p in [1e-300, 0.5]; p > 0.5 is taken
@@ -32,8 +33,10 @@ pub fn erfc(z: f64) -> f64 {
         }
         return 1.0 - FRAC_2_SQRT_PI * (-z * z).exp() * sum;
     }
+    // Terms needed for full precision fall like 1/z² (89 at z = 1.5, 29 at 3, 16 at 5).
+    let terms = (200.0 / (z * z) + 12.0).ceil() as usize;
     let mut fraction = z;
-    for k in (1..=200).rev() {
+    for k in (1..=terms).rev() {
         fraction = z + (k as f64 / 2.0) / fraction;
     }
     FRAC_2_SQRT_PI / 2.0 * (-z * z).exp() / fraction

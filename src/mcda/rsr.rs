@@ -31,6 +31,7 @@
 
 use polars::prelude::*;
 
+use super::ranking::average_rank;
 use super::{count, probit, within, Criterion, Direction};
 
 /// Integer (ties averaged) or non-integer ranks.
@@ -52,17 +53,7 @@ impl RankKind {
 /// R_ij of criterion `x`.
 pub fn rank_expr(x: Expr, direction: Direction, kind: RankKind, over: Option<&str>) -> Expr {
     match kind {
-        RankKind::Integer => within(
-            x.rank(
-                RankOptions {
-                    method: RankMethod::Average,
-                    descending: direction == Direction::Cost,
-                },
-                None,
-            ),
-            over,
-        )
-        .cast(DataType::Float64),
+        RankKind::Integer => average_rank(x, direction == Direction::Cost, over),
         RankKind::Fractional => {
             let n = count(over);
             let low = within(x.clone().min(), over);
@@ -109,17 +100,7 @@ pub fn key_expr(rsr: Expr) -> Expr {
 pub fn probit_expr(rsr: Expr, over: Option<&str>) -> Expr {
     let n = count(over);
     let key = key_expr(rsr);
-    let mean_rank = within(
-        key.clone().rank(
-            RankOptions {
-                method: RankMethod::Average,
-                descending: false,
-            },
-            None,
-        ),
-        over,
-    )
-    .cast(DataType::Float64);
+    let mean_rank = average_rank(key.clone(), false, over);
     let last = key.clone().eq(within(key.max(), over));
     let p = when(last)
         .then(lit(1.0) - lit(1.0).true_div(lit(4.0) * n.clone()))

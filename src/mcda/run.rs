@@ -345,6 +345,21 @@ struct Parsed {
     bad: Vec<(usize, String)>,
 }
 
+/// A numeric column with every value present and finite, as is (no copy); `None` otherwise.
+fn clean_numbers(column: &Column) -> Result<Option<Column>> {
+    if column.dtype() == &DataType::String || column.null_count() > 0 {
+        return Ok(None);
+    }
+    let Ok(cast) = column.cast(&DataType::Float64) else {
+        return Ok(None);
+    };
+    let finite = cast
+        .f64()?
+        .downcast_iter()
+        .all(|chunk| chunk.values().iter().all(|v| v.is_finite()));
+    Ok(finite.then_some(cast))
+}
+
 fn parse_column(column: &Column) -> Result<Parsed> {
     let n = column.len();
     let mut parsed = Parsed {
@@ -454,7 +469,12 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
     let mut columns = vec![Column::new(spec.id.as_str().into(), ids.clone())];
     let mut problems = Vec::new();
     for c in &spec.criteria {
-        let parsed = parse_column(frame.column(&c.name)?)?;
+        let column = frame.column(&c.name)?;
+        if let Some(clean) = clean_numbers(column)? {
+            columns.push(clean);
+            continue;
+        }
+        let parsed = parse_column(column)?;
         if !parsed.bad.is_empty() {
             let rows: Vec<(usize, String)> = parsed
                 .bad
@@ -842,7 +862,6 @@ pub fn run(spec: &McdaSpec, frame: DataFrame) -> Result<McdaResult> {
             (computed, wpm::SCORE, Vec::new(), Details::Wpm { values })
         }
     };
-
     let mut select = vec![
         col(id),
         col(score).alias(SCORE),

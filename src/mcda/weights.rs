@@ -180,13 +180,23 @@ fn shares_of(statistics: &[f64]) -> Vec<f64> {
     }
 }
 
-/// The statistic of an objective method, what it is called, and the stage of normalised columns
-/// it reads (empty for raw-value entropy). `None` for equal, fixed and AHP weights.
+/// An objective method as expressions: the per-criterion statistic whose shares are the weights,
+/// what it is called, the stage of normalised columns it reads (empty for raw-value entropy), and
+/// a fallback statistic used when every primary one is 0 (CRITIC: σ, for when a single criterion
+/// varies or all varying ones are perfectly correlated).
+struct Objective {
+    name: &'static str,
+    stage: Vec<Expr>,
+    statistics: Vec<Expr>,
+    fallback: Option<Vec<Expr>>,
+}
+
+/// `None` for equal, fixed and AHP weights.
 fn objective(
     criteria: &[Criterion],
     weighting: &Weighting,
     over: Option<&str>,
-) -> Option<(&'static str, Vec<Expr>, Vec<Expr>)> {
+) -> Option<Objective> {
     let z_name = |c: &Criterion| scratch("z", &c.name);
     let z_stage = || -> Vec<Expr> {
         criteria
@@ -195,15 +205,21 @@ fn objective(
             .collect()
     };
     let z: Vec<Expr> = criteria.iter().map(|c| col(z_name(c))).collect();
+    let plain = |name, stage, statistics| Objective {
+        name,
+        stage,
+        statistics,
+        fallback: None,
+    };
     match weighting {
-        Weighting::Entropy(EntropyInput::MinMax) => Some((
+        Weighting::Entropy(EntropyInput::MinMax) => Some(plain(
             "d = 1 − e",
             z_stage(),
             z.into_iter()
                 .map(|z| lit(1.0) - entropy::entropy(z, over))
                 .collect(),
         )),
-        Weighting::Entropy(EntropyInput::Raw) => Some((
+        Weighting::Entropy(EntropyInput::Raw) => Some(plain(
             "d = 1 − e",
             Vec::new(),
             criteria
@@ -211,8 +227,13 @@ fn objective(
                 .map(|c| lit(1.0) - entropy::entropy(c.col(), over))
                 .collect(),
         )),
-        Weighting::Critic => Some(("C", z_stage(), critic::information(&z, over))),
-        Weighting::StdDev => Some((
+        Weighting::Critic => Some(Objective {
+            name: "C",
+            stage: z_stage(),
+            statistics: critic::information(&z, over),
+            fallback: Some(critic::spread(&z, over)),
+        }),
+        Weighting::StdDev => Some(plain(
             "s",
             z_stage(),
             z.into_iter().map(|z| std_dev::spread(z, over)).collect(),
@@ -284,19 +305,22 @@ pub fn compute(
         }
         _ => {
             check_data(frame, criteria, weighting)?;
-            let (name, stage, statistics) =
-                objective(criteria, weighting, None).expect("an objective method");
+            let objective = objective(criteria, weighting, None).expect("an objective method");
             let mut lf = frame.clone().lazy();
-            if !stage.is_empty() {
-                lf = lf.with_columns(stage);
+            if !objective.stage.is_empty() {
+                lf = lf.with_columns(objective.stage);
             }
-            let named: Vec<Expr> = statistics
+            let fallback = objective.fallback.unwrap_or_default();
+            let named: Vec<Expr> = objective
+                .statistics
                 .into_iter()
+                .chain(fallback)
                 .enumerate()
                 .map(|(j, s)| s.cast(DataType::Float64).alias(format!("s{j}")))
                 .collect();
+            let count = named.len();
             let row = lf.select(named).collect()?;
-            let values: Vec<f64> = (0..m)
+            let values: Vec<f64> = (0..count)
                 .map(|j| {
                     let v = row
                         .column(&format!("s{j}"))
@@ -311,10 +335,16 @@ pub fn compute(
                     }
                 })
                 .collect();
+            let (statistics, fallback) = values.split_at(m);
+            let shares = if statistics.iter().sum::<f64>() <= 0.0 && !fallback.is_empty() {
+                shares_of(fallback)
+            } else {
+                shares_of(statistics)
+            };
             Ok(Weights {
                 label,
-                values: shares_of(&values),
-                statistic: Some((name.to_string(), values)),
+                values: shares,
+                statistic: Some((objective.name.to_string(), statistics.to_vec())),
                 ahp: None,
             })
         }
@@ -340,29 +370,51 @@ pub fn staged(
             ))
         }
         _ => {
-            let (_, stage, statistics) =
-                objective(criteria, weighting, over).expect("an objective method");
-            let statistic_columns: Vec<Expr> = statistics
-                .into_iter()
-                .zip(criteria)
-                .map(|(s, c)| {
-                    s.cast(DataType::Float64)
-                        .fill_nan(lit(0.0))
-                        .alias(scratch("stat", &c.name))
-                })
-                .collect();
-            let statistic_refs: Vec<Expr> = criteria
-                .iter()
-                .map(|c| col(scratch("stat", &c.name)))
-                .collect();
-            let weights: Vec<Expr> = shares(&statistic_refs)
+            let objective = objective(criteria, weighting, over).expect("an objective method");
+            let column = |kind: &str, values: Vec<Expr>| -> (Vec<Expr>, Vec<Expr>) {
+                let named = values
+                    .into_iter()
+                    .zip(criteria)
+                    .map(|(s, c)| {
+                        s.cast(DataType::Float64)
+                            .fill_nan(lit(0.0))
+                            .alias(scratch(kind, &c.name))
+                    })
+                    .collect();
+                let refs = criteria
+                    .iter()
+                    .map(|c| col(scratch(kind, &c.name)))
+                    .collect();
+                (named, refs)
+            };
+            let (mut statistic_columns, statistic_refs) = column("stat", objective.statistics);
+            let mut weights = shares(&statistic_refs);
+            if let Some(fallback) = objective.fallback {
+                let (fallback_columns, fallback_refs) = column("fallback", fallback);
+                statistic_columns.extend(fallback_columns);
+                let total = statistic_refs
+                    .iter()
+                    .cloned()
+                    .reduce(|a, b| a + b)
+                    .unwrap_or_else(|| lit(0.0));
+                weights = weights
+                    .into_iter()
+                    .zip(shares(&fallback_refs))
+                    .map(|(primary, second)| {
+                        when(total.clone().gt(lit(0.0)))
+                            .then(primary)
+                            .otherwise(second)
+                    })
+                    .collect();
+            }
+            let weights: Vec<Expr> = weights
                 .into_iter()
                 .zip(criteria)
                 .map(|(w, c)| w.alias(scratch("w", &c.name)))
                 .collect();
             let mut stages = Vec::new();
-            if !stage.is_empty() {
-                stages.push(stage);
+            if !objective.stage.is_empty() {
+                stages.push(objective.stage);
             }
             stages.push(statistic_columns);
             stages.push(weights);
@@ -404,6 +456,34 @@ mod tests {
             Weighting::parse("entropy", &c, None).unwrap(),
             Weighting::Entropy(EntropyInput::MinMax)
         );
+    }
+
+    #[test]
+    fn all_missing_criterion_gets_weight_zero_and_one_alternative_equal_weights() {
+        // c2 has no value at all: no information, weight 0, no NaN anywhere.
+        let frame = df!(
+            "c1" => [Some(1.0), Some(4.0), Some(2.0)],
+            "c2" => [None::<f64>, None, None],
+        )
+        .unwrap();
+        let c = criteria(2, &[]);
+        for weighting in [
+            Weighting::Entropy(EntropyInput::MinMax),
+            Weighting::Entropy(EntropyInput::Raw),
+            Weighting::Critic,
+            Weighting::StdDev,
+        ] {
+            let w = compute(&frame, &c, &weighting).unwrap().values;
+            close(&w, &[1.0, 0.0], 1e-12);
+        }
+        let single = df!("c1" => [3.0], "c2" => [5.0]).unwrap();
+        for weighting in [Weighting::Critic, Weighting::StdDev] {
+            close(
+                &compute(&single, &c, &weighting).unwrap().values,
+                &[0.5, 0.5],
+                0.0,
+            );
+        }
     }
 
     #[test]
