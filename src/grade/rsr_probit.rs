@@ -33,10 +33,8 @@
 //! Fewer distinct scores than bands needs no rule: the Probit cuts place them. Vetoed and
 //! unscored institutions are not in the table.
 //!
-//! Φ⁻¹ is Acklam's rational approximation (relative error 1.15e-9) refined by one Halley step on
-//! Φ, computed from erf's series (|x| < 2√2) or erfc's continued fraction (beyond), which makes
-//! it accurate to about 1e-15 — [`normal_quantile`]. (The `mcda` module's RSR has its own; one of
-//! the two is to go.)
+//! Φ⁻¹ is `crate::mcda::probit` (Acklam refined by a Halley step, within 1e-12 of a reference),
+//! shared with `jixiao mcda`'s RSR.
 
 /// One row of the distribution table.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +75,7 @@ pub fn probit_table(scores: &[f64]) -> Vec<ProbitRow> {
         last.p = 1.0 - 1.0 / (4.0 * n as f64);
     }
     for row in &mut rows {
-        row.probit = 5.0 + normal_quantile(row.p);
+        row.probit = crate::mcda::probit::probit(row.p);
     }
     rows
 }
@@ -152,170 +150,9 @@ pub fn bands(scores: &[f64], k: usize) -> Vec<u32> {
     bands
 }
 
-/// Φ⁻¹(p), the standard normal quantile: Acklam's approximation with one Halley refinement.
-/// −∞ at 0, +∞ at 1, NaN outside [0, 1].
-pub fn normal_quantile(p: f64) -> f64 {
-    if p.is_nan() || !(0.0..=1.0).contains(&p) {
-        return f64::NAN;
-    }
-    if p == 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if p == 1.0 {
-        return f64::INFINITY;
-    }
-    // Upper half by symmetry, so the refinement works on the small tail probability.
-    if p > 0.5 {
-        return -normal_quantile(1.0 - p);
-    }
-    const A: [f64; 6] = [
-        -3.969683028665376e1,
-        2.209460984245205e2,
-        -2.759285104469687e2,
-        1.38357751867269e2,
-        -3.066479806614716e1,
-        2.506628277459239,
-    ];
-    const B: [f64; 5] = [
-        -5.447609879822406e1,
-        1.615858368580409e2,
-        -1.556989798598866e2,
-        6.680131188771972e1,
-        -1.328068155288572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784894002430293e-3,
-        -3.223964580411365e-1,
-        -2.400758277161838,
-        -2.549732539343734,
-        4.374664141464968,
-        2.938163982698783,
-    ];
-    const D: [f64; 4] = [
-        7.784695709041462e-3,
-        3.224671290700398e-1,
-        2.445134137142996,
-        3.754408661907416,
-    ];
-    let x = if p < 0.02425 {
-        let q = (-2.0 * p.ln()).sqrt();
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    };
-    // Halley step on Φ(x) − p = 0.
-    let e = normal_cdf(x) - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
-    x - u / (1.0 + x * u / 2.0)
-}
-
-/// Φ(x), the standard normal distribution function, to about 1e-15 relative.
-pub fn normal_cdf(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    if z < 2.0 {
-        0.5 + 0.5 * erf_series(x / std::f64::consts::SQRT_2)
-    } else {
-        let tail = 0.5 * erfc_continued_fraction(z);
-        if x < 0.0 {
-            tail
-        } else {
-            1.0 - tail
-        }
-    }
-}
-
-/// erf(z) = 2/√π · e^{−z²} · Σ 2ⁿ z^{2n+1} / (1·3·…·(2n+1)), all terms of one sign.
-fn erf_series(z: f64) -> f64 {
-    let z2 = z * z;
-    let mut term = z;
-    let mut sum = z;
-    let mut n = 0.0;
-    while term.abs() > 1e-17 * sum.abs() {
-        n += 1.0;
-        term *= 2.0 * z2 / (2.0 * n + 1.0);
-        sum += term;
-    }
-    2.0 / std::f64::consts::PI.sqrt() * (-z2).exp() * sum
-}
-
-/// erfc(z) for z ≥ 2: e^{−z²}/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))) by Lentz's method.
-fn erfc_continued_fraction(z: f64) -> f64 {
-    let tiny = 1e-300;
-    let mut f = z;
-    let mut c = z;
-    let mut d = 0.0;
-    for j in 1..500 {
-        let a = j as f64 / 2.0;
-        d = z + a * d;
-        d = if d.abs() < tiny { tiny } else { d };
-        c = z + a / c;
-        c = if c.abs() < tiny { tiny } else { c };
-        d = 1.0 / d;
-        let delta = c * d;
-        f *= delta;
-        if (delta - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    (-z * z).exp() / std::f64::consts::PI.sqrt() / f
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normal_quantile_to_1e_12() {
-        // Reference values: Python's statistics.NormalDist().inv_cdf (Wichura's AS 241, ~1e-16).
-        let reference = [
-            (0.1, -1.2815515655446008),
-            (0.25, -0.6744897501960817),
-            (0.4, -0.2533471031357998),
-            (0.5, 0.0),
-            (0.65, 0.3853204664075676),
-            (0.8, 0.8416212335729144),
-            (0.975, 1.9599639845400536),
-            (1e-6, -4.753424308822899),
-            (1e-3, -3.090232306167813),
-            (0.02425, -1.9729610513118845),
-            (0.02, -2.0537489106318225),
-            (0.3, -0.5244005127080407),
-            (0.99, 2.3263478740408408),
-            (1e-10, -6.361340902404056),
-        ];
-        for (p, x) in reference {
-            let got = normal_quantile(p);
-            assert!((got - x).abs() < 1e-12, "Φ⁻¹({p}) = {got}, not {x}");
-        }
-        assert_eq!(normal_quantile(0.5), 0.0);
-        assert_eq!(normal_quantile(0.0), f64::NEG_INFINITY);
-        assert_eq!(normal_quantile(1.0), f64::INFINITY);
-        assert!(normal_quantile(1.5).is_nan() && normal_quantile(f64::NAN).is_nan());
-    }
-
-    #[test]
-    fn normal_cdf_on_both_sides_of_the_switch() {
-        // Python's 0.5·math.erfc(−x/√2) (the C library's erfc).
-        for (x, expected) in [
-            (-3.0, 0.0013498980316300957),
-            (-2.8, 0.002555130330427937),
-            (1.0, 0.8413447460685429),
-            (-6.0, 9.865876450377012e-10),
-        ] {
-            let got = normal_cdf(x);
-            assert!(
-                ((got - expected) / expected).abs() < 1e-13,
-                "Φ({x}) = {got}"
-            );
-        }
-    }
 
     /// methods.md §2.3(a): integer RSR of the maternal-health example (10 areas, 3 indicators).
     fn maternal_health() -> Vec<(&'static str, f64)> {
