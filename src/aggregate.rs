@@ -17,6 +17,7 @@ use polars::prelude::*;
 
 use crate::mcda::rsr::{self, RankKind};
 use crate::mcda::topsis::{self, TopsisOptions, WeightPlacement};
+use crate::mcda::vikor;
 use crate::mcda::{Criterion, Direction as McdaDirection};
 use crate::scheme::{
     AggregationSpec, Mean, MissingPolicy, RsrRanks, TopsisPlacement, TotalMethod, Within,
@@ -173,10 +174,10 @@ pub fn stages(
 /// Scratch column of the total by a decision-matrix method (0–1).
 const TOTAL_BY_METHOD: &str = "__total_by_method";
 
-/// The total by TOPSIS or WRSR over the weighted indicators' scores (already direction-aligned,
-/// so every criterion is a benefit), each with its effective weight. Missing scores: TOPSIS adds
-/// no distance for them (neither towards the ideal nor away from the anti-ideal); WRSR gives them
-/// the mean rank of their group, a neutral rank. An institution with no weighted score at all has
+/// The total by TOPSIS, VIKOR or WRSR over the weighted indicators' scores (already
+/// direction-aligned, so every criterion is a benefit), each with its effective weight. Missing
+/// scores: TOPSIS adds no distance for them (neither towards the ideal nor away from the
+/// anti-ideal); VIKOR takes the group's mean score and WRSR the group's mean rank, neutral values. An institution with no weighted score at all has
 /// no total.
 fn total_stages(tree: &WeightTree, method: TotalMethod) -> Vec<Vec<Expr>> {
     let leaves = tree.effective_weights();
@@ -207,6 +208,26 @@ fn total_stages(tree: &WeightTree, method: TotalMethod) -> Vec<Vec<Expr>> {
                 topsis::stages(&criteria, &weights, options, over(within)),
                 col(topsis::CLOSENESS),
             )
+        }
+        TotalMethod::Vikor { v, within } => {
+            let over = over(within);
+            // A missing score takes its group's mean score: a neutral value for S and R.
+            let filled = |c: &Criterion| format!("__vikor.{}", c.name);
+            let fill: Vec<Expr> = criteria
+                .iter()
+                .map(|c| {
+                    c.col()
+                        .fill_null(crate::mcda::within(c.col().mean(), over))
+                        .alias(filled(c))
+                })
+                .collect();
+            let filled_criteria: Vec<Criterion> = criteria
+                .iter()
+                .map(|c| Criterion::benefit(filled(c)))
+                .collect();
+            let mut stages = vec![fill];
+            stages.extend(vikor::stages(&filled_criteria, &weights, v, over));
+            (stages, lit(1.0) - col(vikor::Q))
         }
         TotalMethod::Wrsr { ranks, within } => {
             let kind = match ranks {

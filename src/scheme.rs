@@ -152,6 +152,14 @@ pub enum TotalMethod {
         #[serde(default)]
         within: Within,
     },
+    /// VIKOR: (1 − Q) × 100, so that higher is better like every other score.
+    Vikor {
+        /// Weight of group utility S against individual regret R in Q (0–1, default 0.5).
+        #[serde(default = "default_vikor_v")]
+        v: f64,
+        #[serde(default)]
+        within: Within,
+    },
     /// Weighted rank-sum ratio (WRSR) × 100.
     Wrsr {
         /// `integer` ranks (ties averaged) or `fractional` (1 + (n − 1)·min-max position).
@@ -160,6 +168,10 @@ pub enum TotalMethod {
         #[serde(default)]
         within: Within,
     },
+}
+
+fn default_vikor_v() -> f64 {
+    0.5
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -1246,6 +1258,14 @@ impl Scheme {
                 errors.push(Error::invalid(
                     format!("cap of \"{}\" must be a non-negative number", rule.points),
                     self.span("cap:", Some(&rule.points)),
+                ));
+            }
+        }
+        if let Some(TotalMethod::Vikor { v, .. }) = spec.aggregation.total {
+            if !(0.0..=1.0).contains(&v) {
+                errors.push(Error::invalid(
+                    format!("aggregation.total: VIKOR's v must be between 0 and 1, not {v}"),
+                    self.span("v:", Some("aggregation:")),
                 ));
             }
         }

@@ -144,3 +144,17 @@ fn wrsr_total_over_the_weighted_indicators() {
         .collect();
     close(&scores, &[65.0, 32.5, 87.5, 67.5, 47.5]);
 }
+
+#[test]
+fn vikor_total_over_the_weighted_indicators() {
+    // Weights 0.25, all benefit: t = w (best − x)/(best − worst);
+    // S = 0.5, 0.916667, 0.083333, 0.395833, 0.6875 → scaled 0.5, 1, 0, 0.375, 0.725;
+    // R = 0.25, 0.25, 0.083333, 0.25, 0.25 → scaled 1, 1, 0, 1, 1;
+    // Q = (S' + R')/2 = 0.75, 1, 0, 0.6875, 0.8625 → (1 − Q) × 100 = 25, 0, 100, 31.25, 13.75.
+    let run = run_with("aggregation: {total: {method: vikor, v: 0.5}}\n");
+    let scores: Vec<f64> = ["a1", "a2", "a3", "a4", "a5"]
+        .iter()
+        .map(|id| score_of(&run, id))
+        .collect();
+    close(&scores, &[25.0, 0.0, 100.0, 31.25, 13.75]);
+}
