@@ -112,6 +112,13 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
     for dimension in &plan.weights.dimensions {
         write_node(&mut text, dimension, 1.0, 1, &names);
     }
+    for c in &plan.ahp_consistency {
+        let _ = writeln!(
+            text,
+            "AHP matrix of {}: λmax {:.4}, CI {:.4}, CR {:.4} (< 0.10: consistent)",
+            c.node, c.lambda_max, c.ci, c.cr
+        );
+    }
     Ok(CheckReport { text })
 }
 

@@ -34,6 +34,8 @@ pub struct PlannedIndicator {
 /// A compiled scheme.
 pub struct Plan {
     pub scheme: Scheme,
+    /// λmax, CI and CR of every AHP matrix of `weighting:` (empty without AHP).
+    pub ahp_consistency: Vec<crate::weighting::AhpConsistency>,
     pub scripts: ScriptSet,
     pub indicators: Vec<PlannedIndicator>,
     pub weights: WeightTree,
@@ -157,7 +159,8 @@ impl Plan {
                 Error::Many(errors)
             });
         }
-        let weights = crate::weighting::at_plan_time(&scheme, WeightTree::from_scheme(&scheme))?;
+        let (weights, ahp_consistency) =
+            crate::weighting::at_plan_time(&scheme, WeightTree::from_scheme(&scheme))?;
         let adjustments = Adjustments {
             vetoes,
             bonus,
@@ -169,6 +172,7 @@ impl Plan {
         };
         Ok(Plan {
             weights,
+            ahp_consistency,
             veto_reasons: spec.vetoes.iter().map(|v| v.reason.clone()).collect(),
             bonus_reasons: spec.bonus.rules.iter().map(|r| r.reason.clone()).collect(),
             deduction_reasons: spec

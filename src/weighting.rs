@@ -61,8 +61,23 @@ fn for_each_node(
     Ok(())
 }
 
-/// Applies the methods that need no data (`equal`, `ahp`) to the tree built from scheme.yaml.
-pub fn at_plan_time(scheme: &Scheme, mut tree: WeightTree) -> Result<WeightTree> {
+/// The consistency of one AHP matrix, for `jixiao check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AhpConsistency {
+    /// The node whose children the matrix weighs (`total` for the dimensions).
+    pub node: String,
+    pub lambda_max: f64,
+    pub ci: f64,
+    pub cr: f64,
+}
+
+/// Applies the methods that need no data (`equal`, `ahp`) to the tree built from scheme.yaml;
+/// with AHP, also the consistency of every matrix (all below CR 0.10, or this is an error).
+pub fn at_plan_time(
+    scheme: &Scheme,
+    mut tree: WeightTree,
+) -> Result<(WeightTree, Vec<AhpConsistency>)> {
+    let mut consistency = Vec::new();
     let spec = &scheme.spec.weighting;
     match spec.method {
         WeightMethod::Equal => {
@@ -109,6 +124,12 @@ pub fn at_plan_time(scheme: &Scheme, mut tree: WeightTree) -> Result<WeightTree>
                 let result = ahp::weights(&matrix, method)
                     .map_err(|e| located(e.to_string().trim().to_string()))?;
                 rescale(children, &result.weights);
+                consistency.push(AhpConsistency {
+                    node: id.to_string(),
+                    lambda_max: result.lambda_max,
+                    ci: result.ci,
+                    cr: result.cr,
+                });
                 Ok(())
             };
             apply(TOTAL, &mut tree.dimensions)?;
@@ -125,7 +146,7 @@ pub fn at_plan_time(scheme: &Scheme, mut tree: WeightTree) -> Result<WeightTree>
         }
         _ => {}
     }
-    Ok(tree)
+    Ok((tree, consistency))
 }
 
 /// Score statistics of one indicator for a `formula` weighting function.
@@ -278,7 +299,7 @@ indicators:
         let text = format!("{SCHEME}weighting: {weighting}\n");
         let scheme = Scheme::from_text(Path::new("."), Path::new("scheme.yaml"), text)?;
         let tree = WeightTree::from_scheme(&scheme);
-        at_plan_time(&scheme, tree)
+        at_plan_time(&scheme, tree).map(|(tree, _)| tree)
     }
 
     fn weights_of(nodes: &[WeightNode]) -> Vec<f64> {
@@ -307,6 +328,20 @@ indicators:
         for (w, e) in q.iter().zip([0.6370, 0.2583, 0.1047]) {
             assert!((w - e).abs() < 1e-4, "{q:?}");
         }
+        // methods.md §2.3(c): λmax 3.0385, CI 0.0193, CR 0.0332; the 2×2 total is consistent.
+        let text = format!(
+            "{SCHEME}weighting: {{method: ahp, matrices: {{Q: [[1, 3, 5], [0.3333333333333333, 1, 3], [0.2, 0.3333333333333333, 1]]}}}}\n"
+        );
+        let scheme = Scheme::from_text(Path::new("."), Path::new("scheme.yaml"), text).unwrap();
+        let (_, consistency) = at_plan_time(&scheme, WeightTree::from_scheme(&scheme)).unwrap();
+        assert_eq!(consistency.len(), 1);
+        let q = &consistency[0];
+        assert_eq!(q.node, "Q");
+        assert!((q.lambda_max - 3.0385).abs() < 1e-4, "{q:?}");
+        assert!(
+            (q.ci - 0.0193).abs() < 1e-4 && (q.cr - 0.0332).abs() < 1e-4,
+            "{q:?}"
+        );
         // total: 1:2 judged → 2/3, 1/3.
         let dims = weights_of(&tree.dimensions);
         assert!((dims[0] - 2.0 / 3.0).abs() < 1e-9 && (dims[1] - 1.0 / 3.0).abs() < 1e-9);
