@@ -56,27 +56,21 @@ impl Weighting {
             _ if text.starts_with("ahp:") => {
                 let path = std::path::Path::new(&text[4..]);
                 let names: Vec<&str> = criteria.iter().map(|c| c.name.as_str()).collect();
-                let matrix =
-                    PairwiseMatrix::read(path)?
-                        .reordered(&names)
-                        .map_err(|e| match e {
-                            Error::Method { message, help } => Error::Data {
-                                file: path.to_path_buf(),
-                                message,
-                                help,
-                            },
-                            other => other,
-                        })?;
-                let method = ahp_method.unwrap_or(AhpMethod::Eigenvector);
-                // Inconsistent judgements are refused here, naming the file.
-                ahp::weights(&matrix, method).map_err(|e| match e {
+                // Problems with the matrix are the file's: name it.
+                let in_file = |e: Error| match e {
                     Error::Method { message, help } => Error::Data {
                         file: path.to_path_buf(),
                         message,
                         help,
                     },
                     other => other,
-                })?;
+                };
+                let matrix = PairwiseMatrix::read(path)?
+                    .reordered(&names)
+                    .map_err(in_file)?;
+                let method = ahp_method.unwrap_or(AhpMethod::Eigenvector);
+                // Inconsistent judgements are refused here, naming the file.
+                ahp::weights(&matrix, method).map_err(in_file)?;
                 Weighting::Ahp { matrix, method }
             }
             _ => {
