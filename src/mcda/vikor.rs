@@ -40,7 +40,7 @@ pub fn extreme(x: Expr, direction: Direction, best: bool, over: Option<&str>) ->
 }
 
 /// (value − min)/(max − min) of a column, 0 when the column is constant.
-fn scaled(x: Expr, over: Option<&str>) -> Expr {
+pub fn scaled(x: Expr, over: Option<&str>) -> Expr {
     let low = within(x.clone().min(), over);
     let spread = within(x.clone().max(), over) - low.clone();
     when(spread.clone().gt(lit(0.0)))

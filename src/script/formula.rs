@@ -477,6 +477,8 @@ pub fn register(engine: &mut Engine) {
 
     // The normalisation catalogue: normalise(x, dir, #{method: …}), norm_vector, winsorise, ….
     super::methods::register(engine);
+    // Decision-matrix methods over formulas: topsis, vikor, wrsr.
+    super::decision::register(engine);
 }
 
 /// Names of the functions scripts can call, for "did you mean" hints.
@@ -540,6 +542,12 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "kurtosis",
     "group_skewness",
     "group_kurtosis",
+    "topsis",
+    "group_topsis",
+    "vikor",
+    "group_vikor",
+    "wrsr",
+    "group_wrsr",
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! script functions `fn name(value)`, called once with the indicator's formula to build its
 //! score formula. Nothing here touches rows.
 
+pub mod decision;
 pub mod diagnostics;
 pub mod formula;
 pub mod methods;

@@ -1,0 +1,273 @@
+//! The decision-matrix methods as rhai functions: `topsis`, `vikor` and `wrsr` over formulas.
+//!
+//! `topsis([x1, x2, x3], [0.5, 0.3, 0.2])` is each institution's TOPSIS closeness (0–1) on the
+//! formulas `x1…` with those weights (divided by their sum), vector-normalised, weights in the
+//! matrix; an optional third array of directions (`"+"` benefit, `"-"` cost, default all `"+"`)
+//! says which way each criterion is better. `vikor(xs, ws, v)` is VIKOR's Q (0–1, lower is
+//! better) and `wrsr(xs, ws)` the weighted rank-sum ratio (integer ranks, ties averaged). Each has
+//! a `group_` variant computed within the peer group. The formulas and their degenerate-data
+//! policies are those of `crate::mcda` (all alternatives alike: TOPSIS 0.5; constant S or R: that
+//! term of Q is 0; constant criterion: mean rank); a missing value adds no TOPSIS distance and
+//! leaves Q and WRSR missing. Like every formula function these build one polars expression.
+
+use polars::prelude::*;
+use rhai::{Array, Dynamic, Engine, EvalAltResult};
+
+use super::formula::{Formula, PEER_GROUP_COLUMN};
+use crate::mcda::normalise::Normalisation;
+use crate::mcda::rsr::{self, RankKind};
+use crate::mcda::{topsis, vikor, Direction};
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// The criteria, weights (summing to 1) and directions given to a method.
+struct Matrix {
+    formulas: Vec<Formula>,
+    weights: Vec<f64>,
+    directions: Vec<Direction>,
+}
+
+impl Matrix {
+    fn read(name: &str, xs: Array, ws: Array, dirs: Option<Array>) -> RhaiResult<Matrix> {
+        let formulas: Vec<Formula> = xs
+            .into_iter()
+            .map(Formula::from_dynamic)
+            .collect::<RhaiResult<_>>()?;
+        if formulas.is_empty() {
+            return Err(format!("{name} needs at least one criterion").into());
+        }
+        let weights: Vec<f64> = ws
+            .into_iter()
+            .map(|w| {
+                w.as_float()
+                    .or_else(|_| w.as_int().map(|v| v as f64))
+                    .map_err(|t| format!("{name}: weights are numbers, not a {t}"))
+            })
+            .collect::<Result<_, _>>()?;
+        let sum: f64 = weights.iter().sum();
+        if weights.len() != formulas.len()
+            || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+            || sum <= 0.0
+        {
+            return Err(format!(
+                "{name} needs one non-negative weight per criterion ({} criteria, {} weights), not all zero",
+                formulas.len(),
+                weights.len()
+            )
+            .into());
+        }
+        let directions = match dirs {
+            None => vec![Direction::Benefit; formulas.len()],
+            Some(dirs) => dirs
+                .into_iter()
+                .map(|d| match d.into_string().as_deref() {
+                    Ok("+") => Ok(Direction::Benefit),
+                    Ok("-") => Ok(Direction::Cost),
+                    _ => Err(format!(
+                        "{name}: directions are \"+\" (benefit) or \"-\" (cost)"
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        if directions.len() != formulas.len() {
+            return Err(format!("{name} needs one direction per criterion").into());
+        }
+        Ok(Matrix {
+            formulas,
+            weights: weights.iter().map(|w| w / sum).collect(),
+            directions,
+        })
+    }
+
+    fn result(&self, expr: Expr) -> Formula {
+        let mut out = Formula::constant(expr);
+        for f in &self.formulas {
+            out.columns.extend(f.columns.iter().cloned());
+            out.zero_denominators
+                .extend(f.zero_denominators.iter().cloned());
+        }
+        out
+    }
+}
+
+fn sum_of(terms: impl Iterator<Item = Expr>) -> Expr {
+    terms.reduce(|a, b| a + b).unwrap_or_else(|| lit(0.0))
+}
+
+fn topsis_expr(m: &Matrix, over: Option<&str>) -> Expr {
+    let values: Vec<(Expr, Direction)> = m
+        .formulas
+        .iter()
+        .zip(&m.weights)
+        .zip(&m.directions)
+        .map(|((f, w), d)| {
+            let (r, d) = Normalisation::Vector.apply(f.expr.clone(), *d, over);
+            (lit(*w) * r, d)
+        })
+        .collect();
+    let distance = |ideal: bool| {
+        sum_of(values.iter().map(|(v, d)| {
+            (v.clone() - topsis::extreme(v.clone(), *d, ideal, over))
+                .pow(2)
+                .fill_null(lit(0.0))
+        }))
+        .sqrt()
+    };
+    let (plus, minus) = (distance(true), distance(false));
+    let total = plus + minus.clone();
+    when(total.clone().gt(lit(0.0)))
+        .then(minus.true_div(total))
+        .otherwise(lit(0.5))
+}
+
+fn vikor_expr(m: &Matrix, v: f64, over: Option<&str>) -> Expr {
+    let terms: Vec<Expr> = m
+        .formulas
+        .iter()
+        .zip(&m.weights)
+        .zip(&m.directions)
+        .map(|((f, w), d)| {
+            let x = f.expr.clone();
+            let best = vikor::extreme(x.clone(), *d, true, over);
+            let worst = vikor::extreme(x.clone(), *d, false, over);
+            let gap = best.clone() - worst;
+            when(gap.clone().neq(lit(0.0)))
+                .then(lit(*w) * (best - x).true_div(gap))
+                .otherwise(lit(0.0))
+        })
+        .collect();
+    let s = sum_of(terms.iter().cloned());
+    let r = terms
+        .iter()
+        .cloned()
+        .reduce(|a, b| when(a.clone().gt_eq(b.clone())).then(a).otherwise(b))
+        .unwrap_or_else(|| lit(0.0));
+    lit(v) * vikor::scaled(s, over) + lit(1.0 - v) * vikor::scaled(r, over)
+}
+
+fn wrsr_expr(m: &Matrix, over: Option<&str>) -> Expr {
+    let ranks: Vec<Expr> = m
+        .formulas
+        .iter()
+        .zip(&m.directions)
+        .map(|(f, d)| rsr::rank_expr(f.expr.clone(), *d, RankKind::Integer, over))
+        .collect();
+    let weights: Vec<Expr> = m.weights.iter().map(|w| lit(*w)).collect();
+    rsr::rsr_expr(&ranks, Some(&weights), over)
+}
+
+pub fn register(engine: &mut Engine) {
+    for (prefix, over) in [("", None), ("group_", Some(PEER_GROUP_COLUMN))] {
+        let name = format!("{prefix}topsis");
+        let n = name.clone();
+        engine.register_fn(&name, move |xs: Array, ws: Array| {
+            Ok::<_, Box<EvalAltResult>>(
+                Matrix::read(&n, xs, ws, None).map(|m| m.result(topsis_expr(&m, over)))?,
+            )
+        });
+        let n = name.clone();
+        engine.register_fn(&name, move |xs: Array, ws: Array, dirs: Array| {
+            Ok::<_, Box<EvalAltResult>>(
+                Matrix::read(&n, xs, ws, Some(dirs)).map(|m| m.result(topsis_expr(&m, over)))?,
+            )
+        });
+        let name = format!("{prefix}vikor");
+        let n = name.clone();
+        engine.register_fn(&name, move |xs: Array, ws: Array, v: Dynamic| {
+            let v = v
+                .as_float()
+                .or_else(|_| v.as_int().map(|i| i as f64))
+                .map_err(|_| format!("{n}: v is a number between 0 and 1"))?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("{n}: v must be between 0 and 1, not {v}").into());
+            }
+            Matrix::read(&n, xs, ws, None).map(|m| m.result(vikor_expr(&m, v, over)))
+        });
+        let name = format!("{prefix}wrsr");
+        let n = name.clone();
+        engine.register_fn(&name, move |xs: Array, ws: Array| {
+            Ok::<_, Box<EvalAltResult>>(
+                Matrix::read(&n, xs, ws, None).map(|m| m.result(wrsr_expr(&m, over)))?,
+            )
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::script::sandbox;
+
+    /// Evaluates `script` (which must end with a formula) over methods.md's matrix X.
+    fn engine() -> rhai::Engine {
+        let texts = std::sync::Arc::new(std::sync::Mutex::new(Default::default()));
+        sandbox::engine_for_scheme(std::path::Path::new("."), texts)
+    }
+
+    fn eval(script: &str) -> Vec<f64> {
+        let engine = engine();
+        let formula: super::Formula = engine.eval(script).unwrap();
+        let frame = polars::prelude::df!(
+            "c1" => [250.0, 200.0, 300.0, 275.0, 225.0],
+            "c2" => [16.0, 16.0, 32.0, 32.0, 16.0],
+            "c3" => [12.0, 8.0, 16.0, 8.0, 16.0],
+            "c4" => [5.0, 3.0, 4.0, 4.0, 2.0],
+        )
+        .unwrap();
+        use polars::prelude::*;
+        let out = frame
+            .lazy()
+            .select([formula.expr.cast(DataType::Float64).alias("r")])
+            .collect()
+            .unwrap();
+        out.column("r")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect()
+    }
+
+    fn close(actual: &[f64], expected: &[f64]) {
+        for (a, e) in actual.iter().zip(expected) {
+            assert!((a - e).abs() < 1e-6, "{actual:?} vs {expected:?}");
+        }
+    }
+
+    const X: &str = "[col(\"c1\"), col(\"c2\"), col(\"c3\"), col(\"c4\")]";
+
+    #[test]
+    fn topsis_reproduces_the_reference_fixture() {
+        // methods.md §1.4, column 1 cost, w = [.4, .3, .2, .1]:
+        // C = [0.363947, 0.395914, 0.604086, 0.546737, 0.441024].
+        let c = eval(&format!(
+            "topsis({X}, [0.4, 0.3, 0.2, 0.1], [\"-\", \"+\", \"+\", \"+\"])"
+        ));
+        close(&c, &[0.363947, 0.395914, 0.604086, 0.546737, 0.441024]);
+        // Equal weights: [0.534277, 0.308368, 0.691632, 0.534737, 0.401046]; weights are
+        // divided by their sum, so 1, 1, 1, 1 is the same as 0.25 each.
+        let c = eval(&format!(
+            "topsis({X}, [1, 1, 1, 1], [\"-\", \"+\", \"+\", \"+\"])"
+        ));
+        close(&c, &[0.534277, 0.308368, 0.691632, 0.534737, 0.401046]);
+    }
+
+    #[test]
+    fn vikor_and_wrsr_on_all_benefit_criteria() {
+        // All benefit, equal weights (tests/weighting.rs works the same numbers by hand):
+        // Q = 0.75, 1, 0, 0.6875, 0.8625; WRSR = 0.65, 0.325, 0.875, 0.675, 0.475.
+        let q = eval(&format!("vikor({X}, [1, 1, 1, 1], 0.5)"));
+        close(&q, &[0.75, 1.0, 0.0, 0.6875, 0.8625]);
+        let w = eval(&format!("wrsr({X}, [1, 1, 1, 1])"));
+        close(&w, &[0.65, 0.325, 0.875, 0.675, 0.475]);
+    }
+
+    #[test]
+    fn mismatched_weights_are_refused() {
+        let err = engine()
+            .eval::<super::Formula>(&format!("topsis({X}, [1, 2])"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("4 criteria, 2 weights"), "{err}");
+    }
+}
