@@ -161,15 +161,11 @@ pub fn register(engine: &mut Engine) {
         let name = format!("{prefix}topsis");
         let n = name.clone();
         engine.register_fn(&name, move |xs: Array, ws: Array| {
-            Ok::<_, Box<EvalAltResult>>(
-                Matrix::read(&n, xs, ws, None).map(|m| m.result(topsis_expr(&m, over)))?,
-            )
+            Matrix::read(&n, xs, ws, None).map(|m| m.result(topsis_expr(&m, over)))
         });
         let n = name.clone();
         engine.register_fn(&name, move |xs: Array, ws: Array, dirs: Array| {
-            Ok::<_, Box<EvalAltResult>>(
-                Matrix::read(&n, xs, ws, Some(dirs)).map(|m| m.result(topsis_expr(&m, over)))?,
-            )
+            Matrix::read(&n, xs, ws, Some(dirs)).map(|m| m.result(topsis_expr(&m, over)))
         });
         let name = format!("{prefix}vikor");
         let n = name.clone();
@@ -186,9 +182,7 @@ pub fn register(engine: &mut Engine) {
         let name = format!("{prefix}wrsr");
         let n = name.clone();
         engine.register_fn(&name, move |xs: Array, ws: Array| {
-            Ok::<_, Box<EvalAltResult>>(
-                Matrix::read(&n, xs, ws, None).map(|m| m.result(wrsr_expr(&m, over)))?,
-            )
+            Matrix::read(&n, xs, ws, None).map(|m| m.result(wrsr_expr(&m, over)))
         });
     }
 }
