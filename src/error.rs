@@ -142,6 +142,8 @@ pub enum Error {
         data_file: PathBuf,
         suggestion: Option<String>,
         span: Option<SourceSpan>,
+        /// Where the name came from or what to do, shown after the suggestion.
+        help: Option<String>,
     },
     /// The data file cannot be read or lacks what the scheme needs.
     Data {
@@ -201,7 +203,8 @@ impl Error {
             | Error::Script { help, .. }
             | Error::SchemeSyntax { help, .. }
             | Error::Data { help, .. }
-            | Error::Method { help, .. } => *help = Some(text.into()),
+            | Error::Method { help, .. }
+            | Error::ColumnNotFound { help, .. } => *help = Some(text.into()),
             _ => {}
         }
         self
@@ -269,15 +272,18 @@ impl fmt::Display for Error {
                 data_file,
                 suggestion,
                 span,
+                help,
             } => {
                 writeln!(
                     f,
                     "error: column \"{column}\" not found in {}",
                     data_file.display()
                 )?;
-                let help = suggestion
-                    .as_ref()
-                    .map(|s| format!("did you mean \"{s}\"?"));
+                let help = match (suggestion, help) {
+                    (Some(s), Some(h)) => Some(format!("did you mean \"{s}\"? {h}")),
+                    (Some(s), None) => Some(format!("did you mean \"{s}\"?")),
+                    (None, h) => h.clone(),
+                };
                 write_span_and_help(f, span, &help)
             }
             Error::Data {

@@ -250,6 +250,7 @@ fn check_columns(
                     data_file: file.to_path_buf(),
                     suggestion: suggest(name),
                     span: None,
+                    help: None,
                 }
                 .with_help(format!("scheme.yaml names it as columns.{role}")),
             );

@@ -58,6 +58,7 @@ fn located(plan: &Plan, error: LoadError) -> Error {
                 data_file,
                 suggestion,
                 span: None,
+                help,
             } => {
                 let needle = format!(": {column}");
                 Error::ColumnNotFound {
@@ -65,6 +66,7 @@ fn located(plan: &Plan, error: LoadError) -> Error {
                     column,
                     data_file,
                     suggestion,
+                    help,
                 }
             }
             other => other,
@@ -80,6 +82,7 @@ fn located(plan: &Plan, error: LoadError) -> Error {
                     column: m.reference.name,
                     data_file: m.file,
                     suggestion: m.suggestion,
+                    help: None,
                 })
                 .collect();
             if errors.len() == 1 {

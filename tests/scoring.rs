@@ -331,3 +331,24 @@ fn threshold_scoring_and_ordinal_ranking_end_to_end() {
     let ranks = floats(&run.table, "rank");
     assert_eq!(ranks, [Some(1.0), Some(2.0), Some(3.0), Some(4.0)]);
 }
+
+#[test]
+fn a_missing_id_column_names_the_scheme_key_that_asks_for_it() {
+    // The data's id column is called 机构编码, not 编码 as scheme.yaml's columns.id says.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("current.csv");
+    let text = std::fs::read_to_string(tiny_dir().join("current.csv"))
+        .unwrap()
+        .replacen("编码", "机构编码", 1);
+    std::fs::write(&data, text).unwrap();
+    let plan = Plan::compile(Scheme::load(&tiny_dir()).unwrap()).unwrap();
+    let err = jixiao::pipeline::score(&plan, &data, Some(&tiny_dir().join("previous.csv")))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("column \"编码\" not found"), "{err}");
+    assert!(
+        err.contains("did you mean \"机构编码\"? scheme.yaml names it as columns.id"),
+        "{err}"
+    );
+}

@@ -307,13 +307,22 @@ fn check_columns(spec: &McdaSpec, frame: &DataFrame) -> Result<()> {
         )
         .filter(|(name, _)| !names.contains(name))
         .map(|(name, flag)| {
+            let suggestion = closest(name, names.iter().copied());
+            let help = if suggestion.is_some() {
+                format!("{flag} names it")
+            } else {
+                format!(
+                    "{flag} names it; the file's columns are {}",
+                    names.join(", ")
+                )
+            };
             Error::ColumnNotFound {
                 column: name.to_string(),
                 data_file: spec.source.clone(),
-                suggestion: closest(name, names.iter().copied()),
+                suggestion,
                 span: None,
+                help: Some(help),
             }
-            .with_help(format!("{flag} names it"))
         })
         .collect();
     match missing.len() {
