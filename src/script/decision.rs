@@ -1,7 +1,12 @@
 //! The decision-matrix methods as rhai functions: `topsis`, `vikor` and `wrsr` over formulas.
 //!
 //! `topsis([x1, x2, x3], [0.5, 0.3, 0.2])` is each institution's TOPSIS closeness (0–1) on the
-//! formulas `x1…` with those weights (divided by their sum), vector-normalised, weights in the
+//! formulas `x1…` with those weights (divided by their sum; numbers, or formulas such as those
+//! `entropy_weights(xs)` and `std_weights(xs)` return: the objective weights of `crate::mcda`,
+//! after min-max, the same in every row, or every row of a peer group with the `group_` variants;
+//! CRITIC, whose statistic needs every pair's correlation, is offered only as
+//! `weighting: {method: critic}` in scheme.yaml, where it is computed once; formula weights are
+//! expressions, re-evaluated wherever a method uses them, so on large data prefer `weighting:`), vector-normalised, weights in the
 //! matrix; an optional third array of directions (`"+"` benefit, `"-"` cost, default all `"+"`)
 //! says which way each criterion is better. `vikor(xs, ws, v)` is VIKOR's Q (0–1, lower is
 //! better) and `wrsr(xs, ws)` the weighted rank-sum ratio (integer ranks, ties averaged). Each has
@@ -23,7 +28,7 @@ type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 /// The criteria, weights (summing to 1) and directions given to a method.
 struct Matrix {
     formulas: Vec<Formula>,
-    weights: Vec<f64>,
+    weights: Vec<Expr>,
     directions: Vec<Direction>,
 }
 
@@ -36,18 +41,28 @@ impl Matrix {
         if formulas.is_empty() {
             return Err(format!("{name} needs at least one criterion").into());
         }
-        let weights: Vec<f64> = ws
-            .into_iter()
-            .map(|w| {
-                w.as_float()
-                    .or_else(|_| w.as_int().map(|v| v as f64))
-                    .map_err(|t| format!("{name}: weights are numbers, not a {t}"))
-            })
-            .collect::<Result<_, _>>()?;
-        let sum: f64 = weights.iter().sum();
+        // Weights are numbers or formulas (e.g. from entropy_weights); numbers are checked here.
+        let mut weights: Vec<Expr> = Vec::new();
+        let mut numbers: Vec<f64> = Vec::new();
+        for w in ws {
+            if let Ok(v) = w.as_float().or_else(|_| w.as_int().map(|v| v as f64)) {
+                numbers.push(v);
+                weights.push(lit(v));
+            } else if w.is::<Formula>() {
+                weights.push(w.cast::<Formula>().expr);
+            } else {
+                return Err(format!(
+                    "{name}: weights are numbers or formulas, not a {}",
+                    w.type_name()
+                )
+                .into());
+            }
+        }
+        let all_numbers = numbers.len() == weights.len();
+        let sum: f64 = numbers.iter().sum();
         if weights.len() != formulas.len()
-            || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
-            || sum <= 0.0
+            || numbers.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+            || (all_numbers && sum <= 0.0)
         {
             return Err(format!(
                 "{name} needs one non-negative weight per criterion ({} criteria, {} weights), not all zero",
@@ -56,6 +71,12 @@ impl Matrix {
             )
             .into());
         }
+        let total = weights
+            .iter()
+            .cloned()
+            .reduce(|a, b| a + b)
+            .unwrap_or_else(|| lit(1.0));
+        let weights: Vec<Expr> = weights.into_iter().map(|w| w / total.clone()).collect();
         let directions = match dirs {
             None => vec![Direction::Benefit; formulas.len()],
             Some(dirs) => dirs
@@ -74,7 +95,7 @@ impl Matrix {
         }
         Ok(Matrix {
             formulas,
-            weights: weights.iter().map(|w| w / sum).collect(),
+            weights,
             directions,
         })
     }
@@ -102,7 +123,7 @@ fn topsis_expr(m: &Matrix, over: Option<&str>) -> Expr {
         .zip(&m.directions)
         .map(|((f, w), d)| {
             let (r, d) = Normalisation::Vector.apply(f.expr.clone(), *d, over);
-            (lit(*w) * r, d)
+            (w.clone() * r, d)
         })
         .collect();
     let distance = |ideal: bool| {
@@ -132,7 +153,7 @@ fn vikor_expr(m: &Matrix, v: f64, over: Option<&str>) -> Expr {
             let worst = vikor::extreme(x.clone(), *d, false, over);
             let gap = best.clone() - worst;
             when(gap.clone().neq(lit(0.0)))
-                .then(lit(*w) * (best - x).true_div(gap))
+                .then(w.clone() * (best - x).true_div(gap))
                 .otherwise(lit(0.0))
         })
         .collect();
@@ -152,11 +173,68 @@ fn wrsr_expr(m: &Matrix, over: Option<&str>) -> Expr {
         .zip(&m.directions)
         .map(|(f, d)| rsr::rank_expr(f.expr.clone(), *d, RankKind::Integer, over))
         .collect();
-    let weights: Vec<Expr> = m.weights.iter().map(|w| lit(*w)).collect();
-    rsr::rsr_expr(&ranks, Some(&weights), over)
+    rsr::rsr_expr(&ranks, Some(&m.weights), over)
+}
+
+/// Objective weights of the formulas `xs` (each a benefit criterion, min-max normalised first),
+/// as formulas holding the same number in every row (within the peer group for `group_`).
+fn objective_weights(
+    name: &str,
+    xs: Array,
+    over: Option<&str>,
+    statistic: fn(&[Expr], Option<&str>) -> Vec<Expr>,
+) -> RhaiResult<Array> {
+    let formulas: Vec<Formula> = xs
+        .into_iter()
+        .map(Formula::from_dynamic)
+        .collect::<RhaiResult<_>>()?;
+    if formulas.is_empty() {
+        return Err(format!("{name} needs at least one criterion").into());
+    }
+    let z: Vec<Expr> = formulas
+        .iter()
+        .map(|f| crate::mcda::normalise::min_max(f.expr.clone(), Direction::Benefit, over))
+        .collect();
+    let weights = crate::mcda::weights::shares(&statistic(&z, over));
+    Ok(formulas
+        .iter()
+        .zip(weights)
+        .map(|(f, w)| {
+            let mut out = Formula::constant(w);
+            out.columns = f.columns.clone();
+            Dynamic::from(out)
+        })
+        .collect())
+}
+
+fn entropy_statistic(z: &[Expr], over: Option<&str>) -> Vec<Expr> {
+    z.iter()
+        .map(|z| lit(1.0) - crate::mcda::entropy::entropy(z.clone(), over))
+        .collect()
+}
+
+fn std_statistic(z: &[Expr], over: Option<&str>) -> Vec<Expr> {
+    z.iter()
+        .map(|z| crate::mcda::std_dev::spread(z.clone(), over))
+        .collect()
 }
 
 pub fn register(engine: &mut Engine) {
+    for (prefix, over) in [("", None), ("group_", Some(PEER_GROUP_COLUMN))] {
+        for (method, statistic) in [
+            (
+                "entropy_weights",
+                entropy_statistic as fn(&[Expr], Option<&str>) -> Vec<Expr>,
+            ),
+            ("std_weights", std_statistic),
+        ] {
+            let name = format!("{prefix}{method}");
+            let n = name.clone();
+            engine.register_fn(&name, move |xs: Array| {
+                objective_weights(&n, xs, over, statistic)
+            });
+        }
+    }
     for (prefix, over) in [("", None), ("group_", Some(PEER_GROUP_COLUMN))] {
         let name = format!("{prefix}topsis");
         let n = name.clone();
@@ -254,6 +332,28 @@ mod tests {
         close(&q, &[0.75, 1.0, 0.0, 0.6875, 0.8625]);
         let w = eval(&format!("wrsr({X}, [1, 1, 1, 1])"));
         close(&w, &[0.65, 0.325, 0.875, 0.675, 0.475]);
+    }
+
+    #[test]
+    fn objective_weights_as_formulas_feed_the_methods() {
+        // SD weights after min-max (sample SD): z1 = [0.5, 0, 1, 0.75, 0.25] → s 0.395285;
+        // z2 = [0, 0, 1, 1, 0] → 0.547723; z3 = [0.5, 0, 1, 0, 1] → 0.5; z4 = [1, 1/3, 2/3, 2/3, 0]
+        // → 0.380058; shares 0.216824, 0.300440, 0.274263, 0.208472 (Σ s = 1.823066).
+        let expected = [0.216824, 0.300440, 0.274263, 0.208472];
+        for (j, w) in expected.iter().enumerate() {
+            close(&eval(&format!("std_weights({X})[{j}]")), &[*w; 5]);
+        }
+        // TOPSIS with those weights as formulas = TOPSIS with them as numbers.
+        let as_formulas = eval(&format!("topsis({X}, std_weights({X}))"));
+        let as_numbers = eval(&format!(
+            "topsis({X}, [0.216824, 0.300440, 0.274263, 0.208472])"
+        ));
+        close(&as_formulas, &as_numbers);
+        // Entropy weights are shares too: summing to 1 in every row.
+        let total = eval(&format!(
+            "let w = entropy_weights({X}); w[0] + w[1] + w[2] + w[3]"
+        ));
+        close(&total, &[1.0; 5]);
     }
 
     #[test]
