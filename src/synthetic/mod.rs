@@ -160,6 +160,25 @@ pub(crate) fn money(v: f64) -> AnyValue<'static> {
 pub(crate) fn score(v: f64) -> AnyValue<'static> {
     AnyValue::Float64((v * 10.0).round() / 10.0)
 }
+/// The peer groups of the hospital samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HospitalGroup {
+    General,
+    Specialist,
+    Tcm,
+}
+
+impl HospitalGroup {
+    /// The peer-group cell: 综合 / 专科 / 中医.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            HospitalGroup::General => "综合",
+            HospitalGroup::Specialist => "专科",
+            HospitalGroup::Tcm => "中医",
+        }
+    }
+}
+
 /// Rows where every generator plants its survey faults (from 50 institutions up).
 pub(crate) const UNMEASURED_ROW: usize = 34;
 pub(crate) const MISSING_SURVEY_ROW: usize = 13;

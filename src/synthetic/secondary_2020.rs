@@ -15,7 +15,10 @@
 
 use polars::prelude::*;
 
-use super::{count, money, score, survey_score, survey_text, text, Rng, Sample, Table};
+use super::{
+    count, money, score, survey_score, survey_text, text, HospitalGroup as Group, Rng, Sample,
+    Table,
+};
 
 /// Counties, county-level cities and banners (县 / 县级市 / 旗) whose hospitals the sample names;
 /// names repeat, ids do not.
@@ -82,23 +85,6 @@ const DISEASES: &[(&str, f64, f64, f64, f64)] = &[
     ("脑梗死", 0.030, 10.5, 10_500.0, 0.01),
     ("社区获得性肺炎", 0.025, 8.0, 6_500.0, 0.006),
 ];
-
-#[derive(Clone, Copy, PartialEq)]
-enum Group {
-    General,
-    Tcm,
-    Specialist,
-}
-
-impl Group {
-    fn label(self) -> &'static str {
-        match self {
-            Group::General => "综合",
-            Group::Tcm => "中医",
-            Group::Specialist => "专科",
-        }
-    }
-}
 
 /// Generates `n` institutions from `seed`: the current period (年度 2020) and the previous one (2019).
 pub fn generate(n: usize, seed: u64) -> Sample {

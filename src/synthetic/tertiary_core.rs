@@ -13,25 +13,9 @@
 use polars::prelude::*;
 
 use super::{
-    count, money, score, survey_score, survey_text, text, Rng, Sample, Table, CITIES, SPECIALTIES,
+    count, money, score, survey_score, survey_text, text, HospitalGroup as Group, Rng, Sample,
+    Table, CITIES, SPECIALTIES,
 };
-
-#[derive(Clone, Copy, PartialEq)]
-enum Group {
-    General,
-    Specialist,
-    Tcm,
-}
-
-impl Group {
-    fn label(self) -> &'static str {
-        match self {
-            Group::General => "综合",
-            Group::Specialist => "专科",
-            Group::Tcm => "中医",
-        }
-    }
-}
 
 /// Generates `n` institutions from `seed`: the current period and the previous one.
 pub fn generate(n: usize, seed: u64) -> Sample {
