@@ -1261,6 +1261,39 @@ impl Scheme {
                 ));
             }
         }
+        let weighting = &spec.weighting;
+        let weighting_key = |key: &str, method: WeightMethod, given: bool| {
+            (given != (weighting.method == method)).then(|| {
+                Error::invalid(
+                    if given {
+                        format!(
+                            "weighting.{key} is used only with method {method:?}, not {:?}",
+                            weighting.method
+                        )
+                    } else {
+                        format!("weighting.method {method:?} needs `{key}`")
+                    }
+                    .to_lowercase(),
+                    self.span("weighting:", None),
+                )
+            })
+        };
+        errors.extend(weighting_key(
+            "function",
+            WeightMethod::Formula,
+            weighting.function.is_some(),
+        ));
+        errors.extend(weighting_key(
+            "matrices",
+            WeightMethod::Ahp,
+            !weighting.matrices.is_empty(),
+        ));
+        if weighting.ahp_method.is_some() && weighting.method != WeightMethod::Ahp {
+            errors.push(Error::invalid(
+                "weighting.ahp_method is used only with method ahp",
+                self.span("ahp_method:", Some("weighting:")),
+            ));
+        }
         if let Some(TotalMethod::Vikor { v, .. }) = spec.aggregation.total {
             if !(0.0..=1.0).contains(&v) {
                 errors.push(Error::invalid(

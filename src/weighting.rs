@@ -196,12 +196,7 @@ fn group_weights(
 ) -> Result<Option<Vec<f64>>> {
     let columns: Vec<String> = node.children.iter().map(|c| score_column(&c.id)).collect();
     if method == WeightMethod::Formula {
-        let name = function.ok_or_else(|| {
-            Error::invalid(
-                "weighting.method formula needs `function: <rhai function name>`",
-                None,
-            )
-        })?;
+        let name = function.expect("checked with the scheme: method formula names a function");
         let mut weights = Vec::new();
         for (child, column) in node.children.iter().zip(&columns) {
             let stats = statistics(frame, column)?;

@@ -249,4 +249,26 @@ fn sample_writes_both_periods_deterministically() {
     let o = jixiao(&["sample", "--out-dir", out, "--institutions", "0"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("--institutions must be at least 1"));
+    // --kind picks the scheme's generator; an unknown kind lists the known ones.
+    let o = jixiao(&[
+        "sample",
+        "--kind",
+        "primary-care",
+        "--out-dir",
+        out,
+        "--institutions",
+        "5",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let header = std::fs::read_to_string(dir.path().join("current.csv")).unwrap();
+    assert!(header.lines().next().unwrap().contains("工分"), "{header}");
+    let o = jixiao(&["sample", "--kind", "tertiary", "--out-dir", out]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains(
+            "no sample data of kind \"tertiary\"; kinds: tertiary-core, tertiary-2020, secondary-2020, primary-care"
+        ),
+        "{}",
+        o.stderr
+    );
 }

@@ -158,3 +158,39 @@ fn vikor_total_over_the_weighted_indicators() {
         .collect();
     close(&scores, &[25.0, 0.0, 100.0, 31.25, 13.75]);
 }
+
+#[test]
+fn badly_set_methods_are_refused_when_the_scheme_is_read() {
+    let text = |extra: &str| {
+        format!(
+            "name: t\nversion: '1'\ncolumns: {{id: id}}\ndimensions: [{{id: D, weight: 1}}]\n\
+indicators:\n  - {{id: x1, name: x1, dimension: D, direction: up, weight: 1}}\n{extra}"
+        )
+    };
+    let dir = std::env::temp_dir();
+    let read = |extra: &str| {
+        Scheme::from_text(&dir, &dir.join("scheme.yaml"), text(extra))
+            .and_then(|scheme| {
+                let scripts = ScriptSet::from_sources(
+                    &scheme,
+                    vec![("indicators.rhai".into(), "let x1 = col(\"c1\");".into())],
+                )?;
+                Plan::with_scripts(scheme, scripts).map(|_| ())
+            })
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let err = read("aggregation: {total: {method: vikor, v: 1.5}}\n");
+    assert!(
+        err.contains("VIKOR's v must be between 0 and 1, not 1.5"),
+        "{err}"
+    );
+    let err = read("weighting: {method: ahp, ahp_method: eigen, matrices: {D: [[1]]}}\n");
+    assert!(
+        err.contains(
+            "weighting.ahp_method \"eigen\" is not one of eigenvector, geometric, column-mean"
+        ),
+        "{err}"
+    );
+}
