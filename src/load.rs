@@ -355,8 +355,8 @@ fn add_peer_group(
 
 /// Parses `columns` as numbers; non-empty cells that do not parse become missing and are counted.
 /// Replaces each `levels(…)` column's text by the number its level stands for; a non-empty cell
-/// that is none of the levels becomes missing and is counted. A column read with two different
-/// level maps uses the first.
+/// that is none of the levels becomes missing and is counted. (`crate::plan` refuses a column
+/// read with two different level maps.)
 fn level_columns(
     frame: DataFrame,
     references: &[ColumnRef],

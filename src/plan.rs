@@ -138,6 +138,26 @@ impl Plan {
         let bonus = points(&spec.bonus.rules, "bonus");
         let deduction = points(&spec.deduction.rules, "deduction");
 
+        // A column of graded levels means one thing: every levels(…) on it must use the same map.
+        let mut level_maps: Vec<&ColumnRef> = Vec::new();
+        for reference in references.iter().filter(|r| r.levels.is_some()) {
+            match level_maps.iter().find(|r| r.name == reference.name) {
+                Some(first) if first.levels != reference.levels => errors.push(Error::Script {
+                    message: format!(
+                        "column \"{}\" is read by levels(…) with two different maps",
+                        reference.name
+                    ),
+                    span: scripts.reference_span(reference),
+                    help: Some(
+                        "give every levels(…) on this column the same map, e.g. in a shared `let`"
+                            .into(),
+                    ),
+                }),
+                Some(_) => {}
+                None => level_maps.push(reference),
+            }
+        }
+
         // The point-based assessment reads work-points columns named in scheme.yaml.
         if let Some(points) = &spec.points {
             for item in &points.items {

@@ -246,3 +246,26 @@ fn geometric_aggregation_lets_no_strength_make_up_for_a_zero() {
     // A and C tie behind B.
     close(&by_id(t, "rank"), &[Some(2.0), Some(1.0), Some(2.0)]);
 }
+
+#[test]
+fn one_column_of_levels_cannot_have_two_maps() {
+    let dir = fixture();
+    let scheme = Scheme::load(&dir).unwrap();
+    let script = std::fs::read_to_string(dir.join("indicators.rhai"))
+        .unwrap()
+        .replace(
+            "let E = col(\"效率值\");",
+            "let E = levels(\"预算管理\", #{\"完善\": 100, \"不完善\": 0});",
+        );
+    let scripts =
+        jixiao::script::ScriptSet::from_sources(&scheme, vec![("indicators.rhai".into(), script)])
+            .unwrap();
+    let err = Plan::with_scripts(scheme, scripts)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("column \"预算管理\" is read by levels(…) with two different maps"),
+        "{err}"
+    );
+}
