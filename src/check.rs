@@ -4,8 +4,10 @@
 //! reported together): the YAML (syntax, unknown keys, ids, dimension tree, weights, directions
 //! against methods, grade bands), the scripts (compile and run, every indicator and rule has its
 //! formula, custom scoring functions exist), then the data (columns the formulas read, with the
-//! closest existing column suggested; ids; previous period), and finally the whole query's types,
-//! resolved by polars without computing anything.
+//! closest existing column suggested; ids; previous period; and the warnings scoring would give —
+//! cells that are not numbers, negative counts, parts exceeding wholes —, each with its file,
+//! row and column, see `crate::validate`), and finally the whole query's types, resolved by
+//! polars without computing anything.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -91,6 +93,9 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
             );
         }
         data_notes(&mut text, &loaded.summary);
+        if !loaded.report.is_empty() {
+            let _ = write!(text, "{}", loaded.report);
+        }
     }
     for warning in &plan.scheme.warnings {
         let _ = writeln!(text, "warning: {warning}");
@@ -123,18 +128,6 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
 }
 
 fn data_notes(text: &mut String, summary: &LoadSummary) {
-    for (column, count) in &summary.bad_cells {
-        let _ = writeln!(
-            text,
-            "warning: column {column}: {count} cells are not numbers and will count as missing"
-        );
-    }
-    for (column, count) in &summary.unknown_levels {
-        let _ = writeln!(
-            text,
-            "warning: column {column}: {count} cells are not one of its levels and will count as missing"
-        );
-    }
     if summary.ungrouped > 0 {
         let _ = writeln!(
             text,

@@ -151,6 +151,9 @@ pub enum Error {
         message: String,
         help: Option<String>,
     },
+    /// The data has problems that stop the run (duplicate ids, an empty file…), each located by
+    /// file, sheet, row and column; the report lists the warnings found too.
+    InvalidData(crate::validate::DataReport),
     /// A command-line flag is wrong.
     Usage { message: String },
     /// A decision-matrix method cannot run on these inputs (inconsistent AHP judgements,
@@ -294,6 +297,7 @@ impl fmt::Display for Error {
                 writeln!(f, "error: {}: {message}", file.display())?;
                 write_span_and_help(f, &None, help)
             }
+            Error::InvalidData(report) => write!(f, "{report}"),
             Error::Usage { message } => writeln!(f, "error: {message}"),
             Error::Method { message, help } => {
                 writeln!(f, "error: {message}")?;

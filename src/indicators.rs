@@ -40,7 +40,8 @@ pub fn value_exprs_of(indicators: &[PlannedIndicator]) -> Vec<Expr> {
 }
 
 /// Per-indicator quality counts, as one-row aggregate expressions over the scored frame:
-/// `{id}|missing`, `{id}|zero_denominator`, `{id}|non_finite`.
+/// `{id}|missing`, `{id}|zero_denominator`, `{id}|non_finite`, and `{id}|part_exceeds_whole` for
+/// indicators with `share(part, whole)`.
 pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
     let mut out = Vec::new();
     for indicator in &plan.indicators {
@@ -64,6 +65,20 @@ pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
                 .cast(DataType::UInt64)
                 .alias(format!("{id}|zero_denominator")),
         );
+        let exceeds = indicator
+            .value
+            .shares
+            .iter()
+            .map(|share| share.exceeds().fill_null(lit(false)))
+            .reduce(|a, b| a.or(b));
+        if let Some(exceeds) = exceeds {
+            out.push(
+                exceeds
+                    .sum()
+                    .cast(DataType::UInt64)
+                    .alias(format!("{id}|part_exceeds_whole")),
+            );
+        }
         let raw = indicator.value.expr.clone().cast(DataType::Float64);
         let non_finite = raw
             .clone()

@@ -3,10 +3,10 @@
 //! A scheme (`scheme.yaml` plus rhai scripts) declares indicators, directions, weights, scoring
 //! methods, vetoes, bonus and deduction rules and grades. The scripts run once to build polars
 //! expressions; polars evaluates them over the institutions' data, vectorised. The stages, in the
-//! order [`pipeline`] runs them: [`load`] → [`indicators`] → [`normalise`] → [`weight`] /
-//! [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`points`] (where the scheme has a
-//! point-based assessment) → [`report`]. [`check`] validates a scheme and
-//! dataset without scoring.
+//! order [`pipeline`] runs them: [`load`] (and [`validate`]) → [`indicators`] → [`normalise`] →
+//! [`weight`] / [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`points`] (where the scheme
+//! has a point-based assessment) → [`report`]. [`check`] validates a scheme and dataset without
+//! scoring.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -34,6 +34,7 @@ pub mod report;
 pub mod scheme;
 pub mod script;
 pub mod synthetic;
+pub mod validate;
 pub mod weight;
 pub mod weighting;
 

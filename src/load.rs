@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::error::{closest, Error, Result};
-use crate::script::{ColumnRef, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use crate::script::{ColumnRef, PartOfWhole, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use crate::validate::{with_data_flags, DataReport, Problem, RowSource, ROW_COLUMN};
 
 /// Peer group given to institutions whose peer-group cell is empty.
 pub const UNGROUPED: &str = "(未分组)";
@@ -62,11 +63,8 @@ pub fn read_table(path: &Path) -> Result<DataFrame> {
             })
         }
     };
-    let frame = frame.map_err(|e| data_error(format!("cannot read: {e}")))?;
-    if frame.height() == 0 {
-        return Err(data_error("the file holds no institutions".into()));
-    }
-    Ok(frame)
+    // An empty frame is reported by validation, with the other problems.
+    frame.map_err(|e| data_error(format!("cannot read: {e}")))
 }
 
 /// What the scheme needs from the data.
@@ -76,6 +74,12 @@ pub struct DataNeeds<'a> {
     pub peer_group_column: Option<&'a str>,
     /// Every column reference of every formula, with its script position.
     pub references: &'a [ColumnRef],
+    /// Other headers each column may carry (`columns.aliases`).
+    pub aliases: &'a BTreeMap<String, Vec<String>>,
+    /// Numeric columns allowed below zero (`columns.may_be_negative`); the others are checked.
+    pub may_be_negative: &'a [String],
+    /// Every `share(part, whole)` of the indicators' formulas, with its indicator's id.
+    pub shares: Vec<(&'a str, &'a PartOfWhole)>,
 }
 
 /// The frame the formulas run on, with what loading it found.
@@ -84,6 +88,8 @@ pub struct LoadedData {
     pub data_file: PathBuf,
     pub previous_file: Option<PathBuf>,
     pub summary: LoadSummary,
+    /// The problems found in the data: warnings only (errors stop loading).
+    pub report: DataReport,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -126,7 +132,8 @@ pub fn load(
 }
 
 /// Prepares frames already in memory; `data_file` and the previous frame's file name the data
-/// in messages.
+/// in messages. Every problem of a period is collected before giving up, so that one run lists
+/// them all (see `crate::validate`).
 pub fn prepare(
     current: DataFrame,
     data_file: &Path,
@@ -137,14 +144,43 @@ pub fn prepare(
         institutions: current.height(),
         ..Default::default()
     };
+    let mut report = DataReport::default();
     let current_refs = unique_columns(needs.references, Period::Current);
     let previous_refs = unique_columns(needs.references, Period::Previous);
+    let source = RowSource {
+        file: data_file,
+        sheet: None,
+    };
 
-    check_columns(&current, data_file, needs, Period::Current)?;
-    let mut frame = with_text_id(current, data_file, needs.id_column)?;
+    let (mut frame, blockers) = checked(current, source, needs, Period::Current, &mut report)?;
+    if blockers.block(&report) {
+        // Still list the cell problems of the columns that are there, so one run shows all.
+        if has_column(&frame, needs.id_column) {
+            let present = present(&frame, &current_refs);
+            let frame = level_columns(frame, needs, source, &mut summary, &mut report)?;
+            numeric_columns(
+                frame,
+                needs,
+                &present,
+                "",
+                source,
+                &mut summary,
+                &mut report,
+            )?;
+        }
+        return Err(blockers.into_error(report));
+    }
     frame = add_peer_group(frame, needs.peer_group_column, &mut summary)?;
-    frame = level_columns(frame, needs.references, &mut summary)?;
-    frame = numeric_columns(frame, &current_refs, "", &mut summary)?;
+    frame = level_columns(frame, needs, source, &mut summary, &mut report)?;
+    frame = numeric_columns(
+        frame,
+        needs,
+        &current_refs,
+        "",
+        source,
+        &mut summary,
+        &mut report,
+    )?;
 
     let mut used_previous = None;
     if !previous_refs.is_empty() {
@@ -156,12 +192,31 @@ pub fn prepare(
                 .cloned();
             return Err(LoadError::NeedsPrevious(first));
         };
-        check_columns(&previous, previous_file, needs, Period::Previous)?;
-        let previous = with_text_id(previous, previous_file, needs.id_column)?;
-        let mut keep = vec![col(needs.id_column)];
-        keep.extend(previous_refs.iter().map(|name| col(name.as_str())));
+        let source = RowSource {
+            file: previous_file,
+            sheet: None,
+        };
+        let (previous, blockers) = checked(previous, source, needs, Period::Previous, &mut report)?;
+        let blocked = blockers.block(&report);
+        let previous_present = present(&previous, &previous_refs);
+        if blocked && !has_column(&previous, needs.id_column) {
+            return Err(blockers.into_error(report));
+        }
+        let mut keep = vec![col(needs.id_column), col(ROW_COLUMN)];
+        keep.extend(previous_present.iter().map(|name| col(name.as_str())));
         let previous = previous.lazy().select(keep).collect()?;
-        let previous = numeric_columns(previous, &previous_refs, PREVIOUS_SUFFIX, &mut summary)?;
+        let previous = numeric_columns(
+            previous,
+            needs,
+            &previous_present,
+            PREVIOUS_SUFFIX,
+            source,
+            &mut summary,
+            &mut report,
+        )?;
+        if blocked {
+            return Err(blockers.into_error(report));
+        }
         let renamed: Vec<Expr> = std::iter::once(col(needs.id_column))
             .chain(
                 previous_refs
@@ -182,12 +237,21 @@ pub fn prepare(
         used_previous = Some(previous_file.to_path_buf());
     }
 
+    crate::validate::parts_exceeding_wholes(
+        &frame,
+        needs.id_column,
+        needs.shares.iter().copied(),
+        source,
+        &mut report,
+    )?;
+    let frame = with_data_flags(frame, needs.id_column, &report)?;
     let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
     Ok(LoadedData {
         frame,
         data_file: data_file.to_path_buf(),
         previous_file: used_previous,
         summary,
+        report,
     })
 }
 
@@ -195,7 +259,16 @@ pub fn prepare(
 #[derive(Debug)]
 pub enum LoadError {
     Error(Error),
-    MissingColumns(Vec<MissingColumn>),
+    /// The data cannot be scored: columns the scheme needs are missing (each pointed at in the
+    /// scheme or formula that needs it), and/or hard errors in `report` (which also carries the
+    /// warnings found so far).
+    Invalid {
+        /// The id, name or peer-group column named in scheme.yaml.
+        structural: Vec<Error>,
+        /// Columns the formulas read.
+        missing: Vec<MissingColumn>,
+        report: DataReport,
+    },
     /// A formula uses `prev(…)` and no previous-period data was given.
     NeedsPrevious(Option<ColumnRef>),
 }
@@ -222,17 +295,158 @@ fn unique_columns(references: &[ColumnRef], period: Period) -> Vec<String> {
         .collect()
 }
 
-/// Every needed column must exist; all missing ones are reported together.
-fn check_columns(
+/// The structural checks of one period's frame, all problems together: not empty, headers
+/// renamed from their aliases, every needed column present, ids present and unique. Returns the
+/// frame with its spreadsheet row numbers ([`ROW_COLUMN`]) and the id as text.
+fn checked(
+    frame: DataFrame,
+    source: RowSource,
+    needs: &DataNeeds,
+    period: Period,
+    report: &mut DataReport,
+) -> Result<(DataFrame, Blockers), LoadError> {
+    if frame.height() == 0 {
+        report.push(Problem::EmptyFile, source.at(None, None), None);
+        return Err(LoadError::Invalid {
+            structural: Vec::new(),
+            missing: Vec::new(),
+            report: std::mem::take(report),
+        });
+    }
+    // Header row 1, institutions from row 2, as a spreadsheet shows a CSV.
+    let rows: Vec<u32> = (0..frame.height() as u32).map(|i| i + 2).collect();
+    let mut frame = frame;
+    frame.with_column(Column::new(ROW_COLUMN.into(), rows))?;
+    let (frame, ambiguous) = resolve_aliases(frame, needs.aliases, source, report)?;
+    let (structural, mut missing) = missing_columns(&frame, source.file, needs, period);
+    // A column whose aliases are ambiguous is reported as such, not as missing as well.
+    missing.retain(|m| !ambiguous.contains(&m.reference.name));
+    if !has_column(&frame, needs.id_column) {
+        return Ok((
+            frame,
+            Blockers {
+                structural,
+                missing,
+            },
+        ));
+    }
+    crate::validate::check_ids(&frame, needs.id_column, source, report)?;
+    let frame = frame
+        .lazy()
+        .with_column(col(needs.id_column).cast(DataType::String))
+        .collect()?;
+    Ok((
+        frame,
+        Blockers {
+            structural,
+            missing,
+        },
+    ))
+}
+
+/// Missing columns found by [`checked`]; with the report's hard errors they stop loading.
+struct Blockers {
+    structural: Vec<Error>,
+    missing: Vec<MissingColumn>,
+}
+
+impl Blockers {
+    fn block(&self, report: &DataReport) -> bool {
+        !self.structural.is_empty() || !self.missing.is_empty() || report.has_errors()
+    }
+
+    fn into_error(self, report: DataReport) -> LoadError {
+        LoadError::Invalid {
+            structural: self.structural,
+            missing: self.missing,
+            report,
+        }
+    }
+}
+
+fn has_column(frame: &DataFrame, name: &str) -> bool {
+    frame.get_column_names().iter().any(|c| c.as_str() == name)
+}
+
+/// The names among `columns` that `frame` has.
+fn present(frame: &DataFrame, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .filter(|c| has_column(frame, c))
+        .cloned()
+        .collect()
+}
+
+/// Renames alias headers to the scheme's column names. One alias present: read under the
+/// scheme's name. The scheme's name present too: it is read, the alias ignored (a warning). Two
+/// or more aliases and not the scheme's name: a hard error, since either could be meant.
+fn resolve_aliases(
+    frame: DataFrame,
+    aliases: &BTreeMap<String, Vec<String>>,
+    source: RowSource,
+    report: &mut DataReport,
+) -> Result<(DataFrame, Vec<String>)> {
+    let mut ambiguous = Vec::new();
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (column, alternatives) in aliases {
+        let present: Vec<String> = alternatives
+            .iter()
+            .filter(|a| names.contains(a))
+            .cloned()
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        if names.contains(column) {
+            for alias in present {
+                report.push(
+                    Problem::AliasShadowed {
+                        column: column.clone(),
+                        alias: alias.clone(),
+                    },
+                    source.at(Some(1), Some(&alias)),
+                    None,
+                );
+            }
+        } else if present.len() > 1 {
+            ambiguous.push(column.clone());
+            report.push(
+                Problem::AmbiguousAlias {
+                    column: column.clone(),
+                    headers: present,
+                },
+                source.at(Some(1), None),
+                None,
+            );
+        } else {
+            renames.push((present[0].clone(), column.clone()));
+        }
+    }
+    let mut frame = frame;
+    for (from, to) in renames {
+        frame.rename(&from, to.into())?;
+    }
+    Ok((frame, ambiguous))
+}
+
+/// Every needed column the data lacks: the id, name and peer-group columns (structural, named by
+/// scheme.yaml) and the columns the formulas read.
+fn missing_columns(
     frame: &DataFrame,
     file: &Path,
     needs: &DataNeeds,
     period: Period,
-) -> Result<(), LoadError> {
+) -> (Vec<Error>, Vec<MissingColumn>) {
     let names: Vec<&str> = frame
         .get_column_names()
         .iter()
         .map(|n| n.as_str())
+        .filter(|n| *n != ROW_COLUMN)
         .collect();
     let has = |name: &str| names.contains(&name);
     let suggest = |name: &str| closest(name, names.iter().copied());
@@ -256,13 +470,6 @@ fn check_columns(
             );
         }
     }
-    if !structural.is_empty() {
-        return Err(LoadError::Error(if structural.len() == 1 {
-            structural.pop().unwrap()
-        } else {
-            Error::Many(structural)
-        }));
-    }
     let mut reported = BTreeSet::new();
     let missing: Vec<MissingColumn> = needs
         .references
@@ -275,62 +482,7 @@ fn check_columns(
             suggestion: suggest(&r.name),
         })
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(LoadError::MissingColumns(missing))
-    }
-}
-
-/// Casts the id column to text and rejects empty or duplicate ids.
-fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFrame> {
-    let frame = frame
-        .lazy()
-        .with_column(col(id_column).cast(DataType::String))
-        .collect()?;
-    let ids = frame.column(id_column)?.str()?.clone();
-    let data_error = |message: String, help: &str| Error::Data {
-        file: file.to_path_buf(),
-        message,
-        help: Some(help.to_string()),
-    };
-    if let Some(row) = ids
-        .iter()
-        .position(|id| id.is_none_or(|s| s.trim().is_empty()))
-    {
-        return Err(data_error(
-            format!(
-                "row {} has no institution id in column \"{id_column}\"",
-                row + 2
-            ),
-            "every institution needs an id; rows are numbered as in a spreadsheet, header = row 1",
-        ));
-    }
-    let mut seen = BTreeMap::new();
-    let mut duplicates = Vec::new();
-    for (row, id) in ids.iter().enumerate() {
-        let id = id.unwrap_or_default();
-        if let Some(first) = seen.insert(id, row) {
-            duplicates.push(format!("\"{id}\" (rows {} and {})", first + 2, row + 2));
-        }
-    }
-    if !duplicates.is_empty() {
-        let shown: Vec<String> = duplicates.iter().take(5).cloned().collect();
-        let more = duplicates.len().saturating_sub(5);
-        return Err(data_error(
-            format!(
-                "institution id is not unique in column \"{id_column}\": {}{}",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-            "each institution must appear once per period",
-        ));
-    }
-    Ok(frame)
+    (structural, missing)
 }
 
 fn add_peer_group(
@@ -353,18 +505,22 @@ fn add_peer_group(
         .collect()?)
 }
 
-/// Parses `columns` as numbers; non-empty cells that do not parse become missing and are counted.
 /// Replaces each `levels(…)` column's text by the number its level stands for; a non-empty cell
-/// that is none of the levels becomes missing and is counted. (`crate::plan` refuses a column
-/// read with two different level maps.)
+/// that is none of the levels becomes missing, is counted and reported. (`crate::plan` refuses a
+/// column read with two different level maps.)
 fn level_columns(
     frame: DataFrame,
-    references: &[ColumnRef],
+    needs: &DataNeeds,
+    source: RowSource,
     summary: &mut LoadSummary,
+    report: &mut DataReport,
 ) -> Result<DataFrame> {
     let mut maps: BTreeMap<&str, &[(String, f64)]> = BTreeMap::new();
-    for reference in references {
+    for reference in needs.references {
         if let (Period::Current, Some(levels)) = (reference.period, &reference.levels) {
+            if !has_column(&frame, &reference.name) {
+                continue;
+            }
             maps.entry(reference.name.as_str()).or_insert(levels);
         }
     }
@@ -388,19 +544,67 @@ fn level_columns(
         .collect();
     let parsed = frame.clone().lazy().with_columns(mapped).collect()?;
     for name in maps.keys() {
-        let unknown = parsed.column(name)?.null_count() - frame.column(name)?.null_count();
-        if unknown > 0 {
-            summary.unknown_levels.insert(name.to_string(), unknown);
+        let unknown = unparsed_cells(&frame, &parsed, needs.id_column, name)?;
+        if !unknown.is_empty() {
+            summary
+                .unknown_levels
+                .insert(name.to_string(), unknown.len());
+        }
+        for UnparsedCell { row, id, text } in unknown {
+            report.push(
+                Problem::UnknownLevel { text },
+                source.at(row, Some(name)),
+                id,
+            );
         }
     }
     Ok(parsed)
 }
 
+/// A cell that failed to parse: its spreadsheet row, the institution's id and the cell's text.
+struct UnparsedCell {
+    row: Option<u32>,
+    id: Option<String>,
+    text: String,
+}
+
+/// Cells present in `before` and missing in `after` (which failed to parse).
+fn unparsed_cells(
+    before: &DataFrame,
+    after: &DataFrame,
+    id_column: &str,
+    name: &str,
+) -> Result<Vec<UnparsedCell>> {
+    let failed = &after.column(name)?.is_null() & &before.column(name)?.is_not_null();
+    if !failed.any() {
+        return Ok(Vec::new());
+    }
+    let rows = before.filter(&failed)?;
+    let texts = rows.column(name)?.cast(&DataType::String)?;
+    let ids = rows.column(id_column)?.cast(&DataType::String)?;
+    let numbers = rows.column(ROW_COLUMN)?.u32()?.clone();
+    Ok(numbers
+        .iter()
+        .zip(ids.str()?.iter())
+        .zip(texts.str()?.iter())
+        .map(|((row, id), text)| UnparsedCell {
+            row,
+            id: id.map(str::to_string),
+            text: text.unwrap_or_default().to_string(),
+        })
+        .collect())
+}
+
+/// Parses `columns` as numbers: a non-empty cell that is not a number becomes missing, is counted
+/// and reported; so does a negative value in a column not allowed below zero.
 fn numeric_columns(
     frame: DataFrame,
+    needs: &DataNeeds,
     columns: &[String],
     suffix: &str,
+    source: RowSource,
     summary: &mut LoadSummary,
+    report: &mut DataReport,
 ) -> Result<DataFrame> {
     if columns.is_empty() {
         return Ok(frame);
@@ -410,19 +614,35 @@ fn numeric_columns(
         .map(|name| col(name.as_str()).cast(DataType::Float64))
         .collect();
     let parsed = frame.clone().lazy().with_columns(casts).collect()?;
-    // A cell that was present before parsing and missing after it was not a number.
     for name in columns {
-        let bad = parsed.column(name)?.null_count() - frame.column(name)?.null_count();
-        if bad > 0 {
-            summary.bad_cells.insert(format!("{name}{suffix}"), bad);
+        let bad = unparsed_cells(&frame, &parsed, needs.id_column, name)?;
+        if !bad.is_empty() {
+            summary
+                .bad_cells
+                .insert(format!("{name}{suffix}"), bad.len());
+        }
+        for UnparsedCell { row, id, text } in bad {
+            report.push(
+                Problem::NotANumber { text },
+                source.at(row, Some(&format!("{name}{suffix}"))),
+                id,
+            );
         }
     }
+    let counts: Vec<String> = columns
+        .iter()
+        .filter(|c| !needs.may_be_negative.contains(c))
+        .cloned()
+        .collect();
+    let parsed =
+        crate::validate::negative_counts(parsed, needs.id_column, &counts, source, report)?;
     Ok(parsed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::{Finding, Location};
 
     fn reference(name: &str, period: Period) -> ColumnRef {
         ColumnRef {
@@ -455,6 +675,9 @@ mod tests {
             name_column: None,
             peer_group_column: Some("类别"),
             references: &refs,
+            aliases: &BTreeMap::new(),
+            may_be_negative: &[],
+            shares: Vec::new(),
         };
         let loaded = load(&data, None, &needs).unwrap();
         assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&1));
@@ -494,6 +717,9 @@ mod tests {
             name_column: None,
             peer_group_column: None,
             references: &refs,
+            aliases: &BTreeMap::new(),
+            may_be_negative: &[],
+            shares: Vec::new(),
         };
         let loaded = load(&data, Some(&prev), &needs).unwrap();
         assert_eq!(loaded.summary.missing_in_previous, 1);
@@ -517,11 +743,29 @@ mod tests {
             name_column: None,
             peer_group_column: None,
             references: &[],
+            aliases: &BTreeMap::new(),
+            may_be_negative: &[],
+            shares: Vec::new(),
         };
-        let Err(LoadError::Error(err)) = load(&data, None, &needs) else {
+        let Err(LoadError::Invalid { report, .. }) = load(&data, None, &needs) else {
             panic!("expected an error")
         };
-        assert!(err.to_string().contains("\"A\" (rows 2 and 4)"), "{err}");
+        assert_eq!(
+            report.findings,
+            [Finding {
+                problem: Problem::DuplicateId {
+                    id: "A".into(),
+                    first_row: Some(2)
+                },
+                location: Location {
+                    file: data.clone(),
+                    sheet: None,
+                    row: Some(4),
+                    column: Some("编码".into()),
+                },
+                institution: Some("A".into()),
+            }]
+        );
     }
 
     #[test]
@@ -537,12 +781,113 @@ mod tests {
             name_column: None,
             peer_group_column: None,
             references: &refs,
+            aliases: &BTreeMap::new(),
+            may_be_negative: &[],
+            shares: Vec::new(),
         };
-        let Err(LoadError::MissingColumns(missing)) = load(&data, None, &needs) else {
+        let Err(LoadError::Invalid { missing, .. }) = load(&data, None, &needs) else {
             panic!("expected missing columns")
         };
         assert_eq!(missing.len(), 2);
         assert_eq!(missing[0].suggestion.as_deref(), Some("出院人数"));
         assert_eq!(missing[1].suggestion, None);
+    }
+
+    fn needs_with<'a>(
+        refs: &'a [ColumnRef],
+        aliases: &'a BTreeMap<String, Vec<String>>,
+    ) -> DataNeeds<'a> {
+        DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: None,
+            references: refs,
+            aliases,
+            may_be_negative: &[],
+            shares: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_alias_is_read_under_the_schemes_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,出院人次\nA,7\n");
+        let refs = [reference("出院人数", Period::Current)];
+        let aliases = BTreeMap::from([(
+            "出院人数".to_string(),
+            vec!["出院患者人次数".to_string(), "出院人次".to_string()],
+        )]);
+        let loaded = load(&data, None, &needs_with(&refs, &aliases)).unwrap();
+        let values: Vec<Option<f64>> = loaded
+            .frame
+            .column("出院人数")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(7.0)]);
+        assert!(loaded.report.is_empty());
+    }
+
+    #[test]
+    fn two_aliases_present_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,出院人次,出院患者人次数\nA,7,7\n");
+        let refs = [reference("出院人数", Period::Current)];
+        let aliases = BTreeMap::from([(
+            "出院人数".to_string(),
+            vec!["出院患者人次数".to_string(), "出院人次".to_string()],
+        )]);
+        let Err(LoadError::Invalid {
+            report, missing, ..
+        }) = load(&data, None, &needs_with(&refs, &aliases))
+        else {
+            panic!("expected invalid data")
+        };
+        assert_eq!(
+            report.findings[0].problem,
+            Problem::AmbiguousAlias {
+                column: "出院人数".into(),
+                headers: vec!["出院患者人次数".into(), "出院人次".into()],
+            }
+        );
+        // Reported as ambiguous, not as missing as well.
+        assert!(missing.is_empty());
+    }
+
+    #[test]
+    fn cells_are_checked_even_when_a_column_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,人数\nA,x\nA,-2\n");
+        let refs = [
+            reference("人数", Period::Current),
+            reference("床位", Period::Current),
+        ];
+        let aliases = BTreeMap::new();
+        let Err(LoadError::Invalid {
+            report, missing, ..
+        }) = load(&data, None, &needs_with(&refs, &aliases))
+        else {
+            panic!("expected invalid data")
+        };
+        assert_eq!(missing[0].reference.name, "床位");
+        let kinds: Vec<&str> = report.findings.iter().map(|f| f.problem.kind()).collect();
+        assert_eq!(kinds, ["duplicate-id", "not-a-number", "negative-count"]);
+        let rows: Vec<Option<u32>> = report.findings.iter().map(|f| f.location.row).collect();
+        assert_eq!(rows, [Some(3), Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn an_empty_file_is_a_located_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "d.csv", "编码,人数\n");
+        let aliases = BTreeMap::new();
+        let Err(LoadError::Invalid { report, .. }) = load(&data, None, &needs_with(&[], &aliases))
+        else {
+            panic!("expected invalid data")
+        };
+        assert_eq!(report.findings[0].problem, Problem::EmptyFile);
+        assert_eq!(report.findings[0].location.file, data);
     }
 }

@@ -46,6 +46,13 @@ fn needs(plan: &Plan) -> DataNeeds<'_> {
         name_column: columns.name.as_deref(),
         peer_group_column: columns.peer_group.as_deref(),
         references: &plan.references,
+        aliases: &columns.aliases,
+        may_be_negative: &columns.may_be_negative,
+        shares: plan
+            .indicators
+            .iter()
+            .flat_map(|i| i.value.shares.iter().map(|s| (i.spec.id.as_str(), s)))
+            .collect(),
     }
 }
 
@@ -71,20 +78,37 @@ fn located(plan: &Plan, error: LoadError) -> Error {
             }
             other => other,
         },
-        LoadError::MissingColumns(missing) => {
-            let mut errors: Vec<Error> = missing
-                .into_iter()
-                .map(|m| Error::ColumnNotFound {
-                    span: plan.scripts.reference_span(&m.reference).or_else(|| {
-                        plan.scheme
-                            .span(&format!(": {}", m.reference.name), Some("points:"))
-                    }),
-                    column: m.reference.name,
-                    data_file: m.file,
-                    suggestion: m.suggestion,
-                    help: None,
+        LoadError::Invalid {
+            structural,
+            missing,
+            report,
+        } => {
+            let aliases = &plan.scheme.spec.columns.aliases;
+            let alias_help = |column: &str| {
+                aliases.get(column).map(|names| {
+                    format!(
+                        "scheme.yaml accepts it under the aliases {} too (columns.aliases)",
+                        names.join(", ")
+                    )
                 })
+            };
+            let mut errors: Vec<Error> = structural
+                .into_iter()
+                .map(|error| located(plan, LoadError::Error(error)))
                 .collect();
+            errors.extend(missing.into_iter().map(|m| Error::ColumnNotFound {
+                span: plan.scripts.reference_span(&m.reference).or_else(|| {
+                    plan.scheme
+                        .span(&format!(": {}", m.reference.name), Some("points:"))
+                }),
+                help: alias_help(&m.reference.name),
+                column: m.reference.name,
+                data_file: m.file,
+                suggestion: m.suggestion,
+            }));
+            if !report.is_empty() {
+                errors.push(Error::InvalidData(report));
+            }
             if errors.len() == 1 {
                 errors.pop().unwrap()
             } else {
@@ -224,6 +248,7 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
         &quality,
     )?;
     summary.warnings.extend(weight_notes);
+    summary.data_problems = loaded.report.summary_lines();
     let table = report::output_table(plan, scored)?;
     Ok(ScoreRun { table, summary })
 }

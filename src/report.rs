@@ -36,6 +36,7 @@ use crate::plan::Plan;
 use crate::points::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::RatioDisplay;
+use crate::validate::DATA_FLAGS_COLUMN;
 use crate::weight::{NodeKind, WeightTree};
 
 pub const FLAGS_COLUMN: &str = "flags";
@@ -50,6 +51,8 @@ pub struct IndicatorQuality {
     pub missing: u64,
     pub zero_denominator: u64,
     pub non_finite: u64,
+    /// Shares (`share(part, whole)`) missing because the part exceeds the whole.
+    pub part_exceeds_whole: u64,
     /// Values changed by the indicator's outlier treatment (`treat:`).
     pub treated: u64,
     /// Of those, values log-transformed because winsorising was not enough.
@@ -78,6 +81,9 @@ pub struct RunSummary {
     /// One line per item of the point-based assessment.
     pub points: Vec<PointsSummary>,
     pub warnings: Vec<String>,
+    /// One line per kind of problem found in the data (cells that are not numbers, negative
+    /// counts, parts exceeding wholes…), with the first places; see `crate::validate`.
+    pub data_problems: Vec<String>,
 }
 
 /// A dimension id, its share of the total, and its indicators' effective weights.
@@ -134,6 +140,7 @@ impl RunSummary {
                 missing: u64_at(quality, &format!("{id}|missing"))?,
                 zero_denominator: u64_at(quality, &format!("{id}|zero_denominator"))?,
                 non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
+                part_exceeds_whole: u64_or_zero(quality, &format!("{id}|part_exceeds_whole"))?,
                 treated: u64_or_zero(quality, &format!("{id}|treated"))?,
                 log_transformed: u64_or_zero(quality, &format!("{id}|log_transformed"))?,
                 still_skewed: u64_or_zero(quality, &format!("{id}|still_skewed"))?,
@@ -179,6 +186,7 @@ impl RunSummary {
                 .collect(),
             points: points_summary(plan, scored)?,
             warnings: plan.scheme.warnings.clone(),
+            data_problems: Vec::new(),
         })
     }
 }
@@ -261,6 +269,7 @@ impl std::fmt::Display for RunSummary {
                 }
                 let zero: u64 = parts.iter().map(|q| q.zero_denominator).sum();
                 let non_finite: u64 = parts.iter().map(|q| q.non_finite).sum();
+                let exceeds: u64 = parts.iter().map(|q| q.part_exceeds_whole).sum();
                 let mut causes = Vec::new();
                 if zero > 0 {
                     causes.push(format!("{zero} zero denominator"));
@@ -268,7 +277,10 @@ impl std::fmt::Display for RunSummary {
                 if non_finite > 0 {
                     causes.push(format!("{non_finite} not finite"));
                 }
-                let rest = missing.saturating_sub(zero + non_finite);
+                if exceeds > 0 {
+                    causes.push(format!("{exceeds} part exceeds whole"));
+                }
+                let rest = missing.saturating_sub(zero + non_finite + exceeds);
                 if rest > 0 && !causes.is_empty() {
                     causes.push(format!("{rest} missing input"));
                 }
@@ -325,32 +337,6 @@ impl std::fmt::Display for RunSummary {
                 imputed.join("; ")
             )?;
         }
-        if !self.load.bad_cells.is_empty() {
-            let cells: Vec<String> = self
-                .load
-                .bad_cells
-                .iter()
-                .map(|(c, n)| format!("{c} {n}"))
-                .collect();
-            writeln!(
-                f,
-                "cells that are not numbers (treated as missing): {}",
-                cells.join("; ")
-            )?;
-        }
-        if !self.load.unknown_levels.is_empty() {
-            let cells: Vec<String> = self
-                .load
-                .unknown_levels
-                .iter()
-                .map(|(c, n)| format!("{c} {n}"))
-                .collect();
-            writeln!(
-                f,
-                "cells that are not one of the column's levels (treated as missing): {}",
-                cells.join("; ")
-            )?;
-        }
         if self.load.missing_in_previous > 0 {
             writeln!(
                 f,
@@ -392,6 +378,12 @@ impl std::fmt::Display for RunSummary {
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
+        }
+        if !self.data_problems.is_empty() {
+            writeln!(f, "data warnings (each listed by `jixiao check --data`):")?;
+            for line in &self.data_problems {
+                writeln!(f, "  {line}")?;
+            }
         }
         Ok(())
     }
@@ -512,6 +504,14 @@ fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<
 fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     let height = frame.height();
     let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
+    // Problems of the institution's own data first (see `crate::validate`).
+    if let Ok(data_flags) = frame.column(DATA_FLAGS_COLUMN) {
+        for (row, text) in data_flags.str()?.iter().enumerate() {
+            if let Some(text) = text {
+                flags[row].push(text.to_string());
+            }
+        }
+    }
     let bools = |name: &str| -> Result<Vec<bool>> {
         Ok(frame
             .column(name)?

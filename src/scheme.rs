@@ -302,6 +302,15 @@ pub struct Columns {
     /// Column holding the peer group (e.g. 综合 / 专科 / 中医).
     #[serde(default)]
     pub peer_group: Option<String>,
+    /// Other headers a column may carry in a province's export, by the name the scheme uses:
+    /// `出院人数: [出院患者人次数, 出院人次]`. When the data lacks the scheme's name and has exactly
+    /// one of its aliases, that column is read under the scheme's name.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Numeric columns that may hold values below zero (收支结余, 增长额). Every other column the
+    /// formulas read is a count or an amount: a negative cell is reported and read as missing.
+    #[serde(default)]
+    pub may_be_negative: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1034,6 +1043,25 @@ impl Scheme {
         }
         if spec.indicators.is_empty() {
             errors.push(Error::invalid("the scheme has no indicators", None));
+        }
+
+        // An alias stands for one column: never for two, never for a name the scheme uses itself.
+        let mut alias_of: BTreeMap<&str, &str> = BTreeMap::new();
+        for (column, aliases) in &spec.columns.aliases {
+            for alias in aliases {
+                let anchor = Some("aliases:");
+                if alias == column || spec.columns.aliases.contains_key(alias) {
+                    errors.push(Error::invalid(
+                        format!("\"{alias}\" is listed as an alias of \"{column}\", but the scheme uses it as a column name itself"),
+                        self.span(alias, anchor),
+                    ));
+                } else if let Some(first) = alias_of.insert(alias, column) {
+                    errors.push(Error::invalid(
+                        format!("\"{alias}\" is listed as an alias of both \"{first}\" and \"{column}\"; an alias must stand for one column"),
+                        self.span(alias, anchor),
+                    ));
+                }
+            }
         }
 
         let dims: BTreeMap<&str, &DimensionSpec> =

@@ -84,9 +84,21 @@ fn graded_levels_map_to_numbers_and_unknown_levels_are_counted() {
         &[Some(100.0), Some(33.333333), None],
     );
     assert_eq!(run.summary.load.unknown_levels.get("预算管理"), Some(&1));
-    assert!(run.summary.to_string().contains(
-        "cells that are not one of the column's levels (treated as missing): 预算管理 1"
-    ));
+    let summary = run.summary.to_string();
+    assert!(
+        summary.contains(
+            "1 cell that is none of the column's levels (read as missing): row 4 预算管理"
+        ),
+        "{summary}"
+    );
+    let flags = run.table.column("flags").unwrap().str().unwrap().clone();
+    assert_eq!(
+        flags
+            .iter()
+            .filter(|f| f.is_some_and(|f| f.contains("unknown level: 预算管理")))
+            .count(),
+        1
+    );
 }
 
 #[test]

@@ -6,8 +6,10 @@
 //! expressions. Polars evaluates the result vectorised, once per run.
 //!
 //! Each formula also carries the columns it reads (with the script position of the `col`/`prev`
-//! call, so a missing column is reported at the right line) and the denominators of its divisions,
-//! so that rows nulled by a zero denominator can be counted in the run summary.
+//! call, so a missing column is reported at the right line), the denominators of its divisions,
+//! so that rows nulled by a zero denominator can be counted in the run summary, and the
+//! part-of-whole pairs of its `share(part, whole)` calls, so that validation can report rows
+//! whose part exceeds the whole (impossible data) with the columns involved.
 
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, Position};
@@ -54,6 +56,34 @@ pub struct Formula {
     pub columns: Vec<ColumnRef>,
     /// Boolean expressions, true on rows where a division's denominator is zero.
     pub zero_denominators: Vec<Expr>,
+    /// The `share(part, whole)` calls inside this formula.
+    pub shares: Vec<PartOfWhole>,
+}
+
+/// A `share(part, whole)` call: the part counts a subset of what the whole counts (operated
+/// patients among discharged patients), so a part larger than its whole is impossible data.
+/// The share is missing on such rows; validation reports them with the columns read.
+#[derive(Debug, Clone)]
+pub struct PartOfWhole {
+    pub part: Expr,
+    pub whole: Expr,
+    /// Columns the part and the whole read, as named in the data (`@prev` for last year's).
+    pub part_columns: Vec<String>,
+    pub whole_columns: Vec<String>,
+    /// Script source name (file path) and 1-based position of the `share` call.
+    pub source: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl PartOfWhole {
+    /// True on rows where the part exceeds the whole (null when either is missing).
+    pub fn exceeds(&self) -> Expr {
+        self.part
+            .clone()
+            .cast(DataType::Float64)
+            .gt(self.whole.clone().cast(DataType::Float64))
+    }
 }
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
@@ -64,6 +94,7 @@ impl Formula {
             expr: value,
             columns: Vec::new(),
             zero_denominators: Vec::new(),
+            shares: Vec::new(),
         }
     }
 
@@ -96,14 +127,17 @@ impl Formula {
     fn merge(expr: Expr, parts: &[&Formula]) -> Formula {
         let mut columns = Vec::new();
         let mut zero_denominators = Vec::new();
+        let mut shares = Vec::new();
         for part in parts {
             columns.extend(part.columns.iter().cloned());
             zero_denominators.extend(part.zero_denominators.iter().cloned());
+            shares.extend(part.shares.iter().cloned());
         }
         Formula {
             expr,
             columns,
             zero_denominators,
+            shares,
         }
     }
 
@@ -134,6 +168,40 @@ impl Formula {
         out.zero_denominators.push(den_is_zero);
         out
     }
+
+    /// `part / whole` where the part is a subset of the whole: a ratio (null where `whole` is
+    /// zero, counted), also null where `part > whole`, which is impossible data (recorded for
+    /// validation, counted per indicator).
+    pub fn share(ctx: &NativeCallContext, part: Formula, whole: Formula) -> Formula {
+        let pos: Position = ctx.call_position();
+        let names = |f: &Formula| -> Vec<String> {
+            let mut names: Vec<String> = Vec::new();
+            for c in &f.columns {
+                let name = c.frame_column();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            names
+        };
+        let check = PartOfWhole {
+            part: part.expr.clone(),
+            whole: whole.expr.clone(),
+            part_columns: names(&part),
+            whole_columns: names(&whole),
+            source: ctx.call_source().map(str::to_string),
+            line: pos.line().unwrap_or(0),
+            column: pos.position().unwrap_or(0),
+        };
+        let exceeds = check.exceeds();
+        let mut out = Formula::ratio(part, whole).map(|ratio| {
+            when(exceeds.fill_null(lit(false)))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(ratio)
+        });
+        out.shares.push(check);
+        out
+    }
 }
 
 fn peer(expr: Expr) -> RhaiResult<Expr> {
@@ -158,6 +226,7 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
         expr: col(reference.frame_column()),
         columns: vec![reference],
         zero_denominators: Vec::new(),
+        shares: Vec::new(),
     })
 }
 
@@ -333,6 +402,18 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("pct", move |n: Dynamic, d: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?).map(|x| x * lit(100.0)))
     });
+    engine.register_fn(
+        "share",
+        move |ctx: NativeCallContext, n: Dynamic, d: Dynamic| {
+            Ok::<_, Box<EvalAltResult>>(Formula::share(&ctx, f(n)?, f(d)?))
+        },
+    );
+    engine.register_fn(
+        "share_pct",
+        move |ctx: NativeCallContext, n: Dynamic, d: Dynamic| {
+            Ok::<_, Box<EvalAltResult>>(Formula::share(&ctx, f(n)?, f(d)?).map(|x| x * lit(100.0)))
+        },
+    );
     engine.register_fn("if_else", move |c: Dynamic, a: Dynamic, b: Dynamic| {
         let (c, a, b) = (f(c)?, f(a)?, f(b)?);
         let expr = when(c.expr.clone())
@@ -488,6 +569,8 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "lit",
     "ratio",
     "pct",
+    "share",
+    "share_pct",
     "if_else",
     "clip",
     "abs",

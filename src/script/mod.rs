@@ -15,7 +15,7 @@ pub mod sandbox;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 
-pub use formula::{ColumnRef, Formula, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+pub use formula::{ColumnRef, Formula, PartOfWhole, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
 use sandbox::SourceTexts;
 
 use crate::error::{closest, Error, Result};

@@ -1,0 +1,717 @@
+//! Stage 1b, validate: every problem found in the institution data, each with where it is — file,
+//! sheet, row as the user sees it in Excel or a text editor, column — collected so that a user
+//! fixes them all in one pass instead of one per run.
+//!
+//! **Hard errors** stop the run before anything is scored or written (exit 1):
+//! - [`Problem::EmptyFile`]: the file holds no institution rows;
+//! - [`Problem::MissingId`]: a row without an institution id;
+//! - [`Problem::DuplicateId`]: an id on two rows of the same period;
+//! - [`Problem::AmbiguousAlias`]: two headers of the data that are both aliases of one column of
+//!   the scheme (which one to read is a guess jixiao will not make).
+//!
+//! A column the formulas read that the data lacks is a hard error too; `crate::pipeline` reports
+//! it pointing at the formula that reads it, beside this report.
+//!
+//! **Warnings** let the run go on. The cell or value becomes missing, so it follows the scheme's
+//! missing-data policy; it is counted in the run summary and named in the institution's `flags`:
+//! - [`Problem::NotANumber`]: a cell of a column the formulas read as a number that is not one;
+//! - [`Problem::AmbiguousNumber`]: a number stored as text that reads two ways ("1,5");
+//! - [`Problem::NegativeCount`]: a value below zero in a count or amount column (every numeric
+//!   column not listed in `columns.may_be_negative`);
+//! - [`Problem::PartExceedsWhole`]: a `share(part, whole)` whose part is larger than its whole,
+//!   such as more operated patients than discharged patients;
+//! - [`Problem::UnknownLevel`]: a cell of a `levels(…)` column that is none of its levels;
+//! - [`Problem::AliasShadowed`]: the data has both the scheme's name of a column and one of its
+//!   aliases; the scheme's name is read, the alias column ignored.
+//!
+//! Row numbers are spreadsheet rows: the header is the row it sits on (row 1 in a plain CSV), the
+//! first institution the row below it.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::script::{PartOfWhole, PREVIOUS_SUFFIX};
+
+/// Internal column holding each row's spreadsheet row number in its file.
+pub const ROW_COLUMN: &str = "__row";
+/// Internal column holding each institution's data problems, `; `-separated (null when none).
+pub const DATA_FLAGS_COLUMN: &str = "__data_flags";
+
+/// Locations listed per kind of problem; the rest are counted.
+const SHOWN_PER_KIND: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the run: nothing is scored or written.
+    Error,
+    /// Reported; the value becomes missing and the run goes on.
+    Warning,
+}
+
+/// One kind of mistake in the data, named after it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    EmptyFile,
+    MissingId,
+    DuplicateId {
+        id: String,
+        first_row: Option<u32>,
+    },
+    AmbiguousAlias {
+        column: String,
+        headers: Vec<String>,
+    },
+    AliasShadowed {
+        column: String,
+        alias: String,
+    },
+    NotANumber {
+        text: String,
+    },
+    AmbiguousNumber {
+        text: String,
+        reason: String,
+    },
+    NegativeCount {
+        value: f64,
+    },
+    PartExceedsWhole {
+        indicator: String,
+        part: f64,
+        whole: f64,
+        part_columns: Vec<String>,
+        whole_columns: Vec<String>,
+    },
+    UnknownLevel {
+        text: String,
+    },
+}
+
+impl Problem {
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::EmptyFile
+            | Problem::MissingId
+            | Problem::DuplicateId { .. }
+            | Problem::AmbiguousAlias { .. } => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// A short stable name of the kind, shown in brackets: `error[duplicate-id]`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::EmptyFile => "empty-file",
+            Problem::MissingId => "missing-id",
+            Problem::DuplicateId { .. } => "duplicate-id",
+            Problem::AmbiguousAlias { .. } => "ambiguous-alias",
+            Problem::AliasShadowed { .. } => "alias-shadowed",
+            Problem::NotANumber { .. } => "not-a-number",
+            Problem::AmbiguousNumber { .. } => "ambiguous-number",
+            Problem::NegativeCount { .. } => "negative-count",
+            Problem::PartExceedsWhole { .. } => "part-exceeds-whole",
+            Problem::UnknownLevel { .. } => "unknown-level",
+        }
+    }
+
+    /// What one occurrence is, after its location.
+    fn describe(&self) -> String {
+        match self {
+            Problem::EmptyFile => "a header and no rows below it".into(),
+            Problem::MissingId => "no institution id".into(),
+            Problem::DuplicateId { id, first_row } => match first_row {
+                Some(row) => format!("institution id \"{id}\" again (first at row {row})"),
+                None => format!("institution id \"{id}\" again"),
+            },
+            Problem::AmbiguousAlias { column, headers } => format!(
+                "headers {} are all aliases of \"{column}\"",
+                quoted(headers)
+            ),
+            Problem::AliasShadowed { column, alias } => {
+                format!("both \"{column}\" and its alias \"{alias}\"; \"{column}\" is read")
+            }
+            Problem::NotANumber { text } => format!("\"{text}\" is not a number"),
+            Problem::AmbiguousNumber { text, reason } => format!("\"{text}\": {reason}"),
+            Problem::NegativeCount { value } => format!("{} is below zero", number(*value)),
+            Problem::PartExceedsWhole {
+                indicator,
+                part,
+                whole,
+                part_columns,
+                whole_columns,
+            } => format!(
+                "{indicator}: part {} ({}) exceeds its whole {} ({})",
+                number(*part),
+                part_columns.join(" + "),
+                number(*whole),
+                whole_columns.join(" + "),
+            ),
+            Problem::UnknownLevel { text } => format!("\"{text}\" is none of the column's levels"),
+        }
+    }
+
+    /// The heading of a group of `n` such problems.
+    fn heading(&self, n: usize) -> String {
+        let (s, is) = if n == 1 { ("", "is") } else { ("s", "are") };
+        match self {
+            Problem::EmptyFile => "the data file holds no institutions".into(),
+            Problem::MissingId => format!("{n} row{s} without an institution id"),
+            Problem::DuplicateId { .. } => format!("{n} duplicate institution id{s}"),
+            Problem::AmbiguousAlias { .. } => {
+                format!("{n} column{s} of the scheme matched by more than one header")
+            }
+            Problem::AliasShadowed { .. } => format!("{n} alias column{s} ignored"),
+            Problem::NotANumber { .. } => {
+                format!("{n} cell{s} in numeric columns that {is} not a number (read as missing)")
+            }
+            Problem::AmbiguousNumber { .. } => {
+                format!(
+                    "{n} number{s} stored as text that read{} two ways (read as missing)",
+                    if n == 1 { "s" } else { "" }
+                )
+            }
+            Problem::NegativeCount { .. } => {
+                format!("{n} negative value{s} in count or amount columns (read as missing)")
+            }
+            Problem::PartExceedsWhole { .. } => {
+                format!("{n} share{s} whose part exceeds the whole (the share is missing)")
+            }
+            Problem::UnknownLevel { .. } => {
+                format!("{n} cell{s} that {is} none of the column's levels (read as missing)")
+            }
+        }
+    }
+
+    /// How to fix the kind of problem.
+    fn help(&self) -> &'static str {
+        match self {
+            Problem::EmptyFile => "check that this is the right file (and --sheet, --header-row for a workbook)",
+            Problem::MissingId => "every institution needs an id",
+            Problem::DuplicateId { .. } => "each institution must appear once per period; remove or merge the repeated rows",
+            Problem::AmbiguousAlias { .. } => "keep one of these columns, or rename the others",
+            Problem::AliasShadowed { .. } => "delete or rename the alias column if it is not the same data",
+            Problem::NotANumber { .. } => "enter a number or leave the cell empty (empty means missing)",
+            Problem::AmbiguousNumber { .. } => "write the number without separators, e.g. 1234.5",
+            Problem::NegativeCount { .. } => "counts and amounts cannot be below zero; a column that may be is listed in columns.may_be_negative",
+            Problem::PartExceedsWhole { .. } => "the part counts a subset of the whole; check both cells",
+            Problem::UnknownLevel { .. } => "use one of the levels the formula's levels(…) lists",
+        }
+    }
+
+    /// The institution's flag for this problem, for the output's `flags`.
+    fn flag(&self, column: Option<&str>) -> Option<String> {
+        let column = column.unwrap_or_default();
+        let column = match column.strip_suffix(PREVIOUS_SUFFIX) {
+            Some(name) => format!("{name} (previous period)"),
+            None => column.to_string(),
+        };
+        match self {
+            Problem::NotANumber { .. } => Some(format!("not a number: {column}")),
+            Problem::AmbiguousNumber { .. } => Some(format!("ambiguous number: {column}")),
+            Problem::NegativeCount { .. } => Some(format!("negative: {column}")),
+            Problem::UnknownLevel { .. } => Some(format!("unknown level: {column}")),
+            Problem::PartExceedsWhole { indicator, .. } => {
+                Some(format!("part exceeds whole: {indicator}"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A number as a person writes it: 12 → "12", 0.5 → "0.5".
+fn number(value: f64) -> String {
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    quoted.join(", ")
+}
+
+/// Where a problem is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Location {
+    pub file: PathBuf,
+    pub sheet: Option<String>,
+    /// Spreadsheet row number.
+    pub row: Option<u32>,
+    pub column: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: &Path) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            ..Default::default()
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, ", sheet {sheet}")?;
+        }
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            match column.strip_suffix(PREVIOUS_SUFFIX) {
+                Some(name) => write!(f, ", column {name}")?,
+                None => write!(f, ", column {column}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub problem: Problem,
+    pub location: Location,
+    /// The institution's id, when the row has one.
+    pub institution: Option<String>,
+}
+
+/// Every problem found in a run's data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataReport {
+    pub findings: Vec<Finding>,
+}
+
+impl DataReport {
+    pub fn push(&mut self, problem: Problem, location: Location, institution: Option<String>) {
+        self.findings.push(Finding {
+            problem,
+            location,
+            institution,
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.problem.severity() == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.problem.severity() == severity)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// Findings grouped by kind, errors first, each group in file and row order.
+    fn groups(&self) -> Vec<Vec<&Finding>> {
+        let mut by_kind: BTreeMap<(Severity, &str), Vec<&Finding>> = BTreeMap::new();
+        for finding in &self.findings {
+            by_kind
+                .entry((finding.problem.severity(), finding.problem.kind()))
+                .or_default()
+                .push(finding);
+        }
+        by_kind
+            .into_values()
+            .map(|mut group| {
+                group.sort_by(|a, b| {
+                    (&a.location.file, &a.location.sheet, a.location.row).cmp(&(
+                        &b.location.file,
+                        &b.location.sheet,
+                        b.location.row,
+                    ))
+                });
+                group
+            })
+            .collect()
+    }
+
+    /// One line per kind of warning, for the run summary: the count and the first places.
+    pub fn summary_lines(&self) -> Vec<String> {
+        self.groups()
+            .into_iter()
+            .map(|group| {
+                let first = group[0];
+                let mut line = first.problem.heading(group.len());
+                let places: Vec<String> = group
+                    .iter()
+                    .take(3)
+                    .map(|f| {
+                        let mut place = String::new();
+                        if let Some(row) = f.location.row {
+                            let _ = write!(place, "row {row}");
+                        }
+                        if let Some(column) = &f.location.column {
+                            let _ = write!(place, " {column}");
+                        }
+                        place.trim().to_string()
+                    })
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if !places.is_empty() {
+                    let more = if group.len() > places.len() {
+                        ", …"
+                    } else {
+                        ""
+                    };
+                    let _ = write!(line, ": {}{more}", places.join(", "));
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// Each institution's flags for the output's `flags` column, by id, in finding order.
+    pub fn flags_by_institution(&self) -> BTreeMap<String, Vec<String>> {
+        let mut flags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for finding in &self.findings {
+            let (Some(id), Some(flag)) = (
+                &finding.institution,
+                finding.problem.flag(finding.location.column.as_deref()),
+            ) else {
+                continue;
+            };
+            let list = flags.entry(id.clone()).or_default();
+            if !list.contains(&flag) {
+                list.push(flag);
+            }
+        }
+        flags
+    }
+}
+
+impl fmt::Display for DataReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, group) in self.groups().into_iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            let first = group[0];
+            let severity = match first.problem.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            writeln!(
+                f,
+                "{severity}[{}]: {}",
+                first.problem.kind(),
+                first.problem.heading(group.len())
+            )?;
+            for finding in group.iter().take(SHOWN_PER_KIND) {
+                write!(f, "  --> {}", finding.location)?;
+                if let Some(id) = &finding.institution {
+                    write!(f, " ({id})")?;
+                }
+                writeln!(f, ": {}", finding.problem.describe())?;
+            }
+            if group.len() > SHOWN_PER_KIND {
+                writeln!(f, "  … and {} more", group.len() - SHOWN_PER_KIND)?;
+            }
+            writeln!(f, "  = help: {}", first.problem.help())?;
+        }
+        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
+        if errors > 0 {
+            writeln!(
+                f,
+                "\n{errors} error{} and {warnings} warning{} in the data; nothing was scored",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the rows of a frame come from, for locating its problems.
+#[derive(Debug, Clone, Copy)]
+pub struct RowSource<'a> {
+    pub file: &'a Path,
+    pub sheet: Option<&'a str>,
+}
+
+impl RowSource<'_> {
+    pub fn at(&self, row: Option<u32>, column: Option<&str>) -> Location {
+        Location {
+            file: self.file.to_path_buf(),
+            sheet: self.sheet.map(str::to_string),
+            row,
+            column: column.map(str::to_string),
+        }
+    }
+}
+
+/// Checks the institution ids of a frame that has the [`ROW_COLUMN`]: rows without an id and ids
+/// on two rows are hard errors.
+pub fn check_ids(
+    frame: &DataFrame,
+    id_column: &str,
+    source: RowSource,
+    report: &mut DataReport,
+) -> PolarsResult<()> {
+    let ids = frame.column(id_column)?.cast(&DataType::String)?;
+    let ids = ids.str()?;
+    let rows = frame.column(ROW_COLUMN)?.u32()?;
+    let mut seen: BTreeMap<&str, Option<u32>> = BTreeMap::new();
+    for (id, row) in ids.iter().zip(rows.iter()) {
+        match id.map(str::trim).filter(|id| !id.is_empty()) {
+            None => report.push(Problem::MissingId, source.at(row, Some(id_column)), None),
+            Some(id) => {
+                if let Some(first_row) = seen.get(id) {
+                    report.push(
+                        Problem::DuplicateId {
+                            id: id.to_string(),
+                            first_row: *first_row,
+                        },
+                        source.at(row, Some(id_column)),
+                        Some(id.to_string()),
+                    );
+                } else {
+                    seen.insert(id, row);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Values below zero in `columns` (numeric, already parsed) become missing; each is reported.
+/// `columns` are frame columns (a previous-period column ends in `@prev`), `source` locates them.
+pub fn negative_counts(
+    frame: DataFrame,
+    id_column: &str,
+    columns: &[String],
+    source: RowSource,
+    report: &mut DataReport,
+) -> PolarsResult<DataFrame> {
+    let negative = |name: &str| col(name).lt(lit(0.0)).fill_null(lit(false));
+    let any_negative = columns.iter().map(|c| negative(c)).reduce(|a, b| a.or(b));
+    let Some(any_negative) = any_negative else {
+        return Ok(frame);
+    };
+    let mut keep = vec![col(id_column).cast(DataType::String), col(ROW_COLUMN)];
+    keep.extend(columns.iter().map(|c| col(c.as_str())));
+    let hits = frame
+        .clone()
+        .lazy()
+        .filter(any_negative)
+        .select(keep)
+        .collect()?;
+    if hits.height() == 0 {
+        return Ok(frame);
+    }
+    let ids = hits.column(id_column)?.str()?.clone();
+    let rows = hits.column(ROW_COLUMN)?.u32()?.clone();
+    for name in columns {
+        let values = hits.column(name)?.f64()?.clone();
+        for ((value, row), id) in values.iter().zip(rows.iter()).zip(ids.iter()) {
+            if let Some(value) = value.filter(|v| *v < 0.0) {
+                report.push(
+                    Problem::NegativeCount { value },
+                    source.at(row, Some(name)),
+                    id.map(str::to_string),
+                );
+            }
+        }
+    }
+    let cleared: Vec<Expr> = columns
+        .iter()
+        .map(|c| {
+            when(negative(c))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col(c.as_str()))
+                .alias(c.as_str())
+        })
+        .collect();
+    frame.lazy().with_columns(cleared).collect()
+}
+
+/// Rows where a `share(part, whole)` of an indicator has its part above its whole.
+pub fn parts_exceeding_wholes<'a>(
+    frame: &DataFrame,
+    id_column: &str,
+    shares: impl IntoIterator<Item = (&'a str, &'a PartOfWhole)>,
+    source: RowSource,
+    report: &mut DataReport,
+) -> PolarsResult<()> {
+    for (indicator, share) in shares {
+        let hits = frame
+            .clone()
+            .lazy()
+            .filter(share.exceeds().fill_null(lit(false)))
+            .select([
+                col(id_column).cast(DataType::String).alias("id"),
+                col(ROW_COLUMN),
+                share.part.clone().cast(DataType::Float64).alias("part"),
+                share.whole.clone().cast(DataType::Float64).alias("whole"),
+            ])
+            .collect()?;
+        let ids = hits.column("id")?.str()?.clone();
+        let rows = hits.column(ROW_COLUMN)?.u32()?.clone();
+        let parts = hits.column("part")?.f64()?.clone();
+        let wholes = hits.column("whole")?.f64()?.clone();
+        let column = match share.part_columns.as_slice() {
+            [one] => Some(one.as_str()),
+            _ => None,
+        };
+        for i in 0..hits.height() {
+            report.push(
+                Problem::PartExceedsWhole {
+                    indicator: indicator.to_string(),
+                    part: parts.get(i).unwrap_or(f64::NAN),
+                    whole: wholes.get(i).unwrap_or(f64::NAN),
+                    part_columns: share.part_columns.clone(),
+                    whole_columns: share.whole_columns.clone(),
+                },
+                source.at(rows.get(i), column),
+                ids.get(i).map(str::to_string),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Adds [`DATA_FLAGS_COLUMN`] to `frame`: each institution's flags from `report`.
+pub fn with_data_flags(
+    frame: DataFrame,
+    id_column: &str,
+    report: &DataReport,
+) -> PolarsResult<DataFrame> {
+    let flags = report.flags_by_institution();
+    let ids = frame.column(id_column)?.cast(&DataType::String)?;
+    let column: Vec<Option<String>> = ids
+        .str()?
+        .iter()
+        .map(|id| id.and_then(|id| flags.get(id)).map(|f| f.join("; ")))
+        .collect();
+    let mut frame = frame;
+    frame.with_column(Column::new(DATA_FLAGS_COLUMN.into(), column))?;
+    Ok(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame_with_rows(ids: &[Option<&str>]) -> DataFrame {
+        let rows: Vec<u32> = (0..ids.len() as u32).map(|i| i + 2).collect();
+        df!("编码" => ids, ROW_COLUMN => rows).unwrap()
+    }
+
+    fn source() -> RowSource<'static> {
+        RowSource {
+            file: Path::new("d.csv"),
+            sheet: None,
+        }
+    }
+
+    #[test]
+    fn duplicate_and_missing_ids_are_errors_with_rows() {
+        let frame = frame_with_rows(&[Some("A"), Some("B"), None, Some("A"), Some(" ")]);
+        let mut report = DataReport::default();
+        check_ids(&frame, "编码", source(), &mut report).unwrap();
+        assert!(report.has_errors());
+        let text = report.to_string();
+        assert!(
+            text.contains("error[duplicate-id]: 1 duplicate institution id"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "d.csv, row 5, column 编码 (A): institution id \"A\" again (first at row 2)"
+            ),
+            "{text}"
+        );
+        // Rows 4 (null) and 6 (blank) have no id.
+        assert!(
+            text.contains("error[missing-id]: 2 rows without an institution id"),
+            "{text}"
+        );
+        assert!(
+            text.contains("d.csv, row 4, column 编码: no institution id"),
+            "{text}"
+        );
+        assert!(
+            text.contains("d.csv, row 6, column 编码: no institution id"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn negative_values_become_missing_and_are_located() {
+        let frame = df!(
+            "编码" => ["A", "B", "C"],
+            ROW_COLUMN => [2u32, 3, 4],
+            "人数" => [Some(5.0), Some(-1.0), None],
+            "结余" => [-3.0, 1.0, 2.0],
+        )
+        .unwrap();
+        let mut report = DataReport::default();
+        let cleared =
+            negative_counts(frame, "编码", &["人数".into()], source(), &mut report).unwrap();
+        let values: Vec<Option<f64>> = cleared
+            .column("人数")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(5.0), None, None]);
+        // 结余 is not checked (the caller leaves out may_be_negative columns): still -3.
+        assert_eq!(
+            cleared.column("结余").unwrap().f64().unwrap().get(0),
+            Some(-3.0)
+        );
+        assert_eq!(report.findings.len(), 1);
+        let finding = &report.findings[0];
+        assert_eq!(finding.problem, Problem::NegativeCount { value: -1.0 });
+        assert_eq!(finding.location.to_string(), "d.csv, row 3, column 人数");
+        assert_eq!(finding.institution.as_deref(), Some("B"));
+        assert!(!report.has_errors());
+        assert_eq!(
+            report.flags_by_institution().get("B"),
+            Some(&vec!["negative: 人数".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_long_list_is_cut_after_ten_places() {
+        let mut report = DataReport::default();
+        for row in 2..=14 {
+            report.push(
+                Problem::NotANumber { text: "x".into() },
+                source().at(Some(row), Some("人数")),
+                None,
+            );
+        }
+        let text = report.to_string();
+        assert_eq!(text.matches("  --> ").count(), 10);
+        assert!(text.contains("  … and 3 more"), "{text}");
+        assert_eq!(
+            report.summary_lines(),
+            ["13 cells in numeric columns that are not a number (read as missing): row 2 人数, row 3 人数, row 4 人数, …"]
+        );
+    }
+
+    #[test]
+    fn locations_name_the_sheet_and_strip_the_previous_suffix() {
+        let location = Location {
+            file: "数据.xlsx".into(),
+            sheet: Some("2023年".into()),
+            row: Some(7),
+            column: Some("出院人数@prev".into()),
+        };
+        assert_eq!(
+            location.to_string(),
+            "数据.xlsx, sheet 2023年, row 7, column 出院人数"
+        );
+    }
+}
