@@ -559,10 +559,10 @@ mod tests {
         .unwrap();
         let first_four = alone(0..4);
         let one = df!("c1" => [1.0], "c2" => [2.0], "c3" => [3.0], "c4" => [4.0]).unwrap();
-        for j in 0..4 {
+        for (j, w) in first_four.iter().enumerate() {
             close(
                 &eval_on(&format!("critic_weights({X})[{j}]"), &missing),
-                &[first_four[j]; 5],
+                &[*w; 5],
             );
             close(
                 &eval_on(&format!("critic_weights({X})[{j}]"), &one),

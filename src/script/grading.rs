@@ -35,6 +35,9 @@ use crate::scheme::{GradeBand, GradeBy, GradeSpec, KmeansAlgorithm, Within};
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
+/// The bounds of a short form and the band field they set.
+type Bounds = (Array, fn(&mut GradeBand, f64));
+
 /// The grade formula of `x` by `spec`, after the scheme's checks.
 fn graded(name: &str, x: Dynamic, spec: &GradeSpec) -> RhaiResult<Formula> {
     grade::check(spec).map_err(|e| format!("{name}: {e}"))?;
@@ -73,7 +76,7 @@ fn spec_of(
     name: &str,
     by: GradeBy,
     within: Within,
-    bounds: Option<(Array, fn(&mut GradeBand, f64))>,
+    bounds: Option<Bounds>,
     names: Array,
 ) -> RhaiResult<GradeSpec> {
     let names = labels(name, names)?;
@@ -129,7 +132,7 @@ pub fn register(engine: &mut Engine) {
     for (prefix, within) in [("", Within::All), ("group_", Within::PeerGroup)] {
         let name = format!("{prefix}grade_rank_share");
         engine.register_fn(
-            &name.clone(),
+            name.clone(),
             move |x: Dynamic, tops: Array, names: Array| {
                 let set: fn(&mut GradeBand, f64) = |b, v| b.top = Some(v);
                 let spec = spec_of(&name, GradeBy::RankShare, within, Some((tops, set)), names)?;
@@ -137,7 +140,7 @@ pub fn register(engine: &mut Engine) {
             },
         );
         let name = format!("{prefix}grade_mean_sd");
-        engine.register_fn(&name.clone(), move |x: Dynamic, ks: Array, names: Array| {
+        engine.register_fn(name.clone(), move |x: Dynamic, ks: Array, names: Array| {
             let set: fn(&mut GradeBand, f64) = |b, v| b.above_sd = Some(v);
             let spec = spec_of(&name, GradeBy::MeanSd, within, Some((ks, set)), names)?;
             graded(&name, x, &spec)
@@ -164,7 +167,7 @@ pub fn register(engine: &mut Engine) {
             graded(&n, x, &spec)
         });
         let name = format!("{prefix}grade_rsr");
-        engine.register_fn(&name.clone(), move |x: Dynamic, names: Array| {
+        engine.register_fn(name.clone(), move |x: Dynamic, names: Array| {
             let spec = spec_of(&name, GradeBy::RsrProbit, within, None, names)?;
             graded(&name, x, &spec)
         });
