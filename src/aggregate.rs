@@ -259,6 +259,195 @@ fn total_stages(tree: &WeightTree, method: TotalMethod) -> Vec<Vec<Expr>> {
     stages
 }
 
+/// What the run summary shows of a VIKOR or WRSR total for one group of institutions (all of
+/// them with `within: all`, `group` then `None`; each peer group with `within: peer_group`),
+/// over the institutions with a total, in institution-id order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TotalDiagnostics {
+    /// VIKOR's compromise conditions C1 and C2 and its compromise set (ids, best Q first).
+    Vikor {
+        group: Option<String>,
+        n: usize,
+        compromise: vikor::Compromise,
+        set: Vec<String>,
+    },
+    /// The WRSR (0–1) distribution table in brief and the regression WRSR = a + b·Probit over
+    /// the institutions (`None` with a single distinct WRSR).
+    Wrsr {
+        group: Option<String>,
+        n: usize,
+        distinct: usize,
+        probits: (f64, f64),
+        fit: Option<rsr::Fit>,
+    },
+}
+
+/// The diagnostics of `aggregation.total` (none for TOPSIS or a mean), computed from the scored
+/// frame's VIKOR S, R, Q columns or WRSR totals.
+pub fn total_diagnostics(
+    aggregation: &AggregationSpec,
+    scored: &DataFrame,
+    id_column: &str,
+) -> crate::error::Result<Vec<TotalDiagnostics>> {
+    let (within, is_vikor) = match aggregation.total {
+        Some(TotalMethod::Vikor { within, .. }) => (within, true),
+        Some(TotalMethod::Wrsr { within, .. }) => (within, false),
+        _ => return Ok(Vec::new()),
+    };
+    let group = match within {
+        Within::All => lit(""),
+        Within::PeerGroup => col(PEER_GROUP_COLUMN).cast(DataType::String),
+    };
+    let mut columns = vec![
+        col(id_column).cast(DataType::String).alias("id"),
+        group.alias("group"),
+        col(TOTAL_BY_METHOD).cast(DataType::Float64).alias("total"),
+    ];
+    if is_vikor {
+        columns.extend([
+            col(vikor::S).alias("S"),
+            col(vikor::R).alias("R"),
+            col(vikor::Q).alias("Q"),
+        ]);
+    }
+    let frame = scored
+        .clone()
+        .lazy()
+        .filter(col(TOTAL_BY_METHOD).is_not_null())
+        .select(columns)
+        .sort(["group", "id"], SortMultipleOptions::default())
+        .collect()?;
+    let text = |name: &str| -> crate::error::Result<Vec<String>> {
+        Ok(frame
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let number = |name: &str| -> crate::error::Result<Vec<f64>> {
+        Ok(frame
+            .column(name)?
+            .f64()?
+            .iter()
+            .map(|v| v.unwrap_or(f64::NAN))
+            .collect())
+    };
+    let (ids, groups) = (text("id")?, text("group")?);
+    let (total, s, r, q) = if is_vikor {
+        (number("total")?, number("S")?, number("R")?, number("Q")?)
+    } else {
+        (number("total")?, Vec::new(), Vec::new(), Vec::new())
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < ids.len() {
+        let end = start
+            + groups[start..]
+                .iter()
+                .take_while(|g| **g == groups[start])
+                .count();
+        let name = (within == Within::PeerGroup).then(|| groups[start].clone());
+        let n = end - start;
+        if is_vikor {
+            let compromise = vikor::compromise(&q[start..end], &s[start..end], &r[start..end]);
+            let set = compromise
+                .set
+                .iter()
+                .map(|&i| ids[start + i].clone())
+                .collect();
+            out.push(TotalDiagnostics::Vikor {
+                group: name,
+                n,
+                compromise,
+                set,
+            });
+        } else {
+            let table = rsr::Distribution::of(&total[start..end]);
+            let probits = table.rows.iter().map(|r| r.probit);
+            out.push(TotalDiagnostics::Wrsr {
+                group: name,
+                n,
+                distinct: table.rows.len(),
+                probits: (
+                    probits.clone().fold(f64::INFINITY, f64::min),
+                    probits.fold(f64::NEG_INFINITY, f64::max),
+                ),
+                fit: table.fit_objects(),
+            });
+        }
+        start = end;
+    }
+    Ok(out)
+}
+
+impl std::fmt::Display for TotalDiagnostics {
+    /// One line: "VIKOR compromise (peer group 综合, 12 institutions): C1 …; C2 …; set: …".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let within = |group: &Option<String>, n: usize| match group {
+            Some(g) => format!("peer group {g}, {n} institutions"),
+            None => format!("{n} institutions"),
+        };
+        match self {
+            TotalDiagnostics::Vikor {
+                group,
+                n,
+                compromise,
+                set,
+            } => {
+                write!(f, "VIKOR compromise ({}): ", within(group, *n))?;
+                let yes = |b: bool| if b { "met" } else { "not met" };
+                match (compromise.advantage, compromise.dq) {
+                    (Some(advantage), Some(dq)) => write!(
+                        f,
+                        "C1 acceptable advantage Q(a2) − Q(a1) = {advantage:.4} vs DQ = {dq:.4}: {}; C2 acceptable stability: {}; ",
+                        yes(compromise.c1),
+                        yes(compromise.c2)
+                    )?,
+                    _ => write!(f, "one institution; ")?,
+                }
+                const SHOWN: usize = 10;
+                let mut listed = set
+                    .iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if set.len() > SHOWN {
+                    listed.push_str(&format!(", … ({} in all)", set.len()));
+                }
+                write!(f, "compromise set: {listed}")
+            }
+            TotalDiagnostics::Wrsr {
+                group,
+                n,
+                distinct,
+                probits,
+                fit,
+            } => {
+                write!(
+                    f,
+                    "WRSR probit table ({}): {distinct} distinct values, Probit {:.4} to {:.4}; ",
+                    within(group, *n),
+                    probits.0,
+                    probits.1
+                )?;
+                match fit {
+                    Some(fit) => write!(
+                        f,
+                        "WRSR = {:.4} + {:.4}·Probit (R² = {})",
+                        fit.a,
+                        fit.b,
+                        fit.r_squared
+                            .map_or("undefined".to_string(), |r| format!("{r:.4}"))
+                    ),
+                    None => write!(f, "no regression (a single distinct value: Probit 5)"),
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,8 @@ struct Inputs {
 }
 
 #[derive(Subcommand)]
+// Parsed once per process: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Score and rank every institution; prints the ranking and a run summary.
     Score {
@@ -117,6 +119,10 @@ struct McdaArgs {
     /// Ranking of ties: min (1,1,3), dense (1,1,2), average (1.5,1.5,3), ordinal (by id).
     #[arg(long, default_value = "min", value_parser = ["min", "dense", "average", "ordinal"])]
     ties: String,
+    /// Rank within the peer groups of this column: each group is run as its own matrix (own
+    /// weights); the output gains the group column and group_rank.
+    #[arg(long)]
+    group: Option<String>,
     /// Write id, score, rank and the method's columns here (.csv, .json, .parquet).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -290,15 +296,28 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         source: args.data.clone(),
     };
     let frame = load::read_table(&args.data)?;
-    let result = mcda::run(&spec, frame)?;
-    if args.explain {
-        print!("{}", result.explain());
-    } else {
-        print!("{result}");
-    }
+    let (text, table) = match &args.group {
+        None => {
+            let result = mcda::run(&spec, frame)?;
+            let text = match args.explain {
+                true => result.explain(),
+                false => result.to_string(),
+            };
+            (text, result.table)
+        }
+        Some(group) => {
+            let result = mcda::run_grouped(&spec, group, frame)?;
+            let text = match args.explain {
+                true => result.explain(),
+                false => result.to_string(),
+            };
+            (text, result.table)
+        }
+    };
+    print!("{text}");
     if let Some(out) = args.out {
-        report::write_table(&result.table, &out)?;
-        println!("wrote {} rows to {}", result.table.height(), out.display());
+        report::write_table(&table, &out)?;
+        println!("wrote {} rows to {}", table.height(), out.display());
     }
     Ok(())
 }

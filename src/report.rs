@@ -80,6 +80,9 @@ pub struct RunSummary {
     pub weights_by_dimension: Vec<DimensionWeights>,
     /// One line per item of the point-based assessment.
     pub points: Vec<PointsSummary>,
+    /// VIKOR's compromise conditions or WRSR's probit table and fit, per peer group, when
+    /// `aggregation.total` is one of them.
+    pub total_diagnostics: Vec<crate::aggregate::TotalDiagnostics>,
     pub warnings: Vec<String>,
     /// One line per kind of problem found in the data (cells that are not numbers, negative
     /// counts, parts exceeding wholes…), with the first places; see `crate::validate`.
@@ -185,6 +188,11 @@ impl RunSummary {
                 })
                 .collect(),
             points: points_summary(plan, scored)?,
+            total_diagnostics: crate::aggregate::total_diagnostics(
+                &plan.scheme.spec.aggregation,
+                scored,
+                &plan.scheme.spec.columns.id,
+            )?,
             warnings: plan.scheme.warnings.clone(),
             data_problems: Vec::new(),
         })
@@ -367,6 +375,9 @@ impl std::fmt::Display for RunSummary {
                 share * 100.0,
                 leaves.join(", ")
             )?;
+        }
+        for diagnostics in &self.total_diagnostics {
+            writeln!(f, "{diagnostics}")?;
         }
         for p in &self.points {
             let d = p.decimals as usize;

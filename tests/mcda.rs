@@ -514,3 +514,85 @@ proptest! {
         }
     }
 }
+
+const GROUPED: &str = "tests/fixtures/mcda/grouped.csv";
+
+#[test]
+fn topsis_within_peer_groups() {
+    // X split by 类别: 综合 = a1, a3, a5 and 专科 = a2, a4, each its own matrix (own entropy
+    // weights); the output gains 类别 and group_rank, and --out holds every alternative.
+    let dir = std::env::temp_dir().join(format!("jixiao-mcda-group-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_file = dir.join("ranked.csv");
+    let out = ok(&[
+        "mcda",
+        "--data",
+        GROUPED,
+        "--id",
+        "方案",
+        "--criteria",
+        X_CRITERIA,
+        "--method",
+        "topsis",
+        "--weights",
+        "entropy",
+        "--group",
+        "类别",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    let out = out.replace(out_file.to_str().unwrap(), "OUT");
+    insta::assert_snapshot!("topsis_grouped", out);
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    let header = written
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap();
+    assert!(
+        header.starts_with("方案,类别,score,rank,group_rank,d_plus,d_minus"),
+        "{header}"
+    );
+    assert_eq!(written.lines().count(), 6);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn wrsr_within_peer_groups_explained() {
+    // Each group's rank matrix, probit table and regression in turn; 专科 has two alternatives.
+    let out = ok(&[
+        "mcda",
+        "--data",
+        GROUPED,
+        "--id",
+        "方案",
+        "--criteria",
+        X_CRITERIA,
+        "--method",
+        "wrsr",
+        "--weights",
+        "0.4,0.3,0.2,0.1",
+        "--group",
+        "类别",
+        "--explain",
+    ]);
+    insta::assert_snapshot!("wrsr_grouped_explain", out);
+}
+
+#[test]
+fn group_column_errors() {
+    let out = user_error(&[
+        "mcda",
+        "--data",
+        GROUPED,
+        "--id",
+        "方案",
+        "--criteria",
+        X_CRITERIA,
+        "--method",
+        "topsis",
+        "--group",
+        "类型",
+    ]);
+    insta::assert_snapshot!("group_column_missing", out);
+}

@@ -17,8 +17,18 @@ fn run(weighting: &str) -> jixiao::pipeline::ScoreRun {
 }
 
 fn run_with(extra: &str) -> jixiao::pipeline::ScoreRun {
+    run_on(extra, false)
+}
+
+/// The run on X, with peer groups p, q, p, q, p (column g) when `grouped`.
+fn run_on(extra: &str, grouped: bool) -> jixiao::pipeline::ScoreRun {
+    let columns = if grouped {
+        "{id: id, peer_group: g}"
+    } else {
+        "{id: id}"
+    };
     let text = format!(
-        "name: t\nversion: '1'\ncolumns: {{id: id}}\nscore_decimals: 6\ndimensions: [{{id: D, weight: 1}}]\n\
+        "name: t\nversion: '1'\ncolumns: {columns}\nscore_decimals: 6\ndimensions: [{{id: D, weight: 1}}]\n\
 default_scoring: {{method: custom, function: same}}\nindicators:\n\
   - {{id: x1, name: x1, dimension: D, direction: up, weight: 1}}\n\
   - {{id: x2, name: x2, dimension: D, direction: up, weight: 1}}\n\
@@ -39,6 +49,7 @@ let x1 = col(\"c1\"); let x2 = col(\"c2\"); let x3 = col(\"c3\"); let x4 = col(\
         "c2" => [16.0, 16.0, 32.0, 32.0, 16.0],
         "c3" => [12.0, 8.0, 16.0, 8.0, 16.0],
         "c4" => [5.0, 3.0, 4.0, 4.0, 2.0],
+        "g" => ["p", "q", "p", "q", "p"],
     )
     .unwrap();
     let loaded = jixiao::pipeline::prepare_for(&plan, frame, Path::new("x.csv"), None).unwrap();
@@ -193,4 +204,123 @@ indicators:\n  - {{id: x1, name: x1, dimension: D, direction: up, weight: 1}}\n{
         ),
         "{err}"
     );
+}
+
+#[test]
+fn vikor_total_shows_its_compromise_in_the_summary() {
+    // Q (see above) = 0.75, 1, 0, 0.6875, 0.8625: a1st = a3 (0), a2nd = a4 (0.6875);
+    // advantage 0.6875 ≥ DQ = 1/(5 − 1) = 0.25: C1 met; a3 has the best S (0.083333): C2 met;
+    // so the compromise set is a3 alone.
+    use jixiao::aggregate::TotalDiagnostics;
+    let run = run_with("aggregation: {total: {method: vikor, v: 0.5}}\n");
+    let [TotalDiagnostics::Vikor {
+        group: None,
+        n: 5,
+        compromise,
+        set,
+    }] = run.summary.total_diagnostics.as_slice()
+    else {
+        panic!("{:?}", run.summary.total_diagnostics);
+    };
+    close(
+        &[compromise.advantage.unwrap(), compromise.dq.unwrap()],
+        &[0.6875, 0.25],
+    );
+    assert!(compromise.c1 && compromise.c2);
+    assert_eq!(set, &["a3"]);
+    insta::assert_snapshot!("vikor_total_summary", run.summary.to_string());
+}
+
+#[test]
+fn wrsr_total_shows_its_probit_table_and_fit_in_the_summary() {
+    // WRSR 0.65, 0.325, 0.875, 0.675, 0.475, all distinct: p = .2, .4, .6, .8, 1 − 1/20 →
+    // Probit 4.158379 … 6.644854; OLS over the 5: WRSR = −0.536685 + 0.213303·Probit,
+    // R² = 0.964419 (worked in Python's statistics.NormalDist and the OLS formulas).
+    use jixiao::aggregate::TotalDiagnostics;
+    let run = run_with("aggregation: {total: {method: wrsr}}\n");
+    let [TotalDiagnostics::Wrsr {
+        group: None,
+        n: 5,
+        distinct: 5,
+        probits,
+        fit: Some(fit),
+    }] = run.summary.total_diagnostics.as_slice()
+    else {
+        panic!("{:?}", run.summary.total_diagnostics);
+    };
+    close(&[probits.0, probits.1], &[4.158379, 6.644854]);
+    close(
+        &[fit.a, fit.b, fit.r_squared.unwrap()],
+        &[-0.536685, 0.213303, 0.964419],
+    );
+    insta::assert_snapshot!("wrsr_total_summary", run.summary.to_string());
+}
+
+#[test]
+fn wrsr_total_within_peer_groups_has_a_fit_per_group() {
+    // Group p = a1, a3, a5: ranks among three, ΣR = 7.5, 10.5, 6 → WRSR = ΣR/12 = 0.625, 0.875,
+    // 0.5; p = 1/3, 2/3, 1 − 1/12 → Probit 4.569273 … 6.382994; WRSR = −0.467768 +
+    // 0.207734·Probit, R² 0.974231. Group q = a2, a4: c3 tied; ΣR = 4.5, 7.5 → 0.5625, 0.9375;
+    // Probit 5 and 6.150349 (p = 1/2, 1 − 1/8): two points, an exact line −1.067440 +
+    // 0.325988·Probit, R² 1.
+    use jixiao::aggregate::TotalDiagnostics;
+    let run = run_on(
+        "aggregation: {total: {method: wrsr, within: peer_group}}\n",
+        true,
+    );
+    let expected = [
+        (
+            "p",
+            3,
+            (4.569273, 6.382994),
+            [-0.467768, 0.207734, 0.974231],
+        ),
+        ("q", 2, (5.0, 6.150349), [-1.067440, 0.325988, 1.0]),
+    ];
+    assert_eq!(run.summary.total_diagnostics.len(), 2);
+    for (diagnostics, (name, size, range, line)) in
+        run.summary.total_diagnostics.iter().zip(expected)
+    {
+        let TotalDiagnostics::Wrsr {
+            group: Some(group),
+            n,
+            distinct,
+            probits,
+            fit: Some(fit),
+        } = diagnostics
+        else {
+            panic!("{diagnostics:?}");
+        };
+        assert_eq!((group.as_str(), *n, *distinct), (name, size, size));
+        close(&[probits.0, probits.1], &[range.0, range.1]);
+        close(&[fit.a, fit.b, fit.r_squared.unwrap()], &line);
+    }
+    insta::assert_snapshot!("wrsr_total_summary_by_peer_group", run.summary.to_string());
+}
+
+#[test]
+fn vikor_total_within_peer_groups_has_a_compromise_per_group() {
+    // Group q = a2, a4 (a4 better on c1, c2, c4, tied on c3): S = 0.75, 0 → Q 1 and 0; DQ =
+    // 1/(2 − 1) = 1 and the advantage is 1: C1 met (≥ DQ), C2 met: {a4}.
+    use jixiao::aggregate::TotalDiagnostics;
+    let run = run_on(
+        "aggregation: {total: {method: vikor, within: peer_group}}\n",
+        true,
+    );
+    let TotalDiagnostics::Vikor {
+        group: Some(group),
+        n: 2,
+        compromise,
+        set,
+    } = &run.summary.total_diagnostics[1]
+    else {
+        panic!("{:?}", run.summary.total_diagnostics);
+    };
+    assert_eq!(group, "q");
+    close(
+        &[compromise.advantage.unwrap(), compromise.dq.unwrap()],
+        &[1.0, 1.0],
+    );
+    assert_eq!(set, &["a4"]);
+    insta::assert_snapshot!("vikor_total_summary_by_peer_group", run.summary.to_string());
 }

@@ -32,9 +32,8 @@ use polars::prelude::*;
 use crate::normalise::within;
 use crate::scheme::{GradeBand, Within};
 
-/// Band index (0 = best) by the bands' `above_sd` cut-points.
-pub fn band_index(bands: &[GradeBand], over: Within) -> Expr {
-    let score = super::clean_score();
+/// Band index (0 = best) of `score` (null where not graded) by the bands' `above_sd` cut-points.
+pub fn band_index(bands: &[GradeBand], score: Expr, over: Within) -> Expr {
     let mean = within(score.clone().mean(), over);
     let sd = within(score.clone().std(1), over);
     // Two different clean scores: the SD is defined and positive.

@@ -25,7 +25,9 @@
 //!   does not change it.
 //!
 //! Each method gives a band index (0 = the best band) per institution; [`grade_expr`] puts the
-//! veto and missing-score policy on top and turns the index into the band's name. `mean_sd`,
+//! veto and missing-score policy on top and turns the index into the band's name. The methods
+//! read a [`Graded`] value, so the same code grades any formula: the rhai `grade_*` functions
+//! (`crate::script::grading`) call [`label_expr`] on a formula's values, with no veto. `mean_sd`,
 //! `score` and `rank_share` are polars expressions; `kmeans` and `rsr_probit` need the sorted
 //! scores of a group and run as a Rust function over each group's score column (`group_bands`,
 //! polars `apply` over the peer group): a loop over the group's sorted scores or its table of
@@ -42,6 +44,7 @@ use polars::prelude::*;
 
 use crate::adjust::{SCORE_COLUMN, VETOED_COLUMN};
 use crate::normalise::within;
+use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::{GradeBy, GradeSpec, Within};
 
 pub const GRADE_COLUMN: &str = "grade";
@@ -75,24 +78,88 @@ pub(crate) fn first_reached(conditions: Vec<Expr>) -> Expr {
         })
 }
 
+/// What a grading method reads: the value graded (higher is better; null where there is none
+/// to grade) and, for `rank_share`, each graded row's rank (1 = best) among those it is graded
+/// with. The pipeline grades the clean published score with its `rank` / `group_rank`; the rhai
+/// `grade_*` functions grade any formula with the rank of that formula.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    pub value: Expr,
+    pub rank: Expr,
+}
+
+impl Graded {
+    /// The pipeline's: the clean score, and the overall or peer-group rank by `within`.
+    fn published_score(over: Within) -> Graded {
+        let rank = match over {
+            Within::All => col(RANK_COLUMN),
+            Within::PeerGroup => col(GROUP_RANK_COLUMN),
+        };
+        Graded {
+            value: clean_score(),
+            rank,
+        }
+    }
+
+    /// A formula's values (NaN counted as missing), ranked highest first with `min` ties
+    /// among the rows of the same group (`within`).
+    pub fn values(value: Expr, over: Within) -> Graded {
+        let value = value
+            .cast(DataType::Float64)
+            .fill_nan(crate::normalise::null());
+        let rank = within(
+            value.clone().rank(
+                RankOptions {
+                    method: RankMethod::Min,
+                    descending: true,
+                },
+                None,
+            ),
+            over,
+        );
+        Graded { value, rank }
+    }
+}
+
 /// The band index (0 = best) of every institution by the spec's method, before the veto and
 /// missing-score policy of [`grade_expr`]. UInt32; null where the method gives none.
 pub fn band_index(spec: &GradeSpec) -> Expr {
+    band_index_of(spec, &Graded::published_score(spec.within))
+}
+
+/// The band index (0 = best) of each row of `graded` by the spec's method (its `within` for
+/// the statistics). UInt32; rows without a value may get any index (callers mask them).
+pub fn band_index_of(spec: &GradeSpec, graded: &Graded) -> Expr {
     let k = spec.bands.len();
+    let value = graded.value.clone();
     match spec.by {
-        GradeBy::Score => score::band_index(&spec.bands),
-        GradeBy::RankShare => {
-            rank_share::band_index(&spec.bands, spec.within, spec.rounding.unwrap_or_default())
-        }
-        GradeBy::MeanSd => mean_sd::band_index(&spec.bands, spec.within),
+        GradeBy::Score => score::band_index(&spec.bands, value),
+        GradeBy::RankShare => rank_share::band_index(
+            &spec.bands,
+            graded.rank.clone(),
+            spec.within,
+            spec.rounding.unwrap_or_default(),
+        ),
+        GradeBy::MeanSd => mean_sd::band_index(&spec.bands, value, spec.within),
         GradeBy::Kmeans => {
             let algorithm = spec.algorithm.unwrap_or_default();
-            group_bands(spec.within, move |scores| {
+            group_bands(value, spec.within, move |scores| {
                 kmeans::bands(scores, k, algorithm)
             })
         }
-        GradeBy::RsrProbit => group_bands(spec.within, move |scores| rsr_probit::bands(scores, k)),
+        GradeBy::RsrProbit => group_bands(value, spec.within, move |scores| {
+            rsr_probit::bands(scores, k)
+        }),
     }
+}
+
+/// The band name of each row of `graded`; null where the value is missing.
+pub fn label_expr(spec: &GradeSpec, graded: &Graded) -> Expr {
+    let index = when(graded.value.clone().is_not_null())
+        .then(band_index_of(spec, graded).cast(DataType::UInt32))
+        .otherwise(lit(NULL).cast(DataType::UInt32));
+    let names: Series = spec.bands.iter().map(|b| b.grade.as_str()).collect();
+    lit(names).gather(index, true)
 }
 
 /// The grade of every institution: its band's name; the last band if vetoed; none if unscored.
@@ -107,14 +174,14 @@ pub fn grade_expr(spec: &GradeSpec) -> Expr {
     lit(names).gather(index, true)
 }
 
-/// Runs `bands` on the clean scores of each group (all institutions, or each peer group): it
-/// gets the finite scores in row order (institution-id order) and returns one band index per
-/// score. Rows without a clean score get null.
-pub(crate) fn group_bands<F>(over: Within, bands: F) -> Expr
+/// Runs `bands` on the values of each group (all rows, or each peer group): it gets the finite
+/// values in row order (institution-id order) and returns one band index per value. Rows
+/// without a finite value get null.
+pub(crate) fn group_bands<F>(value: Expr, over: Within, bands: F) -> Expr
 where
     F: Fn(&[f64]) -> Vec<u32> + Send + Sync + 'static,
 {
-    let per_group = clean_score().apply(
+    let per_group = value.apply(
         move |column: Column| {
             let name = column.name().clone();
             let scores = column.cast(&DataType::Float64)?;

@@ -37,16 +37,12 @@
 use polars::prelude::*;
 
 use crate::normalise::within;
-use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::{GradeBand, ShareRounding, Within};
 
-/// Band index (0 = best) by the bands' `top` shares of the ranking.
-pub fn band_index(bands: &[GradeBand], over: Within, rounding: ShareRounding) -> Expr {
-    let rank = match over {
-        Within::All => col(RANK_COLUMN),
-        Within::PeerGroup => col(GROUP_RANK_COLUMN),
-    }
-    .cast(DataType::Float64);
+/// Band index (0 = best) by the bands' `top` shares of the ranking: `rank` is each row's rank
+/// (1 = best; null for unranked rows) among the rows of its group (`over`).
+pub fn band_index(bands: &[GradeBand], rank: Expr, over: Within, rounding: ShareRounding) -> Expr {
+    let rank = rank.cast(DataType::Float64);
     let ranked = within(rank.clone().count(), over).cast(DataType::Float64);
     let shares = bands[..bands.len().saturating_sub(1)].iter().map(|band| {
         let share = lit(band.top.unwrap_or(0.0)) * ranked.clone();

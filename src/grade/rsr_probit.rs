@@ -23,131 +23,39 @@
 //!
 //! With two or more distinct scores the Probit is strictly increasing in the score, so b > 0 and
 //! comparing fitted values is the same as comparing each institution's Probit with the Probit
-//! cuts; the regression matters for the RSR 临界值 a report shows, not for who is in which band.
-//! (Grading the *observed* score against the fitted cuts, as some papers do, can differ; jixiao
-//! follows the textbook's fitted values.)
+//! cuts, which is what is computed (and stays defined when there is no fit); the regression
+//! matters for the RSR 临界值 a report shows, not for who is in which band. (Grading the
+//! *observed* score against the fitted cuts, as some papers do, can differ; jixiao follows the
+//! textbook's fitted values.)
 //!
 //! **Degenerate data.** With a single distinct score (one institution, or all equal) there is
 //! no spread to fit: everyone gets p = 0.5, Probit 5, and is graded by the Probit cuts directly —
 //! the middle band (the second of four; with 5 ≥ the cut 5, the better of the two middle bands).
-//! Fewer distinct scores than bands needs no rule: the Probit cuts place them. Vetoed and
-//! unscored institutions are not in the table.
+//! The table's rule for the highest score, p = 1 − 1/(4n), is not applied to a lone group: it
+//! exists to keep the top group of several below p = 1, and applied to a lone group it would
+//! grade ten equal scores in the top band (p = 0.975, Probit 6.96). Fewer distinct scores than
+//! bands needs no rule: the Probit cuts place them. Vetoed and unscored institutions are not in
+//! the table. Scores equal to 12 decimals are one row of the table.
 //!
-//! Φ⁻¹ is `crate::mcda::probit` (Acklam refined by a Halley step, within 1e-12 of a reference),
-//! shared with `jixiao mcda`'s RSR.
+//! The distribution table, the least-squares fit and the cut-points are
+//! [`crate::mcda::rsr`]'s (one implementation for `grades:`, `jixiao mcda` and the rhai
+//! `grade_rsr`); Φ⁻¹ is `crate::mcda::probit` (Acklam refined by a Halley step, within 1e-12 of a
+//! reference).
 
-/// One row of the distribution table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProbitRow {
-    pub score: f64,
-    pub count: usize,
-    pub cumulative: usize,
-    /// Average rank R̄ of the tied block.
-    pub mean_rank: f64,
-    pub p: f64,
-    pub probit: f64,
-}
+use crate::mcda::rsr::{cut_points, grade_of, Distribution};
 
-/// The distribution table of `scores` (finite, any order), ascending by score.
-pub fn probit_table(scores: &[f64]) -> Vec<ProbitRow> {
-    let mut sorted = scores.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let mut rows: Vec<ProbitRow> = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let end = start + sorted[start..].partition_point(|x| *x == sorted[start]);
-        let count = end - start;
-        let mean_rank = start as f64 + (count as f64 + 1.0) / 2.0;
-        rows.push(ProbitRow {
-            score: sorted[start],
-            count,
-            cumulative: end,
-            mean_rank,
-            p: mean_rank / n as f64,
-            probit: 0.0,
-        });
-        start = end;
-    }
-    if rows.len() == 1 {
-        rows[0].p = 0.5;
-    } else if let Some(last) = rows.last_mut() {
-        last.p = 1.0 - 1.0 / (4.0 * n as f64);
-    }
-    for row in &mut rows {
-        row.probit = crate::mcda::probit::probit(row.p);
-    }
-    rows
-}
-
-/// score = a + b·Probit.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fit {
-    pub a: f64,
-    pub b: f64,
-}
-
-/// Least squares of score on Probit over the institutions (rows weighted by their count);
-/// `None` with a single distinct score.
-pub fn fit(table: &[ProbitRow]) -> Option<Fit> {
-    let weighted = table.iter().map(|r| (r.probit, r.score, r.count as f64));
-    least_squares(weighted)
-}
-
-/// Weighted least squares y = a + b·x over (x, y, weight); `None` when x has no spread.
-pub fn least_squares(points: impl Iterator<Item = (f64, f64, f64)> + Clone) -> Option<Fit> {
-    let (mut w, mut sx, mut sy) = (0.0, 0.0, 0.0);
-    for (x, y, weight) in points.clone() {
-        w += weight;
-        sx += weight * x;
-        sy += weight * y;
-    }
-    let (mx, my) = (sx / w, sy / w);
-    let (mut sxy, mut sxx) = (0.0, 0.0);
-    for (x, y, weight) in points {
-        sxy += weight * (x - mx) * (y - my);
-        sxx += weight * (x - mx) * (x - mx);
-    }
-    if sxx.is_nan() || sxx <= 0.0 {
-        return None;
-    }
-    let b = sxy / sxx;
-    Some(Fit { a: my - b * mx, b })
-}
-
-/// The Probit cut-points of k bands, ascending: 5 + 6·(i − k/2)/k, i = 1..k − 1.
-pub fn cut_points(k: usize) -> Vec<f64> {
-    let k = k as f64;
-    (1..k as usize)
-        .map(|i| 5.0 + 6.0 * (i as f64 - k / 2.0) / k)
-        .collect()
-}
-
-/// Band per score (0 = best) for k bands.
+/// Band per score (0 = best) for k bands: each score's Probit against the cut-points of k bands.
 pub fn bands(scores: &[f64], k: usize) -> Vec<u32> {
     if scores.is_empty() || k == 0 {
         return vec![0; scores.len()];
     }
-    let table = probit_table(scores);
+    let table = Distribution::of(scores);
     let cuts = cut_points(k);
-    let line = fit(&table);
-    let mut bands = vec![0; scores.len()];
-    let mut row = 0;
-    for (score, at) in super::kmeans::sorted_with_rows(scores) {
-        while table[row].score < score {
-            row += 1;
-        }
-        let probit = table[row].probit;
-        let reached = match line {
-            Some(Fit { a, b }) => {
-                let fitted = a + b * probit;
-                cuts.iter().filter(|&&c| fitted >= a + b * c).count()
-            }
-            None => cuts.iter().filter(|&&c| probit >= c).count(),
-        };
-        bands[at as usize] = (k - 1 - reached) as u32;
-    }
-    bands
+    table
+        .probits_of(scores)
+        .into_iter()
+        .map(|probit| (grade_of(probit, &cuts) - 1) as u32)
+        .collect()
 }
 
 #[cfg(test)]
@@ -175,60 +83,24 @@ mod tests {
     }
 
     #[test]
-    fn maternal_health_distribution_table() {
+    fn maternal_health_table_and_cut_values() {
+        // The table itself is tested in crate::mcda::rsr; here the figures a grading report
+        // shows. Probits 3.7184 … 6.9600 as printed to 4 decimals in the textbook.
         let scores: Vec<f64> = maternal_health().iter().map(|(_, s)| *s).collect();
-        let table = probit_table(&scores);
-        // (RSR, f, cumulative f, R̄, p, Probit) as printed to 4 decimals in the textbook.
-        let expected = [
-            (0.1000, 1, 1, 1.0, 0.10, 3.7184),
-            (0.4000, 2, 3, 2.5, 0.25, 4.3255),
-            (0.5000, 1, 4, 4.0, 0.40, 4.7467),
-            (0.5667, 1, 5, 5.0, 0.50, 5.0000),
-            (0.6000, 2, 7, 6.5, 0.65, 5.3853),
-            (0.6667, 1, 8, 8.0, 0.80, 5.8416),
-            (0.7667, 1, 9, 9.0, 0.90, 6.2816),
-            (0.9000, 1, 10, 10.0, 0.975, 6.9600),
-        ];
-        assert_eq!(table.len(), expected.len());
-        for (row, (score, f, cumulative, mean_rank, p, probit)) in table.iter().zip(expected) {
-            assert!((row.score - score).abs() < 5e-5);
-            assert_eq!((row.count, row.cumulative), (f, cumulative));
-            assert_eq!(row.mean_rank, mean_rank);
-            assert!((row.p - p).abs() < 1e-12);
-            assert!((row.probit - probit).abs() < 5e-5, "{row:?}");
+        let table = Distribution::of(&scores);
+        let probits: Vec<f64> = table.rows.iter().map(|r| r.probit).collect();
+        let printed = [3.7184, 4.3255, 4.7467, 5.0, 5.3853, 5.8416, 6.2816, 6.9600];
+        for (probit, printed) in probits.iter().zip(printed) {
+            assert!((probit - printed).abs() < 5e-5, "{probits:?}");
         }
-        // The same Probits to 1e-9 (5 + Φ⁻¹ from Python's AS 241).
-        let precise = [
-            3.718448434455399,
-            4.325510249803918,
-            4.7466528968642,
-            5.0,
-            5.385320466407568,
-            5.841621233572915,
-            6.281551565544601,
-            6.959963984540053,
-        ];
-        for (row, probit) in table.iter().zip(precise) {
-            assert!((row.probit - probit).abs() < 1e-9);
-        }
-    }
-
-    #[test]
-    fn maternal_health_regressions() {
-        let scores: Vec<f64> = maternal_health().iter().map(|(_, s)| *s).collect();
-        let table = probit_table(&scores);
         // Over the 10 objects: RSR = −0.5780 + 0.2170·Probit (textbook, 4 decimals);
         // −0.5779831144587655 + 0.21704546752682619·Probit computed.
-        let objects = fit(&table).unwrap();
+        let objects = table.fit_objects().unwrap();
         assert!((objects.a - -0.5779831144587655).abs() < 1e-9);
         assert!((objects.b - 0.21704546752682619).abs() < 1e-9);
-        assert!((objects.a - -0.5780).abs() < 5e-5 && (objects.b - 0.2170).abs() < 5e-5);
-        // Over the 8 distinct groups: −0.6085 + 0.2217·Probit.
-        let groups = least_squares(table.iter().map(|r| (r.probit, r.score, 1.0))).unwrap();
-        assert!((groups.a - -0.6085).abs() < 5e-5 && (groups.b - 0.2217).abs() < 5e-5);
         // RSR 临界值 at the Probit cuts 4 and 6: 0.290199, 0.724290.
-        assert!((objects.a + objects.b * 4.0 - 0.29019875564853925).abs() < 1e-9);
-        assert!((objects.a + objects.b * 6.0 - 0.7242896907021916).abs() < 1e-9);
+        assert!((objects.at(4.0) - 0.29019875564853925).abs() < 1e-9);
+        assert!((objects.at(6.0) - 0.7242896907021916).abs() < 1e-9);
     }
 
     #[test]
@@ -258,26 +130,13 @@ mod tests {
 
     #[test]
     fn methods_wrsr_fixture() {
-        // methods.md §1.6: sorted distinct WRSR 0.56 … 0.64 (n = 5, p = .2, .4, .6, .8, .95).
+        // methods.md §1.6: WRSR 0.58, 0.62, 0.60, 0.56, 0.64 → Probits (sorted) 4.158379,
+        // 4.746653, 5.253347, 5.841621, 6.644854: with 3 bands (cuts 4, 6) 0.64 is upper,
+        // the rest middle; with 5 bands (3.2, 4.4, 5.6, 6.8): 0.56 → 4.16 band 3, 0.58 → 4.75
+        // band 2, 0.60 → 5.25 band 2, 0.62 → 5.84 band 1, 0.64 → 6.64 band 1.
         let wrsr = [0.58, 0.62, 0.60, 0.56, 0.64];
-        let table = probit_table(&wrsr);
-        let probits = [4.158379, 4.746653, 5.253347, 5.841621, 6.644854];
-        for (row, probit) in table.iter().zip(probits) {
-            assert!((row.probit - probit).abs() < 1e-6, "{row:?}");
-        }
-        let line = fit(&table).unwrap();
-        assert!((line.a - 0.425658).abs() < 1e-6 && (line.b - 0.032716).abs() < 1e-6);
-    }
-
-    #[test]
-    fn cut_points_by_number_of_bands() {
-        assert_eq!(cut_points(3), [4.0, 6.0]);
-        assert_eq!(cut_points(4), [3.5, 5.0, 6.5]);
-        let five = cut_points(5);
-        for (c, e) in five.iter().zip([3.2, 4.4, 5.6, 6.8]) {
-            assert!((c - e).abs() < 1e-12);
-        }
-        assert!(cut_points(1).is_empty());
+        assert_eq!(bands(&wrsr, 3), [1, 1, 1, 1, 0]);
+        assert_eq!(bands(&wrsr, 5), [2, 1, 2, 3, 1]);
     }
 
     #[test]
@@ -286,8 +145,9 @@ mod tests {
         assert_eq!(bands(&[80.0], 3), [1]);
         assert_eq!(bands(&[80.0; 4], 3), [1; 4]);
         assert_eq!(bands(&[80.0; 4], 4), [1; 4]);
-        assert_eq!(probit_table(&[80.0; 4])[0].probit, 5.0);
-        assert!(fit(&probit_table(&[80.0; 4])).is_none());
+        let table = Distribution::of(&[80.0; 4]);
+        assert_eq!((table.rows[0].p, table.rows[0].probit), (0.5, 5.0));
+        assert!(table.fit_objects().is_none());
         // Two distinct scores, five bands: p = 0.5 (Probit 5 → 4.4 ≤ 5 < 5.6, band 2) and
         // 1 − 1/8 (Probit 6.150349 → 5.6 ≤ … < 6.8, band 1).
         assert_eq!(bands(&[1.0, 2.0], 5), [2, 1]);

@@ -19,12 +19,10 @@
 
 use polars::prelude::*;
 
-use crate::adjust::SCORE_COLUMN;
 use crate::scheme::GradeBand;
 
-/// Band index (0 = best) by the bands' `min` thresholds.
-pub fn band_index(bands: &[GradeBand]) -> Expr {
-    let score = col(SCORE_COLUMN).cast(DataType::Float64);
+/// Band index (0 = best) of `score` by the bands' `min` thresholds.
+pub fn band_index(bands: &[GradeBand], score: Expr) -> Expr {
     let thresholds = bands[..bands.len().saturating_sub(1)]
         .iter()
         .map(|band| score.clone().gt_eq(lit(band.min.unwrap_or(f64::INFINITY))));

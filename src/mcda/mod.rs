@@ -38,6 +38,7 @@
 pub mod ahp;
 pub mod critic;
 pub mod entropy;
+pub mod grouped;
 pub mod means;
 pub mod normalise;
 pub mod probit;
@@ -52,6 +53,7 @@ pub mod weights;
 pub mod wpm;
 pub mod wsm;
 
+pub use grouped::{run_grouped, GroupedResult};
 pub use run::{run, Details, McdaResult, McdaSpec, Method};
 
 use polars::prelude::*;

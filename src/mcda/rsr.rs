@@ -14,6 +14,11 @@
 //! cumulative f, average rank R̄ (the block's mean position, as ties in a ranking), p = R̄/n
 //! except the last (largest) value, p = 1 − 1/(4n); Probit = 5 + Φ⁻¹(p) ([`super::probit`]).
 //! Values equal to 12 decimals are one group (so that weighted sums differing by rounding tie).
+//! Policy for a single distinct value (one alternative, or all equal): p = 0.5, Probit 5, the
+//! middle of the scale. The last-value rule 1 − 1/(4n) keeps the top group of several below
+//! p = 1; applied to a lone group it would move it up with n (ten equal alternatives: p = 0.975,
+//! Probit 6.96, the top grade) although the data say nothing about it. This table (and [`ols`])
+//! is the one implementation: `grades: {by: rsr_probit}` and the rhai `grade_rsr` use it too.
 //!
 //! Regression (OLS) RSR = a + b·Probit, two ways, both shown in methods.md: over the distinct
 //! groups (one point per value) and over the objects (one point per alternative). Policy: with
@@ -96,13 +101,16 @@ pub fn key_expr(rsr: Expr) -> Expr {
 }
 
 /// Each alternative's probit: 5 + Φ⁻¹(p), p = (average rank of its RSR)/n, or 1 − 1/(4n) for
-/// the largest RSR (of its group).
+/// the largest RSR (of its group), or 0.5 when all RSR (of its group) are equal.
 pub fn probit_expr(rsr: Expr, over: Option<&str>) -> Expr {
     let n = count(over);
     let key = key_expr(rsr);
     let mean_rank = average_rank(key.clone(), false, over);
-    let last = key.clone().eq(within(key.max(), over));
-    let p = when(last)
+    let last = key.clone().eq(within(key.clone().max(), over));
+    let lone = within(key.clone().max(), over).eq(within(key.min(), over));
+    let p = when(lone)
+        .then(lit(0.5))
+        .when(last)
         .then(lit(1.0) - lit(1.0).true_div(lit(4.0) * n.clone()))
         .otherwise(mean_rank.true_div(n));
     p.map(
@@ -173,26 +181,44 @@ impl Fit {
 
 /// Ordinary least squares of y on x; `None` without two distinct x.
 pub fn ols(x: &[f64], y: &[f64]) -> Option<Fit> {
-    let n = x.len();
-    if n < 2 || y.len() != n {
+    if y.len() != x.len() {
         return None;
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / n as f64;
-    let (mx, my) = (mean(x), mean(y));
-    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
-    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
-    let syy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
-    if sxx <= 0.0 {
+    weighted_ols(x.iter().zip(y).map(|(&x, &y)| (x, y, 1.0)))
+}
+
+/// Least squares over points (x, y) each counted `weight` times (an integer frequency for the
+/// object fit); `None` without two distinct x. R² is `None` when every y is equal.
+fn weighted_ols(points: impl Iterator<Item = (f64, f64, f64)> + Clone) -> Option<Fit> {
+    let (mut w, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for (x, y, weight) in points.clone() {
+        w += weight;
+        sx += weight * x;
+        sy += weight * y;
+    }
+    if w < 2.0 {
+        return None;
+    }
+    let (mx, my) = (sx / w, sy / w);
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y, weight) in points.clone() {
+        sxx += weight * (x - mx) * (x - mx);
+        sxy += weight * (x - mx) * (y - my);
+        syy += weight * (y - my) * (y - my);
+    }
+    if sxx.is_nan() || sxx <= 0.0 {
         return None;
     }
     let b = sxy / sxx;
     let a = my - b * mx;
-    let residual: f64 = x.iter().zip(y).map(|(p, q)| (q - a - b * p).powi(2)).sum();
+    let residual: f64 = points
+        .map(|(x, y, weight)| weight * (y - a - b * x).powi(2))
+        .sum();
     Some(Fit {
         a,
         b,
         r_squared: (syy > 0.0).then(|| 1.0 - residual / syy),
-        points: n,
+        points: w as usize,
     })
 }
 
@@ -214,7 +240,9 @@ impl Distribution {
             let count = sorted[i..].iter().take_while(|&&v| v == value).count();
             let mean_rank = cumulative as f64 + (count as f64 + 1.0) / 2.0;
             cumulative += count;
-            let p = if cumulative == n {
+            let p = if count == n {
+                0.5
+            } else if cumulative == n {
                 1.0 - 1.0 / (4.0 * n as f64)
             } else {
                 mean_rank / n as f64
@@ -232,33 +260,39 @@ impl Distribution {
         Distribution { n, rows }
     }
 
+    /// The row of an RSR value (of this table): binary search on the sorted distinct values.
+    fn row_of(&self, value: f64) -> Option<&DistributionRow> {
+        let value = key(value);
+        let at = self.rows.partition_point(|r| r.value < value);
+        self.rows.get(at).filter(|r| r.value == value)
+    }
+
     /// The probit of an RSR value (of this table).
     pub fn probit_of(&self, value: f64) -> Option<f64> {
-        let value = key(value);
-        self.rows
+        self.row_of(value).map(|r| r.probit)
+    }
+
+    /// The probit of each of `values`, the values the table was made of (a value not in the
+    /// table gets NaN, which reaches no cut-point).
+    pub fn probits_of(&self, values: &[f64]) -> Vec<f64> {
+        values
             .iter()
-            .find(|r| r.value == value)
-            .map(|r| r.probit)
+            .map(|&v| self.probit_of(v).unwrap_or(f64::NAN))
+            .collect()
     }
 
     /// OLS over the distinct values (one point per row of the table).
     pub fn fit_groups(&self) -> Option<Fit> {
-        let x: Vec<f64> = self.rows.iter().map(|r| r.probit).collect();
-        let y: Vec<f64> = self.rows.iter().map(|r| r.value).collect();
-        ols(&x, &y)
+        weighted_ols(self.rows.iter().map(|r| (r.probit, r.value, 1.0)))
     }
 
     /// OLS over the objects: each row of the table counted f times.
     pub fn fit_objects(&self) -> Option<Fit> {
-        let mut x = Vec::with_capacity(self.n);
-        let mut y = Vec::with_capacity(self.n);
-        for row in &self.rows {
-            for _ in 0..row.count {
-                x.push(row.probit);
-                y.push(row.value);
-            }
-        }
-        ols(&x, &y)
+        weighted_ols(
+            self.rows
+                .iter()
+                .map(|r| (r.probit, r.value, r.count as f64)),
+        )
     }
 }
 
@@ -484,19 +518,23 @@ mod tests {
             );
             assert_eq!(ranks, [2.0; 3]);
         }
-        // One alternative: RSR = 1, the only group is the last: p = 1 − 1/4, probit 5.674490;
-        // no regression.
+        // One alternative: RSR = 1, a single distinct value: p = 0.5, probit 5 (the policy for a
+        // lone group); no regression.
         let single = matrix_frame(&[vec![1.0, 5.0]], "a");
         let stages = stages(&criteria(2, &[1]), None, RankKind::Integer, 3, None, NAMES);
         close(&column(&single, &stages, "rsr"), &[1.0], 0.0);
-        close(
-            &column(&single, &stages, "probit"),
-            &[5.674489750196082],
-            1e-9,
-        );
+        close(&column(&single, &stages, "probit"), &[5.0], 0.0);
         let table = Distribution::of(&[1.0]);
         assert_eq!(table.fit_groups(), None);
         assert_eq!(table.fit_objects(), None);
+        // Ten equal RSR: still p = 0.5 (not 1 − 1/40 = 0.975, Probit 6.96, the top grade); the
+        // expression agrees with the table, within each group too: group p has one value.
+        let table = Distribution::of(&[0.3; 10]);
+        assert_eq!((table.rows[0].p, table.rows[0].probit), (0.5, 5.0));
+        let frame = df!("r" => [0.3, 0.3, 0.2, 0.4], "g" => ["p", "p", "q", "q"]).unwrap();
+        let probits = super::super::testing::eval(&frame, probit_expr(col("r"), Some("g")));
+        // group q: 0.2 → p 1/2 → 5; 0.4 is the last of two → 1 − 1/8 → 5 + 1.150349 (Φ⁻¹)
+        close(&probits, &[5.0, 5.0, 5.0, 6.150349380376008], 1e-9);
     }
 
     #[test]

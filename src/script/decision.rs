@@ -2,18 +2,35 @@
 //!
 //! `topsis([x1, x2, x3], [0.5, 0.3, 0.2])` is each institution's TOPSIS closeness (0–1) on the
 //! formulas `x1…` with those weights (divided by their sum; numbers, or formulas such as those
-//! `entropy_weights(xs)` and `std_weights(xs)` return: the objective weights of `crate::mcda`,
-//! after min-max, the same in every row, or every row of a peer group with the `group_` variants;
-//! CRITIC, whose statistic needs every pair's correlation, is offered only as
-//! `weighting: {method: critic}` in scheme.yaml, where it is computed once; formula weights are
-//! expressions, re-evaluated wherever a method uses them, so on large data prefer `weighting:`), vector-normalised, weights in the
-//! matrix; an optional third array of directions (`"+"` benefit, `"-"` cost, default all `"+"`)
-//! says which way each criterion is better. `vikor(xs, ws, v)` is VIKOR's Q (0–1, lower is
-//! better) and `wrsr(xs, ws)` the weighted rank-sum ratio (integer ranks, ties averaged). Each has
-//! a `group_` variant computed within the peer group. The formulas and their degenerate-data
-//! policies are those of `crate::mcda` (all alternatives alike: TOPSIS 0.5; constant S or R: that
-//! term of Q is 0; constant criterion: mean rank); a missing value adds no TOPSIS distance and
-//! leaves Q and WRSR missing. Like every formula function these build one polars expression.
+//! `entropy_weights(xs)`, `critic_weights(xs)` and `std_weights(xs)` return: the objective
+//! weights of `crate::mcda`, after min-max, the same in every row, or every row of a peer group
+//! with the `group_` variants), vector-normalised, weights in the matrix; an optional third array
+//! of directions (`"+"` benefit, `"-"` cost, default all `"+"`) says which way each criterion is
+//! better. `vikor(xs, ws, v)` is VIKOR's Q (0–1, lower is better) and `wrsr(xs, ws)` the weighted
+//! rank-sum ratio (integer ranks, ties averaged). Each has a `group_` variant computed within the
+//! peer group. The formulas and their degenerate-data policies are those of `crate::mcda` (all
+//! alternatives alike: TOPSIS 0.5; constant S or R: that term of Q is 0; constant criterion: mean
+//! rank); a missing value adds no TOPSIS distance and leaves Q and WRSR missing. Like every
+//! formula function these build one polars expression.
+//!
+//! **How objective weights stay cheap.** polars evaluates a repeated sub-expression once per
+//! occurrence (common-subexpression elimination, the `cse` feature, is off), and a method uses
+//! each weight in several places, so a weight's expression must be small. Entropy and SD weights
+//! are a few column statistics each. CRITIC needs every pair's correlation: written as
+//! expressions, each weight would hold all m² covariances (and the shares' sum all of them
+//! again), which is what made an inline CRITIC take seconds on five rows. `critic_weights`
+//! therefore is **one polars function (UDF) over the m criteria** per weight — m inputs, linear
+//! in the criteria — that runs `crate::mcda`'s own CRITIC on the columns it is given (within each
+//! peer group for `group_critic_weights`) and returns weight j. The weights the three functions
+//! return are known to sum to 1 (they carry a marker), so the methods use them as they are
+//! instead of dividing each by the sum of all (which would repeat every weight m times more).
+//! Each weight is still computed wherever a method uses it (about ten times in TOPSIS): fine for
+//! institutions by the thousand; for very large data prefer `weighting: {method: critic}` in
+//! scheme.yaml, computed once.
+//!
+//! **CRITIC policy on missing values** (as `weighting:`): the statistics run over the rows with a
+//! value on every criterion (NaN counts as missing); with fewer than two such rows the weights
+//! are equal.
 
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult};
@@ -21,9 +38,13 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult};
 use super::formula::{Formula, PEER_GROUP_COLUMN};
 use crate::mcda::normalise::Normalisation;
 use crate::mcda::rsr::{self, RankKind};
-use crate::mcda::{topsis, vikor, Direction};
+use crate::mcda::{topsis, vikor, Criterion, Direction};
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// The name marking a weight formula as a share of weights that sum to 1 (see the module doc);
+/// a weight the script changes (`w * 2`) loses it, and is then divided by the sum as usual.
+const SHARE: &str = "__weight_share";
 
 /// The criteria, weights (summing to 1) and directions given to a method.
 struct Matrix {
@@ -71,12 +92,21 @@ impl Matrix {
             )
             .into());
         }
-        let total = weights
+        // Objective weights from one call already sum to 1: dividing by their sum would only
+        // repeat every weight's expression m times more.
+        let already_shares = weights
             .iter()
-            .cloned()
-            .reduce(|a, b| a + b)
-            .unwrap_or_else(|| lit(1.0));
-        let weights: Vec<Expr> = weights.into_iter().map(|w| w / total.clone()).collect();
+            .all(|w| matches!(w, Expr::Alias(_, name) if name.as_str() == SHARE));
+        let weights: Vec<Expr> = if already_shares {
+            weights
+        } else {
+            let total = weights
+                .iter()
+                .cloned()
+                .reduce(|a, b| a + b)
+                .unwrap_or_else(|| lit(1.0));
+            weights.into_iter().map(|w| w / total.clone()).collect()
+        };
         let directions = match dirs {
             None => vec![Direction::Benefit; formulas.len()],
             Some(dirs) => dirs
@@ -196,15 +226,87 @@ fn objective_weights(
         .map(|f| crate::mcda::normalise::min_max(f.expr.clone(), Direction::Benefit, over))
         .collect();
     let weights = crate::mcda::weights::shares(&statistic(&z, over));
-    Ok(formulas
+    Ok(weight_formulas(&formulas, weights))
+}
+
+/// The weights as formulas, marked as shares, each reading the columns of its criterion.
+fn weight_formulas(formulas: &[Formula], weights: Vec<Expr>) -> Array {
+    formulas
         .iter()
         .zip(weights)
         .map(|(f, w)| {
-            let mut out = Formula::constant(w);
+            let mut out = Formula::constant(w.alias(SHARE));
             out.columns = f.columns.clone();
             Dynamic::from(out)
         })
-        .collect())
+        .collect()
+}
+
+/// CRITIC weights of the formulas `xs`: weight j is one polars function over all m criteria
+/// (returning one number, per peer group with `over`) that runs `crate::mcda`'s CRITIC.
+fn critic_weights(name: &str, xs: Array, over: Option<&str>) -> RhaiResult<Array> {
+    let formulas: Vec<Formula> = xs
+        .into_iter()
+        .map(Formula::from_dynamic)
+        .collect::<RhaiResult<_>>()?;
+    if formulas.is_empty() {
+        return Err(format!("{name} needs at least one criterion").into());
+    }
+    let inputs: Vec<Expr> = formulas
+        .iter()
+        .map(|f| f.expr.clone().cast(DataType::Float64))
+        .collect();
+    let mut weights = Vec::with_capacity(formulas.len());
+    for j in 0..formulas.len() {
+        let weight = apply_multiple(
+            move |columns: &mut [Column]| critic_weight(columns, j),
+            &inputs,
+            |_, fields| Ok(Field::new(fields[0].name().clone(), DataType::Float64)),
+            true,
+        );
+        weights.push(match over {
+            None => weight,
+            Some(group) => weight
+                .over([col(group)])
+                .map_err(|e| format!("{name}: cannot group by peer group: {e}"))?,
+        });
+    }
+    Ok(weight_formulas(&formulas, weights))
+}
+
+/// Weight `j` of CRITIC on `columns` (one group's rows of the m criteria), by
+/// `crate::mcda::weights::compute` over the complete rows; equal with fewer than two.
+fn critic_weight(columns: &mut [Column], j: usize) -> PolarsResult<Column> {
+    use crate::mcda::weights::{compute, Weighting};
+    let m = columns.len();
+    let name = columns[0].name().clone();
+    let named: Vec<Column> = columns
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let values = c.cast(&DataType::Float64)?;
+            // NaN (0/0 in a ratio) counts as missing.
+            let values: Float64Chunked = values
+                .f64()?
+                .iter()
+                .map(|v| v.filter(|v| !v.is_nan()))
+                .collect();
+            Ok(values.with_name(format!("c{k}").into()).into_column())
+        })
+        .collect::<PolarsResult<_>>()?;
+    let height = named.first().map_or(0, Column::len);
+    let complete = DataFrame::new(height, named)?.drop_nulls::<String>(None)?;
+    let w = if complete.height() < 2 {
+        1.0 / m as f64
+    } else {
+        let criteria: Vec<Criterion> = (0..m)
+            .map(|k| Criterion::benefit(format!("c{k}")))
+            .collect();
+        compute(&complete, &criteria, &Weighting::Critic)
+            .map_err(|e| polars_err!(ComputeError: "CRITIC weights: {e}"))?
+            .values[j]
+    };
+    Ok(Column::new(name, [w]))
 }
 
 fn entropy_statistic(z: &[Expr], over: Option<&str>) -> Vec<Expr> {
@@ -236,6 +338,9 @@ pub fn register(engine: &mut Engine) {
         }
     }
     for (prefix, over) in [("", None), ("group_", Some(PEER_GROUP_COLUMN))] {
+        let name = format!("{prefix}critic_weights");
+        let n = name.clone();
+        engine.register_fn(&name, move |xs: Array| critic_weights(&n, xs, over));
         let name = format!("{prefix}topsis");
         let n = name.clone();
         engine.register_fn(&name, move |xs: Array, ws: Array| {
@@ -354,6 +459,116 @@ mod tests {
             "let w = entropy_weights({X}); w[0] + w[1] + w[2] + w[3]"
         ));
         close(&total, &[1.0; 5]);
+    }
+
+    #[test]
+    fn critic_weights_reproduce_the_reference_fixture_fast() {
+        // methods.md §1.3, X all benefit: w = [0.130180, 0.259027, 0.378476, 0.232317].
+        let started = std::time::Instant::now();
+        let expected = [0.130180, 0.259027, 0.378476, 0.232317];
+        for (j, w) in expected.iter().enumerate() {
+            close(&eval(&format!("critic_weights({X})[{j}]")), &[*w; 5]);
+        }
+        // TOPSIS with them as formulas = TOPSIS with them as numbers (marked as shares, they
+        // are used as they are; changed by the script, they are divided by their sum).
+        let as_formulas = eval(&format!("topsis({X}, critic_weights({X}))"));
+        let as_numbers = eval(&format!(
+            "topsis({X}, [0.130180, 0.259027, 0.378476, 0.232317])"
+        ));
+        close(&as_formulas, &as_numbers);
+        let doubled = eval(&format!(
+            "let w = critic_weights({X}); topsis({X}, [w[0] * 2, w[1] * 2, w[2] * 2, w[3] * 2])"
+        ));
+        close(&doubled, &as_numbers);
+        let q = eval(&format!("vikor({X}, critic_weights({X}), 0.5)"));
+        let halved = eval(&format!(
+            "let w = critic_weights({X}); vikor({X}, [w[0] / 2, w[1] / 2, w[2] / 2, w[3] / 2], 0.5)"
+        ));
+        close(&q, &halved);
+        // Q from S and R (hand-checked shape): the best alternative (row 3) is 0, row 2 is 1.
+        assert_eq!((q[2], q[1]), (0.0, 1.0));
+        // One function per weight, linear in the criteria: the whole test takes milliseconds
+        // (an inline CRITIC took 19 s); a generous bound for a loaded machine.
+        assert!(
+            started.elapsed().as_secs_f64() < 3.0,
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn critic_weights_within_peer_groups_and_with_missing_values() {
+        use polars::prelude::*;
+        let engine = engine();
+        let eval_on = |script: &str, frame: &DataFrame| -> Vec<f64> {
+            let formula: super::Formula = engine.eval(script).unwrap();
+            let out = frame
+                .clone()
+                .lazy()
+                .select([formula.expr.cast(DataType::Float64).alias("r")])
+                .collect()
+                .unwrap();
+            out.column("r")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap())
+                .collect()
+        };
+        // Group p is X's rows 1–3 and group q rows 3–5 (row 3 twice): each group's weights are
+        // CRITIC on its own rows, as computed by crate::mcda on those rows alone.
+        let x = [
+            [250.0, 16.0, 12.0, 5.0],
+            [200.0, 16.0, 8.0, 3.0],
+            [300.0, 32.0, 16.0, 4.0],
+            [300.0, 32.0, 16.0, 4.0],
+            [275.0, 32.0, 8.0, 4.0],
+            [225.0, 16.0, 16.0, 2.0],
+        ];
+        let column = |j: usize| x.iter().map(|r| r[j]).collect::<Vec<f64>>();
+        let frame = df!(
+            "c1" => column(0), "c2" => column(1), "c3" => column(2), "c4" => column(3),
+            super::PEER_GROUP_COLUMN => ["p", "p", "p", "q", "q", "q"]
+        )
+        .unwrap();
+        let alone = |rows: std::ops::Range<usize>| {
+            let part = frame.slice(rows.start as i64, rows.len());
+            let criteria = crate::mcda::testing::criteria(4, &[]);
+            crate::mcda::weights::compute(
+                &part,
+                &criteria,
+                &crate::mcda::weights::Weighting::Critic,
+            )
+            .unwrap()
+            .values
+        };
+        let (p, q) = (alone(0..3), alone(3..6));
+        for j in 0..4 {
+            let grouped = eval_on(&format!("group_critic_weights({X})[{j}]"), &frame);
+            close(&grouped, &[p[j], p[j], p[j], q[j], q[j], q[j]]);
+        }
+        // A missing value leaves its row out (the fifth row dropped: CRITIC on the first four);
+        // a single complete row gives equal weights.
+        let mut c1: Vec<Option<f64>> = x[..5].iter().map(|r| Some(r[0])).collect();
+        c1[4] = None;
+        let missing = df!(
+            "c1" => c1, "c2" => column(1)[..5].to_vec(), "c3" => column(2)[..5].to_vec(),
+            "c4" => column(3)[..5].to_vec()
+        )
+        .unwrap();
+        let first_four = alone(0..4);
+        let one = df!("c1" => [1.0], "c2" => [2.0], "c3" => [3.0], "c4" => [4.0]).unwrap();
+        for (j, w) in first_four.iter().enumerate() {
+            close(
+                &eval_on(&format!("critic_weights({X})[{j}]"), &missing),
+                &[*w; 5],
+            );
+            close(
+                &eval_on(&format!("critic_weights({X})[{j}]"), &one),
+                &[0.25],
+            );
+        }
     }
 
     #[test]

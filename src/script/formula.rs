@@ -560,6 +560,8 @@ pub fn register(engine: &mut Engine) {
     super::methods::register(engine);
     // Decision-matrix methods over formulas: topsis, vikor, wrsr.
     super::decision::register(engine);
+    // Grades from formulas: grade, grade_score, grade_rank_share, grade_mean_sd, grade_kmeans, grade_rsr.
+    super::grading::register(engine);
 }
 
 /// Names of the functions scripts can call, for "did you mean" hints.
@@ -635,6 +637,19 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "group_vikor",
     "wrsr",
     "group_wrsr",
+    "critic_weights",
+    "group_critic_weights",
+    // see crate::script::grading
+    "grade",
+    "grade_score",
+    "grade_rank_share",
+    "group_grade_rank_share",
+    "grade_mean_sd",
+    "group_grade_mean_sd",
+    "grade_kmeans",
+    "group_grade_kmeans",
+    "grade_rsr",
+    "group_grade_rsr",
 ];
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ fn to_json(value: Dynamic) -> RhaiResult<serde_json::Value> {
     Err(format!("a {} cannot be a method parameter", value.type_name()).into())
 }
 
-fn parse<T: serde::de::DeserializeOwned>(map: Map, what: &str) -> RhaiResult<T> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(map: Map, what: &str) -> RhaiResult<T> {
     serde_json::from_value(to_json(Dynamic::from_map(map))?)
         .map_err(|e| format!("{what}: {e}").into())
 }

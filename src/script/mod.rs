@@ -10,6 +10,7 @@
 pub mod decision;
 pub mod diagnostics;
 pub mod formula;
+pub mod grading;
 pub mod methods;
 pub mod sandbox;
 
