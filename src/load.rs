@@ -1,9 +1,11 @@
 //! Stage 1, load: read institution data, join the previous period, and make the columns formulas read numeric.
 //!
-//! Formats are chosen by extension: `.csv` (UTF-8, header row), `.parquet`, `.json` (an array of
-//! row objects) and `.ndjson`/`.jsonl`. CSV cells are read as text and parsed here, so that a bad
+//! Files are read by [`crate::source`] (CSV in any encoding, Excel, Parquet, JSON), which keeps
+//! every row's place in the file. CSV and Excel cells are text, parsed here as numbers by
+//! [`crate::source::number`] (which reads "1,234", "12.5%" and full-width digits), so that a bad
 //! cell never aborts a run: the policy is that a non-empty cell that is not a number becomes a
-//! missing value and is counted per column in the run summary. The institution id is text and must
+//! missing value, counted per column in the run summary and listed with its row in
+//! [`LoadSummary::cell_problems`]. The institution id is text and must
 //! be unique. The previous period (for `prev("列名")`) is joined on the id; an institution absent
 //! from it gets missing previous values, also counted. Rows are put in id order, so results do not
 //! depend on the order of the input file.
@@ -15,59 +17,10 @@ use polars::prelude::*;
 
 use crate::error::{closest, Error, Result};
 use crate::script::{ColumnRef, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use crate::source::{self, DataFile, Origin, SourceTable};
 
 /// Peer group given to institutions whose peer-group cell is empty.
 pub const UNGROUPED: &str = "(未分组)";
-
-/// Reads a table by its extension.
-pub fn read_table(path: &Path) -> Result<DataFrame> {
-    let data_error = |message: String| Error::Data {
-        file: path.to_path_buf(),
-        message,
-        help: None,
-    };
-    if !path.is_file() {
-        return Err(data_error("no such file".into()));
-    }
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let open = || {
-        std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let frame = match extension.as_str() {
-        "csv" => CsvReadOptions::default()
-            .with_has_header(true)
-            // Every cell as text: numbers are parsed by `numeric_columns`, which counts bad cells.
-            .with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|reader| reader.finish()),
-        "parquet" => ParquetReader::new(open()?).finish(),
-        "json" => JsonReader::new(open()?)
-            .with_json_format(JsonFormat::Json)
-            .finish(),
-        "ndjson" | "jsonl" => JsonReader::new(open()?)
-            .with_json_format(JsonFormat::JsonLines)
-            .finish(),
-        other => {
-            return Err(Error::Data {
-                file: path.to_path_buf(),
-                message: format!("cannot read .{other} files"),
-                help: Some("use .csv, .parquet, .json or .ndjson".into()),
-            })
-        }
-    };
-    let frame = frame.map_err(|e| data_error(format!("cannot read: {e}")))?;
-    if frame.height() == 0 {
-        return Err(data_error("the file holds no institutions".into()));
-    }
-    Ok(frame)
-}
 
 /// What the scheme needs from the data.
 pub struct DataNeeds<'a> {
@@ -83,6 +36,10 @@ pub struct LoadedData {
     pub frame: DataFrame,
     pub data_file: PathBuf,
     pub previous_file: Option<PathBuf>,
+    /// Where the current period's rows came from (file, sheet, encoding, row numbers).
+    pub origin: Origin,
+    /// The same for the previous period, when it was used.
+    pub previous_origin: Option<Origin>,
     pub summary: LoadSummary,
 }
 
@@ -97,6 +54,24 @@ pub struct LoadSummary {
     pub ungrouped: usize,
     /// Non-empty cells of `levels(…)` columns that are none of the levels, by column.
     pub unknown_levels: BTreeMap<String, usize>,
+    /// Every cell counted in `bad_cells`, with its row, in column then row order.
+    pub cell_problems: Vec<CellProblem>,
+}
+
+/// A non-empty cell of a numeric column that is not a number (it became a missing value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellProblem {
+    /// The column as named in the file (no `@prev` suffix).
+    pub column: String,
+    /// Which file: the current period's (`LoadedData::origin`) or the previous one's.
+    pub period: Period,
+    /// Row of the frame as read, before loading sorts it: `Origin::row` and `Origin::cell` of the
+    /// period's origin turn it into the row the user sees.
+    pub row: usize,
+    /// The cell as it was.
+    pub text: String,
+    /// Why it is not a number: "not a number", "ambiguous: …", "an Excel error value …".
+    pub reason: String,
 }
 
 /// A reference to a column the data lacks; the caller turns it into a located error.
@@ -107,32 +82,70 @@ pub struct MissingColumn {
     pub suggestion: Option<String>,
 }
 
-/// Loads and prepares the data. `references` decide which columns are parsed as numbers.
+/// Loads and prepares the data. `references` decide which columns are parsed as numbers. The
+/// scheme's id, name and peer-group columns are added to each file's expected columns, which
+/// find the header row.
 pub fn load(
-    data_file: &Path,
-    previous_file: Option<&Path>,
+    data: &DataFile,
+    previous: Option<&DataFile>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
-    let current = read_table(data_file)?;
+    let read = |file: &DataFile| {
+        let mut options = file.options.clone();
+        options.expected_columns.extend(
+            [
+                Some(needs.id_column),
+                needs.name_column,
+                needs.peer_group_column,
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::to_string),
+        );
+        source::read(&file.path, &options)
+    };
+    let current = read(data)?;
     let wants_previous = needs
         .references
         .iter()
         .any(|r| r.period == Period::Previous);
-    let previous = match (wants_previous, previous_file) {
-        (true, Some(file)) => Some((read_table(file)?, file)),
+    let previous = match (wants_previous, previous) {
+        (true, Some(file)) => Some(read(file)?),
         _ => None,
     };
-    prepare(current, data_file, previous, needs)
+    prepare_tables(current, previous, needs)
 }
 
 /// Prepares frames already in memory; `data_file` and the previous frame's file name the data
-/// in messages.
+/// in messages (rows are numbered as in a CSV file with its header on line 1).
 pub fn prepare(
     current: DataFrame,
     data_file: &Path,
     previous: Option<(DataFrame, &Path)>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
+    let table = |frame: DataFrame, file: &Path| SourceTable {
+        origin: Origin::in_memory(file, frame.height()),
+        frame,
+    };
+    prepare_tables(
+        table(current, data_file),
+        previous.map(|(frame, file)| table(frame, file)),
+        needs,
+    )
+}
+
+/// Prepares tables read by [`crate::source`].
+pub fn prepare_tables(
+    current: SourceTable,
+    previous: Option<SourceTable>,
+    needs: &DataNeeds,
+) -> Result<LoadedData, LoadError> {
+    let SourceTable {
+        frame: current,
+        origin,
+    } = current;
+    let data_file = origin.file.as_path();
     let mut summary = LoadSummary {
         institutions: current.height(),
         ..Default::default()
@@ -141,14 +154,18 @@ pub fn prepare(
     let previous_refs = unique_columns(needs.references, Period::Previous);
 
     check_columns(&current, data_file, needs, Period::Current)?;
-    let mut frame = with_text_id(current, data_file, needs.id_column)?;
+    let mut frame = with_text_id(current, &origin, needs.id_column)?;
     frame = add_peer_group(frame, needs.peer_group_column, &mut summary)?;
     frame = level_columns(frame, needs.references, &mut summary)?;
-    frame = numeric_columns(frame, &current_refs, "", &mut summary)?;
+    frame = numeric_columns(frame, &current_refs, Period::Current, &mut summary)?;
 
     let mut used_previous = None;
     if !previous_refs.is_empty() {
-        let Some((previous, previous_file)) = previous else {
+        let Some(SourceTable {
+            frame: previous,
+            origin: previous_origin,
+        }) = previous
+        else {
             let first = needs
                 .references
                 .iter()
@@ -156,12 +173,13 @@ pub fn prepare(
                 .cloned();
             return Err(LoadError::NeedsPrevious(first));
         };
+        let previous_file = previous_origin.file.as_path();
         check_columns(&previous, previous_file, needs, Period::Previous)?;
-        let previous = with_text_id(previous, previous_file, needs.id_column)?;
+        let previous = with_text_id(previous, &previous_origin, needs.id_column)?;
         let mut keep = vec![col(needs.id_column)];
         keep.extend(previous_refs.iter().map(|name| col(name.as_str())));
         let previous = previous.lazy().select(keep).collect()?;
-        let previous = numeric_columns(previous, &previous_refs, PREVIOUS_SUFFIX, &mut summary)?;
+        let previous = numeric_columns(previous, &previous_refs, Period::Previous, &mut summary)?;
         let renamed: Vec<Expr> = std::iter::once(col(needs.id_column))
             .chain(
                 previous_refs
@@ -179,14 +197,16 @@ pub fn prepare(
             .collect()?;
         summary.missing_in_previous = joined.column("__in_previous")?.null_count();
         frame = joined.drop("__in_previous")?;
-        used_previous = Some(previous_file.to_path_buf());
+        used_previous = Some(previous_origin);
     }
 
     let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
     Ok(LoadedData {
         frame,
         data_file: data_file.to_path_buf(),
-        previous_file: used_previous,
+        previous_file: used_previous.as_ref().map(|o| o.file.clone()),
+        origin,
+        previous_origin: used_previous,
         summary,
     })
 }
@@ -282,8 +302,9 @@ fn check_columns(
     }
 }
 
-/// Casts the id column to text and rejects empty or duplicate ids.
-fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFrame> {
+/// Casts the id column to text and rejects empty or duplicate ids; rows are named by `origin`.
+fn with_text_id(frame: DataFrame, origin: &Origin, id_column: &str) -> Result<DataFrame> {
+    let file = origin.file.as_path();
     let frame = frame
         .lazy()
         .with_column(col(id_column).cast(DataType::String))
@@ -300,10 +321,11 @@ fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFr
     {
         return Err(data_error(
             format!(
-                "row {} has no institution id in column \"{id_column}\"",
-                row + 2
+                "{}row {} has no institution id in column \"{id_column}\"",
+                origin.within(),
+                origin.row(row)
             ),
-            "every institution needs an id; rows are numbered as in a spreadsheet, header = row 1",
+            "every institution needs an id; rows are numbered as in Excel or a text editor",
         ));
     }
     let mut seen = BTreeMap::new();
@@ -311,7 +333,11 @@ fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFr
     for (row, id) in ids.iter().enumerate() {
         let id = id.unwrap_or_default();
         if let Some(first) = seen.insert(id, row) {
-            duplicates.push(format!("\"{id}\" (rows {} and {})", first + 2, row + 2));
+            duplicates.push(format!(
+                "\"{id}\" (rows {} and {})",
+                origin.row(first),
+                origin.row(row)
+            ));
         }
     }
     if !duplicates.is_empty() {
@@ -319,7 +345,8 @@ fn with_text_id(frame: DataFrame, file: &Path, id_column: &str) -> Result<DataFr
         let more = duplicates.len().saturating_sub(5);
         return Err(data_error(
             format!(
-                "institution id is not unique in column \"{id_column}\": {}{}",
+                "{}institution id is not unique in column \"{id_column}\": {}{}",
+                origin.within(),
                 shown.join(", "),
                 if more > 0 {
                     format!(" and {more} more")
@@ -396,28 +423,38 @@ fn level_columns(
     Ok(parsed)
 }
 
+/// Parses `columns` as numbers ([`crate::source::number`]); cells that are not numbers become
+/// missing, counted in `bad_cells` (previous-period columns with the `@prev` suffix) and listed in
+/// `cell_problems`.
 fn numeric_columns(
-    frame: DataFrame,
+    mut frame: DataFrame,
     columns: &[String],
-    suffix: &str,
+    period: Period,
     summary: &mut LoadSummary,
 ) -> Result<DataFrame> {
-    if columns.is_empty() {
-        return Ok(frame);
-    }
-    let casts: Vec<Expr> = columns
-        .iter()
-        .map(|name| col(name.as_str()).cast(DataType::Float64))
-        .collect();
-    let parsed = frame.clone().lazy().with_columns(casts).collect()?;
-    // A cell that was present before parsing and missing after it was not a number.
+    let suffix = match period {
+        Period::Current => "",
+        Period::Previous => PREVIOUS_SUFFIX,
+    };
     for name in columns {
-        let bad = parsed.column(name)?.null_count() - frame.column(name)?.null_count();
-        if bad > 0 {
-            summary.bad_cells.insert(format!("{name}{suffix}"), bad);
+        let (parsed, problems) = source::parse_number_column(frame.column(name)?)?;
+        frame.with_column(parsed)?;
+        if !problems.is_empty() {
+            summary
+                .bad_cells
+                .insert(format!("{name}{suffix}"), problems.len());
         }
+        summary
+            .cell_problems
+            .extend(problems.into_iter().map(|p| CellProblem {
+                column: name.clone(),
+                period,
+                row: p.row,
+                text: p.text,
+                reason: p.reason,
+            }));
     }
-    Ok(parsed)
+    Ok(frame)
 }
 
 #[cfg(test)]
@@ -456,7 +493,7 @@ mod tests {
             peer_group_column: Some("类别"),
             references: &refs,
         };
-        let loaded = load(&data, None, &needs).unwrap();
+        let loaded = load(&data.into(), None, &needs).unwrap();
         assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&1));
         assert_eq!(loaded.summary.ungrouped, 1);
         let ids: Vec<_> = loaded
@@ -481,6 +518,54 @@ mod tests {
     }
 
     #[test]
+    fn cell_problems_name_rows_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(
+            dir.path(),
+            "d.csv",
+            "2024年数据,,\n编码,类别,人数\nB,综合,\"1,234\"\n\nA,,无\nC,专科,1.5.1\n",
+        );
+        let refs = [reference("人数", Period::Current)];
+        let needs = DataNeeds {
+            id_column: "编码",
+            name_column: None,
+            peer_group_column: Some("类别"),
+            references: &refs,
+        };
+        let loaded = load(&data.into(), None, &needs).unwrap();
+        assert_eq!(loaded.origin.header_row, 2, "the title line is skipped");
+        assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&2));
+        let found: Vec<(&str, Period, usize, u32, &str)> = loaded
+            .summary
+            .cell_problems
+            .iter()
+            .map(|p| {
+                let line = loaded.origin.row(p.row);
+                (p.column.as_str(), p.period, p.row, line, p.text.as_str())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("人数", Period::Current, 1, 5, "无"),
+                ("人数", Period::Current, 2, 6, "1.5.1")
+            ]
+        );
+        assert!(loaded.summary.cell_problems[0]
+            .reason
+            .contains("placeholder"));
+        let values: Vec<Option<f64>> = loaded
+            .frame
+            .column("人数")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [None, Some(1234.0), None], "in id order A, B, C");
+    }
+
+    #[test]
     fn previous_period_is_joined_on_id() {
         let dir = tempfile::tempdir().unwrap();
         let data = write(dir.path(), "now.csv", "编码,收入\nA,110\nB,90\n");
@@ -495,7 +580,7 @@ mod tests {
             peer_group_column: None,
             references: &refs,
         };
-        let loaded = load(&data, Some(&prev), &needs).unwrap();
+        let loaded = load(&data.into(), Some(&prev.into()), &needs).unwrap();
         assert_eq!(loaded.summary.missing_in_previous, 1);
         let values: Vec<Option<f64>> = loaded
             .frame
@@ -518,7 +603,7 @@ mod tests {
             peer_group_column: None,
             references: &[],
         };
-        let Err(LoadError::Error(err)) = load(&data, None, &needs) else {
+        let Err(LoadError::Error(err)) = load(&data.into(), None, &needs) else {
             panic!("expected an error")
         };
         assert!(err.to_string().contains("\"A\" (rows 2 and 4)"), "{err}");
@@ -538,7 +623,7 @@ mod tests {
             peer_group_column: None,
             references: &refs,
         };
-        let Err(LoadError::MissingColumns(missing)) = load(&data, None, &needs) else {
+        let Err(LoadError::MissingColumns(missing)) = load(&data.into(), None, &needs) else {
             panic!("expected missing columns")
         };
         assert_eq!(missing.len(), 2);
