@@ -85,7 +85,7 @@ fn write_xlsx(path: &Path, sheets: &[(&str, &DataFrame)], cells: Cells) {
                 2
             }
         };
-        for (c, column) in frame.get_columns().iter().enumerate() {
+        for (c, column) in frame.columns().iter().enumerate() {
             let c = c as u16;
             sheet.write_string(top, c, column.name().as_str()).unwrap();
             for (r, value) in column.str().unwrap().iter().enumerate() {
@@ -111,7 +111,7 @@ fn write_xlsx(path: &Path, sheets: &[(&str, &DataFrame)], cells: Cells) {
 /// Columns whose every present cell is a number become Float64; the others stay text.
 fn typed(frame: &DataFrame) -> DataFrame {
     let columns: Vec<Column> = frame
-        .get_columns()
+        .columns()
         .iter()
         .map(|column| {
             let cast = column.cast(&DataType::Float64).unwrap();
@@ -238,12 +238,7 @@ fn every_format_scores_exactly_as_the_utf8_csv() {
         let run = jixiao::pipeline::score(&plan, &current, Some(&previous))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(run.table.shape(), baseline.table.shape(), "{name}");
-        for (ours, theirs) in baseline
-            .table
-            .get_columns()
-            .iter()
-            .zip(run.table.get_columns())
-        {
+        for (ours, theirs) in baseline.table.columns().iter().zip(run.table.columns()) {
             assert_eq!(ours.name(), theirs.name(), "{name}");
             assert!(
                 ours.as_materialized_series()

@@ -385,7 +385,7 @@ fn score_prints_the_top_ten_and_the_summary() {
 fn shipped_run() -> ScoreRun {
     let data = root().join("datasets/tertiary-2020");
     jixiao::pipeline::score(
-        &plan(&root().join("scoring/tertiary-2020").into()),
+        &plan(&root().join("scoring/tertiary-2020")),
         &data.join("current.csv").into(),
         Some(&data.join("previous.csv").into()),
     )

@@ -175,12 +175,23 @@ pub fn decode(path: &Path, bytes: Vec<u8>, forced: Option<&str>) -> Result<(Stri
             Some((bom, length)) if bom == encoding => length,
             _ => 0,
         };
-        let text = decode_strictly(path, encoding, &bytes, skip).map_err(|e| {
-            e.with_help(format!(
-                "the file is not {}: leave out --encoding to have it detected, or name the encoding it was saved in",
-                name_of(encoding)
-            ))
-        })?;
+        let text = match decode_strictly(path, encoding, &bytes, skip) {
+            Ok(text) => text,
+            Err(error) => {
+                let help = match decode(path, bytes, None) {
+                    Ok((_, detected)) => format!(
+                        "the file is not {} (it reads as {}): leave out --encoding to have it detected",
+                        name_of(encoding),
+                        detected.trim_end_matches(" detected")
+                    ),
+                    Err(_) => format!(
+                        "the file is not {}: name the encoding it was saved in (utf-8, gbk, big5, …)",
+                        name_of(encoding)
+                    ),
+                };
+                return Err(error.with_help(help));
+            }
+        };
         return Ok((
             text,
             format!("{} from --encoding {label}", name_of(encoding)),
