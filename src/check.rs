@@ -10,12 +10,12 @@
 //! polars without computing anything.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use crate::error::Result;
 use crate::load::LoadSummary;
 use crate::pipeline;
 use crate::plan::Plan;
+use crate::source::DataFile;
 use crate::weight::WeightNode;
 
 /// What a successful check found.
@@ -24,7 +24,11 @@ pub struct CheckReport {
 }
 
 /// Checks the plan, and the data when `data` is given.
-pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Result<CheckReport> {
+pub fn check(
+    plan: &Plan,
+    data: Option<&DataFile>,
+    previous: Option<&DataFile>,
+) -> Result<CheckReport> {
     let spec = &plan.scheme.spec;
     let mut text = String::new();
     let monitored = plan.indicators.iter().filter(|i| i.score.is_none()).count();
@@ -79,16 +83,16 @@ pub fn check(plan: &Plan, data: Option<&Path>, previous: Option<&Path>) -> Resul
         let _ = writeln!(
             text,
             "ok: data {}: {} institutions; all {} columns the formulas read are present",
-            data.display(),
+            loaded.origin.describe(),
             loaded.summary.institutions,
             columns.len()
         );
-        if let Some(previous) = &loaded.previous_file {
+        if let Some(previous) = &loaded.previous_origin {
             let found = loaded.summary.institutions - loaded.summary.missing_in_previous;
             let _ = writeln!(
                 text,
                 "ok: previous period {}: {found} of {} institutions found",
-                previous.display(),
+                previous.describe(),
                 loaded.summary.institutions
             );
         }

@@ -3,16 +3,17 @@
 //! A scheme (`scheme.yaml` plus rhai scripts) declares indicators, directions, weights, scoring
 //! methods, vetoes, bonus and deduction rules and grades. The scripts run once to build polars
 //! expressions; polars evaluates them over the institutions' data, vectorised. The stages, in the
-//! order [`pipeline`] runs them: [`load`] (and [`validate`]) → [`indicators`] → [`normalise`] →
-//! [`weight`] / [`aggregate`] → [`adjust`] → [`rank`] → [`grade`] → [`points`] (where the scheme
-//! has a point-based assessment) → [`report`]. [`check`] validates a scheme and dataset without
-//! scoring.
+//! order [`pipeline`] runs them: [`load`] (files read by [`source`], checked by [`validate`]) →
+//! [`indicators`] → [`normalise`] → [`weight`] / [`aggregate`] → [`adjust`] → [`rank`] →
+//! [`grade`] → [`points`] (where the scheme has a point-based assessment) → [`report`].
+//! [`check`] validates a scheme and dataset without scoring.
 //!
 //! ```no_run
 //! use std::path::Path;
 //! let scheme = jixiao::scheme::Scheme::load(Path::new("scoring/tertiary-core"))?;
 //! let plan = jixiao::plan::Plan::compile(scheme)?;
-//! let run = jixiao::pipeline::score(&plan, Path::new("datasets/tertiary-core/current.csv"), None)?;
+//! let data = jixiao::source::DataFile::from(Path::new("datasets/tertiary-core/current.csv"));
+//! let run = jixiao::pipeline::score(&plan, &data, None)?;
 //! println!("{}", run.summary);
 //! # Ok::<(), jixiao::error::Error>(())
 //! ```
@@ -33,6 +34,7 @@ pub mod rank;
 pub mod report;
 pub mod scheme;
 pub mod script;
+pub mod source;
 pub mod synthetic;
 pub mod validate;
 pub mod weight;

@@ -1,12 +1,15 @@
 //! Stage 1, load: read institution data, join the previous period, and make the columns formulas read numeric.
 //!
-//! Formats are chosen by extension: `.csv` (UTF-8, header row), `.parquet`, `.json` (an array of
-//! row objects) and `.ndjson`/`.jsonl`. CSV cells are read as text and parsed here, so that a bad
-//! cell never aborts a run: the policy is that a non-empty cell that is not a number becomes a
-//! missing value and is counted per column in the run summary. The institution id is text and must
-//! be unique. The previous period (for `prev("列名")`) is joined on the id; an institution absent
-//! from it gets missing previous values, also counted. Rows are put in id order, so results do not
-//! depend on the order of the input file.
+//! Files are read by [`crate::source`] (CSV in any encoding, Excel, Parquet, JSON), which keeps
+//! every row's place in the file. CSV and Excel cells are text, parsed here as numbers by
+//! [`crate::source::number`] (which reads "1,234", "12.5%" and full-width digits). Every problem
+//! is collected by [`crate::validate`] with its file, sheet, row and column: problems that make
+//! scoring meaningless (an empty file, missing or duplicate ids, missing columns) stop loading,
+//! all of them reported together; a cell that is not a number, a negative count or a part above
+//! its whole becomes a missing value, counted in the run summary and flagged. Headers listed in
+//! `columns.aliases` are read under the scheme's names. The previous period (for `prev("列名")`)
+//! is joined on the id; an institution absent from it gets missing previous values, also counted.
+//! Rows are put in id order, so results do not depend on the order of the input file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,57 +18,11 @@ use polars::prelude::*;
 
 use crate::error::{closest, Error, Result};
 use crate::script::{ColumnRef, PartOfWhole, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use crate::source::{self, DataFile, Origin, SourceTable};
 use crate::validate::{with_data_flags, DataReport, Problem, RowSource, ROW_COLUMN};
 
 /// Peer group given to institutions whose peer-group cell is empty.
 pub const UNGROUPED: &str = "(未分组)";
-
-/// Reads a table by its extension.
-pub fn read_table(path: &Path) -> Result<DataFrame> {
-    let data_error = |message: String| Error::Data {
-        file: path.to_path_buf(),
-        message,
-        help: None,
-    };
-    if !path.is_file() {
-        return Err(data_error("no such file".into()));
-    }
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let open = || {
-        std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let frame = match extension.as_str() {
-        "csv" => CsvReadOptions::default()
-            .with_has_header(true)
-            // Every cell as text: numbers are parsed by `numeric_columns`, which counts bad cells.
-            .with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|reader| reader.finish()),
-        "parquet" => ParquetReader::new(open()?).finish(),
-        "json" => JsonReader::new(open()?)
-            .with_json_format(JsonFormat::Json)
-            .finish(),
-        "ndjson" | "jsonl" => JsonReader::new(open()?)
-            .with_json_format(JsonFormat::JsonLines)
-            .finish(),
-        other => {
-            return Err(Error::Data {
-                file: path.to_path_buf(),
-                message: format!("cannot read .{other} files"),
-                help: Some("use .csv, .parquet, .json or .ndjson".into()),
-            })
-        }
-    };
-    // An empty frame is reported by validation, with the other problems.
-    frame.map_err(|e| data_error(format!("cannot read: {e}")))
-}
 
 /// What the scheme needs from the data.
 pub struct DataNeeds<'a> {
@@ -87,6 +44,10 @@ pub struct LoadedData {
     pub frame: DataFrame,
     pub data_file: PathBuf,
     pub previous_file: Option<PathBuf>,
+    /// Where the current period's rows came from (file, sheet, encoding, row numbers).
+    pub origin: Origin,
+    /// The same for the previous period, when it was used.
+    pub previous_origin: Option<Origin>,
     pub summary: LoadSummary,
     /// The problems found in the data: warnings only (errors stop loading).
     pub report: DataReport,
@@ -113,33 +74,74 @@ pub struct MissingColumn {
     pub suggestion: Option<String>,
 }
 
-/// Loads and prepares the data. `references` decide which columns are parsed as numbers.
+/// Loads and prepares the data. `references` decide which columns are parsed as numbers. The
+/// scheme's id, name and peer-group columns (and their aliases) are added to each file's expected
+/// columns, which find the header row.
 pub fn load(
-    data_file: &Path,
-    previous_file: Option<&Path>,
+    data: &DataFile,
+    previous: Option<&DataFile>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
-    let current = read_table(data_file)?;
+    let read = |file: &DataFile| {
+        let mut options = file.options.clone();
+        for name in [
+            Some(needs.id_column),
+            needs.name_column,
+            needs.peer_group_column,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            options.expected_columns.push(name.to_string());
+            if let Some(aliases) = needs.aliases.get(name) {
+                options.expected_columns.extend(aliases.iter().cloned());
+            }
+        }
+        source::read(&file.path, &options)
+    };
+    let current = read(data)?;
     let wants_previous = needs
         .references
         .iter()
         .any(|r| r.period == Period::Previous);
-    let previous = match (wants_previous, previous_file) {
-        (true, Some(file)) => Some((read_table(file)?, file)),
+    let previous = match (wants_previous, previous) {
+        (true, Some(file)) => Some(read(file)?),
         _ => None,
     };
-    prepare(current, data_file, previous, needs)
+    prepare_tables(current, previous, needs)
 }
 
 /// Prepares frames already in memory; `data_file` and the previous frame's file name the data
-/// in messages. Every problem of a period is collected before giving up, so that one run lists
-/// them all (see `crate::validate`).
+/// in messages (rows are numbered as in a CSV file with its header on line 1).
 pub fn prepare(
     current: DataFrame,
     data_file: &Path,
     previous: Option<(DataFrame, &Path)>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
+    let table = |frame: DataFrame, file: &Path| SourceTable {
+        origin: Origin::in_memory(file, frame.height()),
+        frame,
+    };
+    prepare_tables(
+        table(current, data_file),
+        previous.map(|(frame, file)| table(frame, file)),
+        needs,
+    )
+}
+
+/// Prepares tables read by [`crate::source`]. Every problem of a period is collected before
+/// giving up, so that one run lists them all (see `crate::validate`).
+pub fn prepare_tables(
+    current: SourceTable,
+    previous: Option<SourceTable>,
+    needs: &DataNeeds,
+) -> Result<LoadedData, LoadError> {
+    let SourceTable {
+        frame: current,
+        origin,
+    } = current;
+    let data_file = origin.file.as_path();
     let mut summary = LoadSummary {
         institutions: current.height(),
         ..Default::default()
@@ -147,12 +149,9 @@ pub fn prepare(
     let mut report = DataReport::default();
     let current_refs = unique_columns(needs.references, Period::Current);
     let previous_refs = unique_columns(needs.references, Period::Previous);
-    let source = RowSource {
-        file: data_file,
-        sheet: None,
-    };
+    let source = RowSource::of(&origin);
 
-    let (mut frame, blockers) = checked(current, source, needs, Period::Current, &mut report)?;
+    let (mut frame, blockers) = checked(current, &origin, needs, Period::Current, &mut report)?;
     if blockers.block(&report) {
         // Still list the cell problems of the columns that are there, so one run shows all.
         if has_column(&frame, needs.id_column) {
@@ -184,7 +183,11 @@ pub fn prepare(
 
     let mut used_previous = None;
     if !previous_refs.is_empty() {
-        let Some((previous, previous_file)) = previous else {
+        let Some(SourceTable {
+            frame: previous,
+            origin: previous_origin,
+        }) = previous
+        else {
             let first = needs
                 .references
                 .iter()
@@ -192,11 +195,14 @@ pub fn prepare(
                 .cloned();
             return Err(LoadError::NeedsPrevious(first));
         };
-        let source = RowSource {
-            file: previous_file,
-            sheet: None,
-        };
-        let (previous, blockers) = checked(previous, source, needs, Period::Previous, &mut report)?;
+        let source = RowSource::of(&previous_origin);
+        let (previous, blockers) = checked(
+            previous,
+            &previous_origin,
+            needs,
+            Period::Previous,
+            &mut report,
+        )?;
         let blocked = blockers.block(&report);
         let previous_present = present(&previous, &previous_refs);
         if blocked && !has_column(&previous, needs.id_column) {
@@ -234,7 +240,7 @@ pub fn prepare(
             .collect()?;
         summary.missing_in_previous = joined.column("__in_previous")?.null_count();
         frame = joined.drop("__in_previous")?;
-        used_previous = Some(previous_file.to_path_buf());
+        used_previous = Some(previous_origin);
     }
 
     crate::validate::parts_exceeding_wholes(
@@ -249,7 +255,9 @@ pub fn prepare(
     Ok(LoadedData {
         frame,
         data_file: data_file.to_path_buf(),
-        previous_file: used_previous,
+        previous_file: used_previous.as_ref().map(|o| o.file.clone()),
+        origin,
+        previous_origin: used_previous,
         summary,
         report,
     })
@@ -300,11 +308,12 @@ fn unique_columns(references: &[ColumnRef], period: Period) -> Vec<String> {
 /// frame with its spreadsheet row numbers ([`ROW_COLUMN`]) and the id as text.
 fn checked(
     frame: DataFrame,
-    source: RowSource,
+    origin: &Origin,
     needs: &DataNeeds,
     period: Period,
     report: &mut DataReport,
 ) -> Result<(DataFrame, Blockers), LoadError> {
+    let source = RowSource::of(origin);
     if frame.height() == 0 {
         report.push(Problem::EmptyFile, source.at(None, None), None);
         return Err(LoadError::Invalid {
@@ -313,8 +322,8 @@ fn checked(
             report: std::mem::take(report),
         });
     }
-    // Header row 1, institutions from row 2, as a spreadsheet shows a CSV.
-    let rows: Vec<u32> = (0..frame.height() as u32).map(|i| i + 2).collect();
+    // Each row's number as the user sees it in the file (Excel row, CSV line, JSON record).
+    let rows: Vec<u32> = (0..frame.height()).map(|i| origin.row(i)).collect();
     let mut frame = frame;
     frame.with_column(Column::new(ROW_COLUMN.into(), rows))?;
     let (frame, ambiguous) = resolve_aliases(frame, needs.aliases, source, report)?;
@@ -409,7 +418,7 @@ fn resolve_aliases(
                         column: column.clone(),
                         alias: alias.clone(),
                     },
-                    source.at(Some(1), Some(&alias)),
+                    source.at(source.header_row, Some(&alias)),
                     None,
                 );
             }
@@ -420,7 +429,7 @@ fn resolve_aliases(
                     column: column.clone(),
                     headers: present,
                 },
-                source.at(Some(1), None),
+                source.at(source.header_row, None),
                 None,
             );
         } else {
@@ -609,25 +618,36 @@ fn numeric_columns(
     if columns.is_empty() {
         return Ok(frame);
     }
-    let casts: Vec<Expr> = columns
-        .iter()
-        .map(|name| col(name.as_str()).cast(DataType::Float64))
-        .collect();
-    let parsed = frame.clone().lazy().with_columns(casts).collect()?;
+    let mut parsed = frame;
     for name in columns {
-        let bad = unparsed_cells(&frame, &parsed, needs.id_column, name)?;
-        if !bad.is_empty() {
+        let (values, problems) = crate::source::parse_number_column(parsed.column(name)?)?;
+        if !problems.is_empty() {
             summary
                 .bad_cells
-                .insert(format!("{name}{suffix}"), bad.len());
+                .insert(format!("{name}{suffix}"), problems.len());
+            let rows = parsed.column(ROW_COLUMN)?.u32()?.clone();
+            let ids = parsed.column(needs.id_column)?.cast(&DataType::String)?;
+            let ids = ids.str()?;
+            for problem in problems {
+                let text = problem.text;
+                let finding = match problem.reason.strip_prefix("ambiguous: ") {
+                    Some(reason) => Problem::AmbiguousNumber {
+                        text,
+                        reason: reason.to_string(),
+                    },
+                    None => Problem::NotANumber {
+                        text,
+                        reason: problem.reason,
+                    },
+                };
+                report.push(
+                    finding,
+                    source.at(rows.get(problem.row), Some(&format!("{name}{suffix}"))),
+                    ids.get(problem.row).map(str::to_string),
+                );
+            }
         }
-        for UnparsedCell { row, id, text } in bad {
-            report.push(
-                Problem::NotANumber { text },
-                source.at(row, Some(&format!("{name}{suffix}"))),
-                id,
-            );
-        }
+        parsed.with_column(values)?;
     }
     let counts: Vec<String> = columns
         .iter()
@@ -679,7 +699,7 @@ mod tests {
             may_be_negative: &[],
             shares: Vec::new(),
         };
-        let loaded = load(&data, None, &needs).unwrap();
+        let loaded = load(&DataFile::from(&data), None, &needs).unwrap();
         assert_eq!(loaded.summary.bad_cells.get("人数"), Some(&1));
         assert_eq!(loaded.summary.ungrouped, 1);
         let ids: Vec<_> = loaded
@@ -721,7 +741,7 @@ mod tests {
             may_be_negative: &[],
             shares: Vec::new(),
         };
-        let loaded = load(&data, Some(&prev), &needs).unwrap();
+        let loaded = load(&DataFile::from(&data), Some(&DataFile::from(&prev)), &needs).unwrap();
         assert_eq!(loaded.summary.missing_in_previous, 1);
         let values: Vec<Option<f64>> = loaded
             .frame
@@ -747,7 +767,8 @@ mod tests {
             may_be_negative: &[],
             shares: Vec::new(),
         };
-        let Err(LoadError::Invalid { report, .. }) = load(&data, None, &needs) else {
+        let Err(LoadError::Invalid { report, .. }) = load(&DataFile::from(&data), None, &needs)
+        else {
             panic!("expected an error")
         };
         assert_eq!(
@@ -785,7 +806,8 @@ mod tests {
             may_be_negative: &[],
             shares: Vec::new(),
         };
-        let Err(LoadError::Invalid { missing, .. }) = load(&data, None, &needs) else {
+        let Err(LoadError::Invalid { missing, .. }) = load(&DataFile::from(&data), None, &needs)
+        else {
             panic!("expected missing columns")
         };
         assert_eq!(missing.len(), 2);
@@ -817,7 +839,7 @@ mod tests {
             "出院人数".to_string(),
             vec!["出院患者人次数".to_string(), "出院人次".to_string()],
         )]);
-        let loaded = load(&data, None, &needs_with(&refs, &aliases)).unwrap();
+        let loaded = load(&DataFile::from(&data), None, &needs_with(&refs, &aliases)).unwrap();
         let values: Vec<Option<f64>> = loaded
             .frame
             .column("出院人数")
@@ -841,7 +863,7 @@ mod tests {
         )]);
         let Err(LoadError::Invalid {
             report, missing, ..
-        }) = load(&data, None, &needs_with(&refs, &aliases))
+        }) = load(&DataFile::from(&data), None, &needs_with(&refs, &aliases))
         else {
             panic!("expected invalid data")
         };
@@ -867,7 +889,7 @@ mod tests {
         let aliases = BTreeMap::new();
         let Err(LoadError::Invalid {
             report, missing, ..
-        }) = load(&data, None, &needs_with(&refs, &aliases))
+        }) = load(&DataFile::from(&data), None, &needs_with(&refs, &aliases))
         else {
             panic!("expected invalid data")
         };
@@ -879,15 +901,16 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_file_is_a_located_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = write(dir.path(), "d.csv", "编码,人数\n");
+    fn an_empty_frame_is_a_located_error() {
+        // Files are refused by `source::read` when empty; frames given in memory are checked here.
+        let frame = df!("编码" => Vec::<String>::new()).unwrap();
         let aliases = BTreeMap::new();
-        let Err(LoadError::Invalid { report, .. }) = load(&data, None, &needs_with(&[], &aliases))
+        let Err(LoadError::Invalid { report, .. }) =
+            prepare(frame, Path::new("d.csv"), None, &needs_with(&[], &aliases))
         else {
             panic!("expected invalid data")
         };
         assert_eq!(report.findings[0].problem, Problem::EmptyFile);
-        assert_eq!(report.findings[0].location.file, data);
+        assert_eq!(report.findings[0].location.to_string(), "d.csv");
     }
 }

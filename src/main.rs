@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
-use jixiao::{check, load, mcda, pipeline, report, synthetic};
+use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
+use jixiao::{check, mcda, pipeline, report, synthetic};
 
 /// The scheme scored when no --scheme is given, relative to the working directory.
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
@@ -32,12 +33,50 @@ struct Inputs {
     /// Scheme folder (scheme.yaml + .rhai scripts).
     #[arg(long, default_value = DEFAULT_SCHEME)]
     scheme: PathBuf,
-    /// Institution data (.csv, .parquet, .json, .ndjson); default: the scheme's dataset.
+    /// Institution data (.csv, .xlsx, .xls, .parquet, .json, .ndjson); default: the scheme's dataset.
     #[arg(long)]
     data: Option<PathBuf>,
-    /// Previous period's data, for prev("…") in formulas; default: the scheme's.
+    /// Previous period's data, for prev("…") in formulas; default: the workbook of --data when
+    /// --prev-sheet is given, else the scheme's.
     #[arg(long)]
     prev: Option<PathBuf>,
+    /// Excel: the sheet of the previous period's data (default: the first sheet).
+    #[arg(long)]
+    prev_sheet: Option<String>,
+    #[command(flatten)]
+    read: ReadFlags,
+}
+
+/// How to read data files; --format, --header-row and --encoding apply to the previous period's
+/// file too.
+#[derive(Args)]
+struct ReadFlags {
+    /// The data's format when its extension does not say: csv, tsv, txt, xlsx, xls, excel, parquet, json, ndjson.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SourceFormat::NAMES))]
+    format: Option<String>,
+    /// Excel: the sheet to read (default: the first sheet).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// CSV and Excel: the row of the header, numbered as Excel or a text editor shows it
+    /// (default: detected; title rows above it are skipped).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    header_row: Option<u64>,
+    /// CSV: the encoding (utf-8, gbk, gb18030, big5, …); default: detected (UTF-8, UTF-8 with BOM, GBK/GB18030).
+    #[arg(long)]
+    encoding: Option<String>,
+}
+
+impl ReadFlags {
+    /// The options for the file these flags name; `sheet` replaces --sheet.
+    fn options(&self, sheet: Option<String>) -> ReadOptions {
+        ReadOptions {
+            format: self.format.as_deref().and_then(SourceFormat::from_name),
+            sheet,
+            header_row: self.header_row.map(|n| n as usize),
+            encoding: self.encoding.clone(),
+            expected_columns: Vec::new(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -83,9 +122,11 @@ enum Command {
 /// The flags of `jixiao mcda`; method-specific flags are refused for other methods.
 #[derive(Args)]
 struct McdaArgs {
-    /// The decision matrix (.csv, .parquet, .json, .ndjson): one row per alternative.
+    /// The decision matrix (.csv, .xlsx, .xls, .parquet, .json, .ndjson): one row per alternative.
     #[arg(long)]
     data: PathBuf,
+    #[command(flatten)]
+    read: ReadFlags,
     /// The column naming the alternatives.
     #[arg(long)]
     id: String,
@@ -155,17 +196,23 @@ fn main() -> ExitCode {
 }
 
 /// Loads the scheme and picks the data: the flags if given, else the scheme's dataset.
-fn open(inputs: Inputs) -> Result<(Scheme, Option<PathBuf>, Option<PathBuf>)> {
+fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> {
     let scheme = Scheme::load(&inputs.scheme)?;
     let declared = scheme.spec.dataset.as_ref();
     let data = inputs
         .data
         .or_else(|| declared.map(|d| tidy(&scheme.dir.join(&d.current))));
-    let prev = inputs.prev.or_else(|| {
-        declared
+    let prev = match (inputs.prev, &inputs.prev_sheet) {
+        (Some(prev), _) => Some(prev),
+        // Another sheet of the same workbook.
+        (None, Some(_)) => data.clone(),
+        (None, None) => declared
             .and_then(|d| d.previous.as_ref())
-            .map(|p| tidy(&scheme.dir.join(p)))
-    });
+            .map(|p| tidy(&scheme.dir.join(p))),
+    };
+    let read = &inputs.read;
+    let data = data.map(|path| DataFile::new(path, read.options(read.sheet.clone())));
+    let prev = prev.map(|path| DataFile::new(path, read.options(inputs.prev_sheet.clone())));
     Ok((scheme, data, prev))
 }
 
@@ -196,7 +243,7 @@ fn run(command: Command) -> Result<()> {
                     .into(),
             })?;
             let plan = Plan::compile(scheme)?;
-            let run = pipeline::score(&plan, &data, prev.as_deref())?;
+            let run = pipeline::score(&plan, &data, prev.as_ref())?;
             print!("{}", report::format_ranking(&plan, &run.table, top)?);
             println!();
             print!("{}", run.summary);
@@ -209,7 +256,7 @@ fn run(command: Command) -> Result<()> {
         Command::Check { inputs } => {
             let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
-            let report = check::check(&plan, data.as_deref(), prev.as_deref())?;
+            let report = check::check(&plan, data.as_ref(), prev.as_ref())?;
             print!("{}", report.text);
             Ok(())
         }
@@ -295,7 +342,11 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         ties: known(Some(args.ties), Ties::from_name)?.expect("given"),
         source: args.data.clone(),
     };
-    let frame = load::read_table(&args.data)?;
+    let mut options = args.read.options(args.read.sheet.clone());
+    options.expected_columns = std::iter::once(spec.id.clone())
+        .chain(spec.criteria.iter().map(|c| c.name.clone()))
+        .collect();
+    let frame = source::read(&args.data, &options)?.frame;
     let (text, table) = match &args.group {
         None => {
             let result = mcda::run(&spec, frame)?;

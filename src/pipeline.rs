@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, DataNeeds, LoadError, LoadedData};
 use crate::plan::Plan;
 use crate::report::{self, RunSummary};
+use crate::source::DataFile;
 use crate::weight::WeightTree;
 use crate::{aggregate, grade, indicators, normalise, points, rank, weighting};
 
@@ -23,9 +24,10 @@ pub struct ScoreRun {
     pub summary: RunSummary,
 }
 
-/// Loads `data` (and `previous`, if the formulas need it) for `plan`, turning load problems into
-/// errors that point at the formula that asked for a column.
-pub fn load_for(plan: &Plan, data: &Path, previous: Option<&Path>) -> Result<LoadedData> {
+/// Loads `data` (and `previous`, if the formulas need it) for `plan`, each read as its
+/// [`DataFile::options`] say, turning load problems into errors that point at the formula that
+/// asked for a column.
+pub fn load_for(plan: &Plan, data: &DataFile, previous: Option<&DataFile>) -> Result<LoadedData> {
     load::load(data, previous, &needs(plan)).map_err(|error| located(plan, error))
 }
 
@@ -241,8 +243,8 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     let mut summary = RunSummary::new(
         plan,
         &weights,
-        &loaded.data_file,
-        loaded.previous_file.as_deref(),
+        &loaded.origin,
+        loaded.previous_origin.as_ref(),
         &loaded.summary,
         &scored,
         &quality,
@@ -254,7 +256,7 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
 }
 
 /// Loads `data` (and `previous`) and scores it with `plan`.
-pub fn score(plan: &Plan, data: &Path, previous: Option<&Path>) -> Result<ScoreRun> {
+pub fn score(plan: &Plan, data: &DataFile, previous: Option<&DataFile>) -> Result<ScoreRun> {
     let loaded = load_for(plan, data, previous)?;
     score_loaded(plan, loaded)
 }

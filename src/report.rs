@@ -36,6 +36,7 @@ use crate::plan::Plan;
 use crate::points::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::RatioDisplay;
+use crate::source::Origin;
 use crate::validate::DATA_FLAGS_COLUMN;
 use crate::weight::{NodeKind, WeightTree};
 
@@ -70,6 +71,10 @@ pub struct RunSummary {
     pub scheme_version: String,
     pub data_file: PathBuf,
     pub previous_file: Option<PathBuf>,
+    /// The data file with how it was read when that was not obvious: "d.xlsx (sheet 数据, header
+    /// at row 3)", "d.csv (GB18030 detected)" ([`crate::source::Origin::describe`]).
+    pub data_source: String,
+    pub previous_source: Option<String>,
     pub load: LoadSummary,
     pub ranked: usize,
     pub vetoed: usize,
@@ -126,8 +131,8 @@ impl RunSummary {
     pub fn new(
         plan: &Plan,
         weights: &WeightTree,
-        data_file: &Path,
-        previous_file: Option<&Path>,
+        data: &Origin,
+        previous: Option<&Origin>,
         load: &LoadSummary,
         scored: &DataFrame,
         quality: &DataFrame,
@@ -158,8 +163,10 @@ impl RunSummary {
         Ok(RunSummary {
             scheme_name: plan.scheme.spec.name.clone(),
             scheme_version: plan.scheme.spec.version.clone(),
-            data_file: data_file.to_path_buf(),
-            previous_file: previous_file.map(Path::to_path_buf),
+            data_file: data.file.clone(),
+            previous_file: previous.map(|p| p.file.clone()),
+            data_source: data.describe(),
+            previous_source: previous.map(Origin::describe),
             load: load.clone(),
             ranked: scored.column(RANK_COLUMN)?.len() - scored.column(RANK_COLUMN)?.null_count(),
             vetoed: count_true(scored, VETOED_COLUMN)?,
@@ -249,9 +256,9 @@ impl std::fmt::Display for RunSummary {
             "scheme: {} (version {})",
             self.scheme_name, self.scheme_version
         )?;
-        write!(f, "data: {}", self.data_file.display())?;
-        match &self.previous_file {
-            Some(previous) => writeln!(f, "; previous period: {}", previous.display())?,
+        write!(f, "data: {}", self.data_source)?;
+        match &self.previous_source {
+            Some(previous) => writeln!(f, "; previous period: {previous}")?,
             None => writeln!(f)?,
         }
         let n = self.load.institutions;

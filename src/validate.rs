@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::script::{PartOfWhole, PREVIOUS_SUFFIX};
+use crate::source::Origin;
 
 /// Internal column holding each row's spreadsheet row number in its file.
 pub const ROW_COLUMN: &str = "__row";
@@ -70,6 +71,8 @@ pub enum Problem {
     },
     NotANumber {
         text: String,
+        /// Why: "not a number", "a placeholder, not a number …", "an Excel error value …".
+        reason: String,
     },
     AmbiguousNumber {
         text: String,
@@ -133,7 +136,10 @@ impl Problem {
             Problem::AliasShadowed { column, alias } => {
                 format!("both \"{column}\" and its alias \"{alias}\"; \"{column}\" is read")
             }
-            Problem::NotANumber { text } => format!("\"{text}\" is not a number"),
+            Problem::NotANumber { text, reason } => match reason.as_str() {
+                "not a number" => format!("\"{text}\" is not a number"),
+                reason => format!("\"{text}\" is {reason}"),
+            },
             Problem::AmbiguousNumber { text, reason } => format!("\"{text}\": {reason}"),
             Problem::NegativeCount { value } => format!("{} is below zero", number(*value)),
             Problem::PartExceedsWhole {
@@ -436,9 +442,19 @@ impl fmt::Display for DataReport {
 pub struct RowSource<'a> {
     pub file: &'a Path,
     pub sheet: Option<&'a str>,
+    /// The header's row (none for Parquet and JSON, which have no header row).
+    pub header_row: Option<u32>,
 }
 
-impl RowSource<'_> {
+impl<'a> RowSource<'a> {
+    pub fn of(origin: &'a Origin) -> RowSource<'a> {
+        RowSource {
+            file: &origin.file,
+            sheet: origin.sheet.as_deref(),
+            header_row: (origin.header_row > 0).then_some(origin.header_row as u32),
+        }
+    }
+
     pub fn at(&self, row: Option<u32>, column: Option<&str>) -> Location {
         Location {
             file: self.file.to_path_buf(),
@@ -610,6 +626,7 @@ mod tests {
         RowSource {
             file: Path::new("d.csv"),
             sheet: None,
+            header_row: Some(1),
         }
     }
 
@@ -687,7 +704,10 @@ mod tests {
         let mut report = DataReport::default();
         for row in 2..=14 {
             report.push(
-                Problem::NotANumber { text: "x".into() },
+                Problem::NotANumber {
+                    text: "x".into(),
+                    reason: "not a number".into(),
+                },
                 source().at(Some(row), Some("人数")),
                 None,
             );

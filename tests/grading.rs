@@ -33,7 +33,7 @@ fn scheme(grades: &str) -> Result<Scheme, jixiao::Error> {
 /// Grades H01 … H13, in id order.
 fn grades(grades: &str) -> Vec<Option<String>> {
     let plan = Plan::compile(scheme(grades).unwrap()).unwrap();
-    let run = jixiao::pipeline::score(&plan, &fixture().join("current.csv"), None).unwrap();
+    let run = jixiao::pipeline::score(&plan, &fixture().join("current.csv").into(), None).unwrap();
     let sorted = run
         .table
         .sort(["编码"], SortMultipleOptions::default())
@@ -61,7 +61,7 @@ const ABCD: &str = "  bands: [{grade: A, above_sd: 1}, {grade: B, above_sd: 0}, 
 #[test]
 fn the_fixture_scores_are_the_values() {
     let plan = Plan::compile(scheme("").unwrap()).unwrap();
-    let run = jixiao::pipeline::score(&plan, &fixture().join("current.csv"), None).unwrap();
+    let run = jixiao::pipeline::score(&plan, &fixture().join("current.csv").into(), None).unwrap();
     let sorted = run
         .table
         .sort(["编码"], SortMultipleOptions::default())

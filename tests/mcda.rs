@@ -226,7 +226,9 @@ fn out_writes_every_row_with_the_method_columns() {
         path.to_str().unwrap(),
     ]);
     assert_eq!(o.code, 0, "{}", transcript(&o));
-    let frame = jixiao::load::read_table(&path).unwrap();
+    let frame = jixiao::source::read(&path, &Default::default())
+        .unwrap()
+        .frame;
     let names: Vec<&str> = frame
         .get_column_names()
         .iter()

@@ -37,7 +37,7 @@ fn plan() -> Plan {
 }
 
 fn run_on(data: &Path) -> jixiao::pipeline::ScoreRun {
-    jixiao::pipeline::score(&plan(), data, None).unwrap()
+    jixiao::pipeline::score(&plan(), &data.into(), None).unwrap()
 }
 
 /// The column's values in institution-id order.
@@ -223,7 +223,7 @@ fn still_skewed_groups_are_reported_and_log_transformed_on_request() {
     let plan =
         Plan::compile(Scheme::from_text(&dir, &dir.join("scheme.yaml"), text.clone()).unwrap())
             .unwrap();
-    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), None).unwrap();
+    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv").into(), None).unwrap();
     let w = run.summary.indicators.iter().find(|q| q.id == "W").unwrap();
     assert_eq!((w.treated, w.log_transformed, w.still_skewed), (1, 0, 1));
     assert!(run.summary.to_string().contains(
@@ -234,7 +234,7 @@ fn still_skewed_groups_are_reported_and_log_transformed_on_request() {
     let logged = text.replace("kurtosis: -5}", "kurtosis: -5, log: true}");
     let plan =
         Plan::compile(Scheme::from_text(&dir, &dir.join("scheme.yaml"), logged).unwrap()).unwrap();
-    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv"), None).unwrap();
+    let run = jixiao::pipeline::score(&plan, &dir.join("current.csv").into(), None).unwrap();
     let treated = by_id(&run.table, "W.treated");
     close(
         &[treated[0], treated[7]],

@@ -30,7 +30,7 @@ fn score(yaml_edit: impl FnOnce(String) -> String) -> jixiao::pipeline::ScoreRun
     let text = std::fs::read_to_string(dir.join("scheme.yaml")).unwrap();
     let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), yaml_edit(text)).unwrap();
     let plan = Plan::compile(scheme).unwrap();
-    jixiao::pipeline::score(&plan, &dir.join("current.csv"), None).unwrap()
+    jixiao::pipeline::score(&plan, &dir.join("current.csv").into(), None).unwrap()
 }
 
 /// The column's values in institution-id order (A, B, C).

@@ -36,8 +36,8 @@ fn shipped_plan(edit: impl FnOnce(String) -> String) -> Plan {
 fn score_on(plan: &Plan, data: &Path) -> jixiao::pipeline::ScoreRun {
     jixiao::pipeline::score(
         plan,
-        &data.join("current.csv"),
-        Some(&data.join("previous.csv")),
+        &data.join("current.csv").into(),
+        Some(&data.join("previous.csv").into()),
     )
     .unwrap()
 }

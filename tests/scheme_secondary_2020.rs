@@ -31,8 +31,8 @@ fn score_fixture_with(scheme_dir: &Path) -> ScoreRun {
     let dir = fixture_dir();
     jixiao::pipeline::score(
         &plan,
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
+        &dir.join("current.csv").into(),
+        Some(&dir.join("previous.csv").into()),
     )
     .unwrap()
 }
@@ -378,8 +378,8 @@ fn shipped_dataset_reports_its_planted_faults() {
     let data = root().join("datasets/secondary-2020");
     let run = jixiao::pipeline::score(
         &plan,
-        &data.join("current.csv"),
-        Some(&data.join("previous.csv")),
+        &data.join("current.csv").into(),
+        Some(&data.join("previous.csv").into()),
     )
     .unwrap();
     let s = &run.summary;

@@ -35,8 +35,8 @@ fn run_fixture_with(scheme_dir: &Path) -> ScoreRun {
     let dir = fixture();
     jixiao::pipeline::score(
         &plan(scheme_dir),
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
+        &dir.join("current.csv").into(),
+        Some(&dir.join("previous.csv").into()),
     )
     .unwrap()
 }
@@ -386,8 +386,8 @@ fn shipped_run() -> ScoreRun {
     let data = root().join("datasets/tertiary-2020");
     jixiao::pipeline::score(
         &plan(&root().join("scoring/tertiary-2020")),
-        &data.join("current.csv"),
-        Some(&data.join("previous.csv")),
+        &data.join("current.csv").into(),
+        Some(&data.join("previous.csv").into()),
     )
     .unwrap()
 }

@@ -30,8 +30,8 @@ fn score_tiny(plan: &Plan) -> jixiao::pipeline::ScoreRun {
     let dir = tiny_dir();
     jixiao::pipeline::score(
         plan,
-        &dir.join("current.csv"),
-        Some(&dir.join("previous.csv")),
+        &dir.join("current.csv").into(),
+        Some(&dir.join("previous.csv").into()),
     )
     .unwrap()
 }
@@ -140,8 +140,8 @@ fn shipped_run() -> jixiao::pipeline::ScoreRun {
     let data = root.join("datasets/tertiary-core");
     jixiao::pipeline::score(
         &plan,
-        &data.join("current.csv"),
-        Some(&data.join("previous.csv")),
+        &data.join("current.csv").into(),
+        Some(&data.join("previous.csv").into()),
     )
     .unwrap()
 }
@@ -224,7 +224,12 @@ fn institution_without_peer_group_is_kept_and_flagged() {
     let data = temp.path().join("current.csv");
     std::fs::write(&data, text).unwrap();
     let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
-    let run = jixiao::pipeline::score(&plan, &data, Some(&dir.join("previous.csv"))).unwrap();
+    let run = jixiao::pipeline::score(
+        &plan,
+        &data.clone().into(),
+        Some(&dir.join("previous.csv").into()),
+    )
+    .unwrap();
     assert_eq!(run.summary.load.ungrouped, 1);
     assert_eq!(texts(&run.table, "编码"), ["B", "D", "A", "C"]);
     // D is alone in its group now, and C alone among 专科.
@@ -276,7 +281,7 @@ fn formulas_reading_last_year_need_previous_data() {
     })
     .unwrap();
     let dir = tiny_dir();
-    let err = jixiao::pipeline::score(&plan, &dir.join("current.csv"), None)
+    let err = jixiao::pipeline::score(&plan, &dir.join("current.csv").into(), None)
         .err()
         .unwrap()
         .to_string();
@@ -342,10 +347,14 @@ fn a_missing_id_column_names_the_scheme_key_that_asks_for_it() {
         .replacen("编码", "机构编码", 1);
     std::fs::write(&data, text).unwrap();
     let plan = Plan::compile(Scheme::load(&tiny_dir()).unwrap()).unwrap();
-    let err = jixiao::pipeline::score(&plan, &data, Some(&tiny_dir().join("previous.csv")))
-        .err()
-        .unwrap()
-        .to_string();
+    let err = jixiao::pipeline::score(
+        &plan,
+        &data.clone().into(),
+        Some(&tiny_dir().join("previous.csv").into()),
+    )
+    .err()
+    .unwrap()
+    .to_string();
     assert!(err.contains("column \"编码\" not found"), "{err}");
     assert!(
         err.contains("did you mean \"机构编码\"? scheme.yaml names it as columns.id"),

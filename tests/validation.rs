@@ -35,7 +35,12 @@ fn plan() -> Plan {
 
 /// Scores one fixture file against the fixture's previous period.
 fn score(file: &str) -> jixiao::pipeline::ScoreRun {
-    jixiao::pipeline::score(&plan(), &fixture(file), Some(&fixture("previous.csv"))).unwrap()
+    jixiao::pipeline::score(
+        &plan(),
+        &fixture(file).into(),
+        Some(&fixture("previous.csv").into()),
+    )
+    .unwrap()
 }
 
 fn by_id(table: &DataFrame, column: &str) -> Vec<(String, Option<String>)> {
@@ -187,8 +192,8 @@ fn an_alias_header_is_read_under_the_schemes_name() {
     let tiny_plan = Plan::compile(Scheme::load(&tiny).unwrap()).unwrap();
     let reference = jixiao::pipeline::score(
         &tiny_plan,
-        &tiny.join("current.csv"),
-        Some(&tiny.join("previous.csv")),
+        &tiny.join("current.csv").into(),
+        Some(&tiny.join("previous.csv").into()),
     )
     .unwrap();
     for column in ["Q1", "Q2", "E1", "M1", "Q1.score", "Q2.score", "E1.score"] {

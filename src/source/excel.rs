@@ -1,0 +1,283 @@
+//! Excel workbooks (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`) and OpenDocument sheets, read with calamine.
+//!
+//! Policies:
+//!
+//! - **Sheet**: `--sheet NAME`, else the first sheet. An unknown name is an error listing the
+//!   workbook's sheets.
+//! - **Header**: `--header-row N` (Excel's row number), else detected (see [`crate::source`]).
+//! - **Cells become text**, parsed as numbers later like CSV cells: a number is written so that it
+//!   reads back exactly (Rust's shortest round-trip form: `1234`, `0.125`, `1e-7` as
+//!   `0.0000001`); a date as ISO text (`2024-03-31`, with ` 08:30:00` when it has a time); a
+//!   duration as its number of days; TRUE/FALSE as written; an error value (`#DIV/0!`, `#N/A`) as
+//!   its text, so that a numeric column reports it as an Excel error. Empty text is an empty cell.
+//! - **Rows** keep Excel's row numbers; rows with every cell empty are skipped; merged cells hold
+//!   their value in the first cell only (as Excel stores them).
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use polars::prelude::*;
+
+use super::{
+    column_letter, data_error, detect_header, header_names, unnamed_column_error, HeaderCell,
+    Origin, ReadOptions, SourceFormat, SourceTable, HEADER_WINDOW,
+};
+use crate::error::Result;
+
+/// Reads one sheet of a workbook; see the module documentation.
+pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
+    let mut book = open_workbook_auto(path)
+        .map_err(|e| data_error(path, &format!("cannot read the workbook: {e}"), None))?;
+    let sheets = book.sheet_names();
+    let sheet = match &options.sheet {
+        Some(name) if sheets.contains(name) => name.clone(),
+        Some(name) => {
+            return Err(data_error(
+                path,
+                &format!(
+                    "no sheet named \"{name}\"; the workbook's sheets: {}",
+                    sheets.join(", ")
+                ),
+                Some("pass --sheet with one of these names".into()),
+            ))
+        }
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| data_error(path, "the workbook has no sheets", None))?,
+    };
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| data_error(path, &format!("cannot read sheet {sheet}: {e}"), None))?;
+    let mut origin = Origin {
+        file: path.to_path_buf(),
+        format: Some(SourceFormat::Excel),
+        sheet: Some(sheet.clone()),
+        encoding: None,
+        header_row: 1,
+        rows: Vec::new(),
+    };
+    // The range starts at the first non-empty cell; rows and columns are offsets from it.
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let (first_row, first_column) = (first_row as usize, first_column as usize);
+    let rows: Vec<&[Data]> = range.rows().collect();
+    if rows.iter().all(|row| row.iter().all(is_empty)) {
+        return Err(data_error(
+            path,
+            &format!("sheet {sheet} is empty"),
+            (sheets.len() > 1).then(|| {
+                format!(
+                    "the workbook's sheets: {}; pass --sheet NAME",
+                    sheets.join(", ")
+                )
+            }),
+        ));
+    }
+    let header_cells = |row: &[Data]| -> Vec<Option<HeaderCell>> {
+        row.iter()
+            .map(|cell| {
+                let text = text_of(cell)?;
+                let mut header = HeaderCell::from_text(&text)?;
+                // A number typed as a number is not a name, whatever it reads as.
+                header.is_text &= matches!(cell, Data::String(_));
+                Some(header)
+            })
+            .collect()
+    };
+    let header = match options.header_row {
+        Some(row) => row
+                .checked_sub(first_row + 1)
+                .filter(|&at| at < rows.len())
+                .filter(|&at| !rows[at].iter().all(is_empty))
+                .ok_or_else(|| {
+                    data_error(
+                        path,
+                        &format!("--header-row {row}: row {row} of sheet {sheet} is empty"),
+                        Some(format!(
+                            "the sheet's cells are in rows {} to {}; give the row number of the header as Excel shows it",
+                            first_row + 1,
+                            first_row + rows.len()
+                        )),
+                    )
+                })?,
+        None => {
+            let window: Vec<Vec<Option<HeaderCell>>> = rows
+                .iter()
+                .take(HEADER_WINDOW)
+                .map(|row| header_cells(row))
+                .collect();
+            detect_header(&window, &options.expected_columns)
+        }
+    };
+    origin.header_row = first_row + header + 1;
+    let names = header_names(&origin, &header_cells(rows[header]), first_column)?;
+
+    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
+    for (offset, row) in rows.iter().enumerate().skip(header + 1) {
+        if row.iter().all(is_empty) {
+            continue;
+        }
+        origin.rows.push((first_row + offset + 1) as u32);
+        for (column, cell) in columns.iter_mut().zip(row.iter()) {
+            column.push(text_of(cell));
+        }
+    }
+    let mut unnamed = Vec::new();
+    let mut frame_columns = Vec::new();
+    for (index, (name, values)) in names.into_iter().zip(columns).enumerate() {
+        match name {
+            Some(name) => frame_columns.push(Column::new(name.into(), values)),
+            None if values.iter().all(Option::is_none) => {}
+            None => unnamed.push(column_letter(first_column + index)),
+        }
+    }
+    if !unnamed.is_empty() {
+        return Err(unnamed_column_error(&origin, &unnamed));
+    }
+    let frame = DataFrame::new(origin.rows.len(), frame_columns)?;
+    Ok(SourceTable { frame, origin })
+}
+
+fn is_empty(cell: &Data) -> bool {
+    text_of(cell).is_none_or(|t| t.trim().is_empty())
+}
+
+/// A cell as text; see the module documentation. `None` for an empty cell.
+pub fn text_of(cell: &Data) -> Option<String> {
+    Some(match cell {
+        Data::Empty => return None,
+        Data::String(text) if text.is_empty() => return None,
+        Data::String(text) => text.clone(),
+        Data::Int(value) => value.to_string(),
+        Data::Float(value) => format!("{value}"),
+        Data::Bool(value) => (if *value { "TRUE" } else { "FALSE" }).to_string(),
+        Data::DateTime(value) if value.is_duration() => format!("{}", value.as_f64()),
+        Data::DateTime(value) => {
+            let (year, month, day, hour, minute, second, milli) = value.to_ymd_hms_milli();
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            match (hour, minute, second, milli) {
+                (0, 0, 0, 0) => date,
+                (_, _, _, 0) => format!("{date} {hour:02}:{minute:02}:{second:02}"),
+                _ => format!("{date} {hour:02}:{minute:02}:{second:02}.{milli:03}"),
+            }
+        }
+        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Error(error) => error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+    use rust_xlsxwriter::{Format, Workbook};
+
+    #[test]
+    fn cells_become_text_that_reads_back() {
+        assert_eq!(text_of(&Data::Float(1234.0)).as_deref(), Some("1234"));
+        assert_eq!(text_of(&Data::Float(0.125)).as_deref(), Some("0.125"));
+        assert_eq!(
+            text_of(&Data::Float(0.1 + 0.2)).as_deref(),
+            Some("0.30000000000000004")
+        );
+        assert_eq!(text_of(&Data::Int(-7)).as_deref(), Some("-7"));
+        assert_eq!(text_of(&Data::Bool(true)).as_deref(), Some("TRUE"));
+        assert_eq!(text_of(&Data::String(String::new())), None);
+        assert_eq!(text_of(&Data::Empty), None);
+        assert_eq!(
+            text_of(&Data::Error(CellErrorType::Div0)).as_deref(),
+            Some("#DIV/0!")
+        );
+        let date = ExcelDateTime::new(45382.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            text_of(&Data::DateTime(date)).as_deref(),
+            Some("2024-03-31")
+        );
+        let time = ExcelDateTime::new(45382.3541666667, ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            text_of(&Data::DateTime(time)).as_deref(),
+            Some("2024-03-31 08:30:00")
+        );
+    }
+
+    /// A workbook with a title row, a blank row, the header on row 4, a blank data row.
+    fn workbook(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("d.xlsx");
+        let mut book = Workbook::new();
+        let notes = book.add_worksheet();
+        notes.set_name("说明").unwrap();
+        notes.write_string(0, 0, "填报说明").unwrap();
+        let sheet = book.add_worksheet();
+        sheet.set_name("数据").unwrap();
+        sheet
+            .merge_range(0, 0, 0, 2, "2023年绩效考核数据", &Format::new())
+            .unwrap();
+        for (column, name) in ["编码", "名称", "出院人数"].iter().enumerate() {
+            sheet.write_string(3, column as u16, *name).unwrap();
+        }
+        sheet.write_string(4, 0, "H1").unwrap();
+        sheet.write_string(4, 1, "甲").unwrap();
+        sheet.write_number(4, 2, 1234.0).unwrap();
+        sheet.write_string(6, 0, "H2").unwrap();
+        sheet.write_string(6, 1, "乙").unwrap();
+        sheet.write_string(6, 2, "1,234.5").unwrap();
+        book.save(&path).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_sheet_is_read_with_its_row_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workbook(dir.path());
+        let options = ReadOptions {
+            sheet: Some("数据".into()),
+            ..Default::default()
+        };
+        let table = read(&path, &options).unwrap();
+        assert_eq!(table.origin.header_row, 4);
+        assert_eq!(table.origin.rows, [5, 7]);
+        let values: Vec<Option<&str>> = table
+            .frame
+            .column("出院人数")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some("1234"), Some("1,234.5")]);
+        assert_eq!(
+            table.origin.cell(1, "出院人数"),
+            format!("{}, sheet 数据, row 7, column 出院人数", path.display())
+        );
+        let given = ReadOptions {
+            header_row: Some(4),
+            ..options.clone()
+        };
+        assert_eq!(read(&path, &given).unwrap().origin.rows, [5, 7]);
+        let wrong = ReadOptions {
+            header_row: Some(2),
+            ..options
+        };
+        let err = read(&path, &wrong).unwrap_err().to_string();
+        assert!(err.contains("row 2 of sheet 数据 is empty"), "{err}");
+    }
+
+    #[test]
+    fn the_first_sheet_by_default_and_unknown_sheets_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workbook(dir.path());
+        let err = super::super::read(&path, &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(": sheet 说明: holds no rows of data"), "{err}");
+        let options = ReadOptions {
+            sheet: Some("Sheet1".into()),
+            ..Default::default()
+        };
+        let err = read(&path, &options).unwrap_err().to_string();
+        assert!(
+            err.contains("no sheet named \"Sheet1\"; the workbook's sheets: 说明, 数据"),
+            "{err}"
+        );
+    }
+}
