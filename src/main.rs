@@ -46,9 +46,13 @@ enum Command {
     Score {
         #[command(flatten)]
         inputs: Inputs,
-        /// Write every institution's row here; the format comes from the extension (.csv, .json, .parquet).
+        /// Write every institution's row here; the format comes from the extension: .csv, .json,
+        /// .parquet, or .xlsx (an Excel report: ranking, one sheet per dimension, indicators, run summary).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+        #[arg(long)]
+        excel_csv: bool,
         /// Rows of the ranking to print.
         #[arg(long, default_value_t = 20)]
         top: usize,
@@ -117,9 +121,13 @@ struct McdaArgs {
     /// Ranking of ties: min (1,1,3), dense (1,1,2), average (1.5,1.5,3), ordinal (by id).
     #[arg(long, default_value = "min", value_parser = ["min", "dense", "average", "ordinal"])]
     ties: String,
-    /// Write id, score, rank and the method's columns here (.csv, .json, .parquet).
+    /// Write id, score, rank and the method's columns here (.csv, .json, .parquet, or .xlsx with
+    /// a second sheet of criteria weights).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+    #[arg(long)]
+    excel_csv: bool,
     /// Also print the intermediate tables (normalised matrix, ideal points, S/R/Q, probit table…).
     #[arg(long)]
     explain: bool,
@@ -180,9 +188,15 @@ fn tidy(path: &Path) -> PathBuf {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Score { inputs, out, top } => {
+        Command::Score {
+            inputs,
+            out,
+            excel_csv,
+            top,
+        } => {
+            let options = report::OutputOptions { excel_csv };
             if let Some(out) = &out {
-                report::OutputFormat::of(out)?;
+                options.format_of(out)?;
             }
             let (scheme, data, prev) = open(inputs)?;
             let data = data.ok_or_else(|| Error::Usage {
@@ -195,7 +209,7 @@ fn run(command: Command) -> Result<()> {
             println!();
             print!("{}", run.summary);
             if let Some(out) = out {
-                report::write_table(&run.table, &out)?;
+                report::write_output(&plan, &run, &out, &options)?;
                 println!("wrote {} rows to {}", run.table.height(), out.display());
             }
             Ok(())
@@ -263,8 +277,11 @@ fn known<T>(value: Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<
 fn run_mcda(args: McdaArgs) -> Result<()> {
     use jixiao::mcda::{ahp::AhpMethod, normalise::Normalisation, ranking::Ties};
     use jixiao::mcda::{rsr::RankKind, topsis::WeightPlacement, weights::Weighting};
+    let options = report::OutputOptions {
+        excel_csv: args.excel_csv,
+    };
     if let Some(out) = &args.out {
-        report::OutputFormat::of(out)?;
+        options.format_of(out)?;
     }
     let criteria = mcda::Criterion::parse_list(&args.criteria)?;
     let ahp_method = known(args.ahp_method, AhpMethod::from_name)?;
@@ -297,7 +314,7 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         print!("{result}");
     }
     if let Some(out) = args.out {
-        report::write_table(&result.table, &out)?;
+        report::write_mcda_output(&result, &out, &options)?;
         println!("wrote {} rows to {}", result.table.height(), out.display());
     }
     Ok(())
