@@ -760,10 +760,9 @@ pub fn write_output(
     options: &OutputOptions,
 ) -> Result<()> {
     match options.format_of(path)? {
-        OutputFormat::Xlsx => save_workbook(
-            xlsx::score_workbook(plan, &run.table, &run.summary)?,
-            path,
-        ),
+        OutputFormat::Xlsx => {
+            save_workbook(xlsx::score_workbook(plan, &run.table, &run.summary)?, path)
+        }
         format => write_flat(&run.table, path, format, options),
     }
 }

@@ -55,7 +55,7 @@ fn sheet(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> Vec<
 fn expected_cell(column: &Column, row: usize) -> Data {
     match column.as_materialized_series().get(row).unwrap() {
         AnyValue::Null => Data::Empty,
-        AnyValue::String(s) if s.is_empty() => Data::Empty,
+        AnyValue::String("") => Data::Empty,
         AnyValue::String(s) => Data::String(s.to_string()),
         AnyValue::StringOwned(s) => Data::String(s.to_string()),
         AnyValue::Float64(v) => Data::Float(v),
@@ -64,7 +64,13 @@ fn expected_cell(column: &Column, row: usize) -> Data {
     }
 }
 
-fn assert_column_matches(csv: &DataFrame, csv_name: &str, rows: &[Vec<Data>], col: usize, skip: usize) {
+fn assert_column_matches(
+    csv: &DataFrame,
+    csv_name: &str,
+    rows: &[Vec<Data>],
+    col: usize,
+    skip: usize,
+) {
     let column = csv.column(csv_name).unwrap();
     assert_eq!(rows.len() - skip, csv.height(), "rows of {csv_name}");
     for row in 0..csv.height() {
@@ -137,9 +143,9 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
     for (col, name) in sources.iter().enumerate() {
         assert_column_matches(&csv, name, &ranking, col, 1);
     }
-    // The vetoed institution is unranked and comes last, as in the CSV.
+    // The vetoed institution comes last, as in the CSV.
     let last = ranking.last().unwrap();
-    assert_eq!(last[0], Data::Empty);
+    assert_eq!(last[0], Data::Float(320.0));
     assert!(text(&last[14]).starts_with("veto: "), "{last:?}");
 
     // One sheet per dimension: its score, then sub-dimension and indicator scores.
@@ -147,7 +153,15 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
     let header: Vec<String> = quality[0].iter().map(text).collect();
     assert_eq!(
         header[..7],
-        ["排名", "机构编码", "机构名称", "机构类别", "医疗质量得分", "功能定位得分", "T4 出院患者手术占比得分"]
+        [
+            "排名",
+            "机构编码",
+            "机构名称",
+            "机构类别",
+            "医疗质量得分",
+            "功能定位得分",
+            "T4 出院患者手术占比得分"
+        ]
     );
     assert_column_matches(&csv, "医疗质量.score", &quality, 4, 1);
     assert_column_matches(&csv, "功能定位.score", &quality, 5, 1);
@@ -157,7 +171,11 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
     let indicators = sheet(&mut book, "指标");
     let (groups, titles) = (&indicators[0], &indicators[1]);
     assert_eq!(text(&groups[0]), "排名");
-    assert_eq!(text(&titles[0]), "", "identity titles span both header lines");
+    assert_eq!(
+        text(&titles[0]),
+        "",
+        "identity titles span both header lines"
+    );
     let mut group = String::new();
     let mut checked = 0;
     for col in 4..titles.len() {
@@ -180,7 +198,10 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
         .iter()
         .filter(|n| n.starts_with('T'))
         .count();
-    assert_eq!(checked, indicator_columns, "every indicator column of the CSV");
+    assert_eq!(
+        checked, indicator_columns,
+        "every indicator column of the CSV"
+    );
     assert_eq!(text(&groups[4]), "T1 门诊人次数与出院人次数比");
     assert_eq!(text(&titles[4]), "值 (X:1)");
     assert_eq!(text(&titles[5]), "比值");
@@ -221,7 +242,12 @@ fn xlsx_grade_cells_are_filled_by_band_and_numbers_formatted() {
 
 #[test]
 fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
-    let scheme = jixiao::scheme::Scheme::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("scoring/tertiary-core").as_path()).unwrap();
+    let scheme = jixiao::scheme::Scheme::load(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scoring/tertiary-core")
+            .as_path(),
+    )
+    .unwrap();
     let plan = jixiao::plan::Plan::compile(scheme).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut run = jixiao::pipeline::score(
@@ -246,12 +272,15 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
             .clone()
     };
     assert_eq!(text(&rows[0][0]), "运行摘要");
-    assert_eq!(text(&find("方案")[1]), "三级公立医院绩效考核（核心指标示例）");
+    assert_eq!(
+        text(&find("方案")[1]),
+        "三级公立医院绩效考核（核心指标示例）"
+    );
     assert_eq!(text(&find("版本")[1]), "2020.1");
     assert!(text(&find("数据文件")[1]).ends_with("datasets/tertiary-core/current.csv"));
     assert_eq!(find("参评机构")[1], Data::Float(320.0));
     assert_eq!(find("排名机构")[1], Data::Float(run.summary.ranked as f64));
-    assert_eq!(find("否决（不排名）")[1], Data::Float(1.0));
+    assert_eq!(find("一票否决（排在其他机构之后）")[1], Data::Float(1.0));
     // Effective weights: one row per indicator, the same fractions as the summary.
     let (_, share, leaves) = &run.summary.weights_by_dimension[0];
     let (id, weight) = &leaves[0];
@@ -267,8 +296,15 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
         .iter()
         .find(|r| r.len() > 4 && text(&r[0]) == "T9" && text(&r[2]) == "T9")
         .unwrap();
-    assert_eq!((t9[3].clone(), t9[4].clone()), (Data::Float(1.0), Data::Float(1.0)));
-    assert_eq!(find("门诊患者满意度")[1], Data::Float(1.0), "cells that are not numbers");
+    assert_eq!(
+        (t9[3].clone(), t9[4].clone()),
+        (Data::Float(1.0), Data::Float(1.0))
+    );
+    assert_eq!(
+        find("门诊患者满意度")[1],
+        Data::Float(1.0),
+        "cells that are not numbers"
+    );
     // Warnings and the flags of every flagged institution.
     assert!(rows
         .iter()
@@ -287,7 +323,11 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
         .position(|r| text(&r[0]).starts_with("机构说明"))
         .unwrap();
     assert_eq!(
-        rows[section + 1].iter().map(text).take(4).collect::<Vec<_>>(),
+        rows[section + 1]
+            .iter()
+            .map(text)
+            .take(4)
+            .collect::<Vec<_>>(),
         ["排名", "机构编码", "机构名称", "说明"]
     );
     let with_flags = rows[section + 2..]
@@ -306,16 +346,46 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
 }
 
 #[test]
-fn xlsx_is_byte_identical_on_rewrite_and_with_one_thread() {
+fn xlsx_is_byte_identical_on_rewrite_row_order_and_thread_count() {
     let dir = tempfile::tempdir().unwrap();
+    // The data file's name is in the report, so both runs read the same path: first the shipped
+    // rows, then the same rows reversed.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tertiary-core/current.csv"),
+    )
+    .unwrap();
+    let data = dir.path().join("current.csv");
+    std::fs::write(&data, &text).unwrap();
     let first = dir.path().join("first.xlsx");
     let second = dir.path().join("second.xlsx");
-    let o = jixiao(&["score", "--out", first.to_str().unwrap()]);
+    let o = jixiao(&[
+        "score",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    // A second later, in case a clock crept into the file.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let o = jixiao_with_threads(&["score", "--out", second.to_str().unwrap()], Some(1));
+    let o = jixiao_with_threads(
+        &[
+            "score",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            second.to_str().unwrap(),
+        ],
+        Some(1),
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let (a, b) = (std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+    let (a, b) = (
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+    );
     assert!(a.len() > 10_000);
     assert!(a == b, "the xlsx differs between runs");
 }
@@ -383,7 +453,10 @@ fn excel_csv_is_the_plain_csv_after_a_byte_order_mark() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = jixiao(&["score", "--excel-csv", "--out", excel.to_str().unwrap()]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let (plain, excel) = (std::fs::read(&plain).unwrap(), std::fs::read(&excel).unwrap());
+    let (plain, excel) = (
+        std::fs::read(&plain).unwrap(),
+        std::fs::read(&excel).unwrap(),
+    );
     assert_eq!(excel[..3], [0xEF, 0xBB, 0xBF]);
     assert!(excel[3..] == plain[..], "the rest is the plain CSV");
     assert!(plain.starts_with(b"rank,"), "no BOM without the flag");
@@ -436,14 +509,20 @@ fn a_failing_run_leaves_the_existing_output_byte_identical() {
     assert_eq!(o.code, 1);
     assert!(folder.is_dir());
     let stderr = o.stderr.replace(dir.path().to_str().unwrap(), "[TMP]");
-    assert_eq!(stderr, "error: [TMP]/folder.csv: is a folder; name a file to write\n");
+    assert_eq!(
+        stderr,
+        "error: [TMP]/folder.csv: is a folder; name a file to write\n"
+    );
     // No temporary file is left behind by any of these runs.
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["broken.csv", "folder.csv", "result.csv", "result.xlsx"]);
+    assert_eq!(
+        names,
+        ["broken.csv", "folder.csv", "result.csv", "result.xlsx"]
+    );
 }
 
 #[test]
@@ -483,6 +562,8 @@ fn cli_says_what_it_wrote() {
     lines.extend(o.stdout.lines().map(String::from));
     insta::assert_snapshot!(
         "cli_wrote_lines",
-        lines.join("\n").replace(dir.path().to_str().unwrap(), "[TMP]")
+        lines
+            .join("\n")
+            .replace(dir.path().to_str().unwrap(), "[TMP]")
     );
 }

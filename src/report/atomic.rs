@@ -15,7 +15,7 @@
 //! - Every error names `path` (the file the user asked for), not the temporary file.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -58,10 +58,9 @@ where
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let prefix = format!(".{file_name}.jixiao-");
     let mut builder = tempfile::Builder::new();
-    builder
-        .prefix(&format!(".{file_name}.jixiao-"))
-        .suffix(".tmp");
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -116,6 +115,7 @@ pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn files_in(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -162,7 +162,11 @@ mod tests {
         let path = dir.path().join("new.xlsx");
         let result = write_atomically(&path, |_| Err(write_error(&path, "bad data")));
         assert!(result.is_err());
-        assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
+        assert!(
+            files_in(dir.path()).is_empty(),
+            "{:?}",
+            files_in(dir.path())
+        );
     }
 
     #[test]

@@ -211,7 +211,7 @@ impl ListSheet {
         if !header.is_empty() {
             self.rows.push((
                 RowKind::Header,
-                header.iter().map(|h| (text(h), Style::General)).collect(),
+                header.iter().map(|h| (text(*h), Style::General)).collect(),
             ));
         }
     }
@@ -352,7 +352,11 @@ impl SheetNames {
                 name.push(c);
             }
             let name = format!("{}{suffix}", name.trim_end_matches('\''));
-            if !self.taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+            if !self
+                .taken
+                .iter()
+                .any(|t| t.to_lowercase() == name.to_lowercase())
+            {
                 self.taken.push(name.clone());
                 return name;
             }
@@ -418,11 +422,15 @@ fn identity_columns(plan: &Plan, table: &DataFrame, with_group_rank: bool) -> Re
         .flatten()
     {
         if !names.contains(&extra.as_str()) {
-            names.push(extra);
+            names.push(extra.as_str());
         }
     }
     for name in names {
-        out.push(Column::new(name, Style::General, cells(table.column(name)?)?));
+        out.push(Column::new(
+            name,
+            Style::General,
+            cells(table.column(name)?)?,
+        ));
     }
     Ok(out)
 }
@@ -453,7 +461,13 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
         column.grade_fill = true;
         columns.push(column);
     }
-    push_if_present(&mut columns, table, WEIGHTED_COLUMN, "加减分前得分".into(), score)?;
+    push_if_present(
+        &mut columns,
+        table,
+        WEIGHTED_COLUMN,
+        "加减分前得分".into(),
+        score,
+    )?;
     push_if_present(&mut columns, table, BONUS_COLUMN, "加分".into(), score)?;
     push_if_present(&mut columns, table, DEDUCTION_COLUMN, "扣分".into(), score)?;
     if let Some(points) = &spec.points {
@@ -482,7 +496,13 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
                 titled(id, "校正工分"),
                 Style::General,
             )?;
-            push_if_present(&mut columns, table, &money_column(id), titled(id, "金额"), money)?;
+            push_if_present(
+                &mut columns,
+                table,
+                &money_column(id),
+                titled(id, "金额"),
+                money,
+            )?;
         }
         push_if_present(&mut columns, table, MONEY_COLUMN, "金额合计".into(), money)?;
     }
@@ -495,7 +515,13 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
             score,
         )?;
     }
-    push_if_present(&mut columns, table, FLAGS_COLUMN, "说明".into(), Style::General)?;
+    push_if_present(
+        &mut columns,
+        table,
+        FLAGS_COLUMN,
+        "说明".into(),
+        Style::General,
+    )?;
     Ok(TableSheet {
         name: RANKING_SHEET.into(),
         columns,
@@ -505,7 +531,11 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
 
 /// The sheet of one dimension: its score, then every sub-dimension's and indicator's score below
 /// it, in the weight tree's order.
-pub fn dimension_sheet(plan: &Plan, table: &DataFrame, dimension: &WeightNode) -> Result<TableSheet> {
+pub fn dimension_sheet(
+    plan: &Plan,
+    table: &DataFrame,
+    dimension: &WeightNode,
+) -> Result<TableSheet> {
     let score = Style::Fixed(plan.scheme.spec.score_decimals);
     let mut columns = identity_columns(plan, table, false)?;
     let frozen_columns = columns.len() as u16;
@@ -526,7 +556,7 @@ pub fn dimension_sheet(plan: &Plan, table: &DataFrame, dimension: &WeightNode) -
                     .indicator(&node.id)
                     .map(|i| i.name.as_str())
                     .unwrap_or_default();
-                titled(&format!("{} {name}", node.id).trim_end().to_string(), "得分")
+                titled(format!("{} {name}", node.id).trim_end(), "得分")
             }
         };
         push_if_present(&mut columns, table, &score_column(&node.id), title, score)?;
@@ -590,8 +620,14 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
         rows: vec![(RowKind::Title, vec![(text("运行摘要"), general)])],
     };
     sheet.section("方案与数据", &[]);
-    sheet.row(vec![(text("方案"), general), (text(&summary.scheme_name), general)]);
-    sheet.row(vec![(text("版本"), general), (text(&summary.scheme_version), general)]);
+    sheet.row(vec![
+        (text("方案"), general),
+        (text(&summary.scheme_name), general),
+    ]);
+    sheet.row(vec![
+        (text("版本"), general),
+        (text(&summary.scheme_version), general),
+    ]);
     sheet.row(vec![
         (text("数据文件"), general),
         (text(summary.data_file.display().to_string()), general),
@@ -608,8 +644,8 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
     for (label, value) in [
         ("参评机构", n),
         ("排名机构", summary.ranked),
-        ("否决（不排名）", summary.vetoed),
-        ("数据不足（不排名）", summary.excluded),
+        ("一票否决（排在其他机构之后）", summary.vetoed),
+        ("数据不足（未排名）", summary.excluded),
         ("无同类分组", summary.load.ungrouped),
         ("上期数据中没有的机构", summary.load.missing_in_previous),
     ] {
@@ -631,7 +667,10 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
                 (text(dimension), general),
                 (number(*share), Style::Percent),
                 (text(id), general),
-                (text(names.get(id.as_str()).copied().unwrap_or_default()), general),
+                (
+                    text(names.get(id.as_str()).copied().unwrap_or_default()),
+                    general,
+                ),
                 (number(*weight), Style::Percent),
             ]);
         }
@@ -640,7 +679,16 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
     sheet.section(
         "指标数据质量",
         &[
-            "指标", "名称", "所属指标", "缺失", "其中分母为零", "其中非有限值", "异常值处理", "其中对数变换", "处理后仍偏态的组", "缺失值插补",
+            "指标",
+            "名称",
+            "所属指标",
+            "缺失",
+            "其中分母为零",
+            "其中非有限值",
+            "异常值处理",
+            "其中对数变换",
+            "处理后仍偏态的组",
+            "缺失值插补",
         ],
     );
     for q in &summary.indicators {
@@ -658,16 +706,16 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
         ]);
     }
 
-    for (title, cells) in [
+    for (title, counts) in [
         ("不是数字的单元格（按缺失处理）", &summary.load.bad_cells),
         (
             "不在该列取值范围内的单元格（按缺失处理）",
             &summary.load.unknown_levels,
         ),
     ] {
-        if !cells.is_empty() {
+        if !counts.is_empty() {
             sheet.section(title, &["列", "个数"]);
-            for (column, n) in cells {
+            for (column, n) in counts {
                 sheet.row(vec![(text(column), general), count(*n)]);
             }
         }
@@ -676,7 +724,14 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
     if !summary.points.is_empty() {
         sheet.section(
             "工分与金额",
-            &["项目", "预算", "已分配", "获得金额的机构", "系数低于阈值（工分校正）的机构", "阈值"],
+            &[
+                "项目",
+                "预算",
+                "已分配",
+                "获得金额的机构",
+                "系数低于阈值（工分校正）的机构",
+                "阈值",
+            ],
         );
         for p in &summary.points {
             let money = Style::Money(p.decimals);
@@ -711,15 +766,15 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
         None => None,
     };
     let flags = cells(table.column(FLAGS_COLUMN)?)?;
-    for row in 0..table.height() {
-        if flags[row] == Cell::Empty {
+    for (row, flag) in flags.into_iter().enumerate() {
+        if flag == Cell::Empty {
             continue;
         }
         let mut line = vec![(ranks[row].clone(), general), (ids[row].clone(), general)];
         if let Some(names) = &institution_names {
             line.push((names[row].clone(), general));
         }
-        line.push((flags[row].clone(), general));
+        line.push((flag, general));
         sheet.row(line);
     }
 
@@ -767,7 +822,7 @@ pub fn table_workbook(table: &DataFrame) -> Result<Workbook> {
 
 fn plain_sheet(table: &DataFrame) -> Result<TableSheet> {
     let columns = table
-        .get_columns()
+        .columns()
         .iter()
         .map(|c| Ok(Column::new(c.name().as_str(), Style::General, cells(c)?)))
         .collect::<Result<Vec<_>>>()?;
@@ -782,7 +837,11 @@ fn plain_sheet(table: &DataFrame) -> Result<TableSheet> {
 pub fn mcda_workbook(result: &McdaResult) -> Result<Workbook> {
     check_fits(result.table.height(), 1)?;
     let mut workbook = new_workbook(Some(result.method.title()))?;
-    push_table(&mut workbook, &plain_sheet(&result.table)?, &BTreeMap::new())?;
+    push_table(
+        &mut workbook,
+        &plain_sheet(&result.table)?,
+        &BTreeMap::new(),
+    )?;
     let general = Style::General;
     let mut weights = ListSheet {
         name: WEIGHTS_SHEET.into(),
@@ -790,7 +849,7 @@ pub fn mcda_workbook(result: &McdaResult) -> Result<Workbook> {
     };
     let mut header = vec!["准则", "方向", "权重"];
     if let Some((label, _)) = &result.weights.statistic {
-        header.push(label);
+        header.push(label.as_str());
     }
     weights.section(
         &format!("{}，权重：{}", result.method.title(), result.weights.label),
@@ -949,7 +1008,7 @@ pub fn push_table(
     let plain = Format::new();
     for (index, column) in columns.iter().enumerate() {
         let col = index as u16;
-        let format = number_format(column.style);
+        let number = number_format(column.style);
         let mut widest = 0;
         for (row, cell) in column.cells.iter().enumerate() {
             let row = row as u32 + header_rows;
@@ -958,7 +1017,7 @@ pub fn push_table(
                 Cell::Text(grade) if column.grade_fill => {
                     grade_formats.get(grade.as_str()).unwrap_or(&plain)
                 }
-                _ => &format,
+                _ => &number,
             };
             write_cell(&mut sheet, row, col, cell, format)?;
         }
@@ -1040,7 +1099,11 @@ mod tests {
         assert_eq!(first, "维".repeat(31));
         let second = names.take(&long);
         assert_eq!(second, format!("{} (2)", "维".repeat(27)));
-        assert_eq!(names.take("QUOTED"), "QUOTED (2)", "Excel compares without case");
+        assert_eq!(
+            names.take("QUOTED"),
+            "QUOTED (2)",
+            "Excel compares without case"
+        );
     }
 
     #[test]
