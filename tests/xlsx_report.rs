@@ -461,6 +461,26 @@ fn excel_csv_is_the_plain_csv_after_a_byte_order_mark() {
     assert!(excel[3..] == plain[..], "the rest is the plain CSV");
     assert!(plain.starts_with(b"rank,"), "no BOM without the flag");
 
+    // The same for `jixiao mcda`.
+    let mcda = dir.path().join("mcda.csv");
+    let o = jixiao(&[
+        "mcda",
+        "--data",
+        "tests/fixtures/mcda/x.csv",
+        "--id",
+        "方案",
+        "--criteria",
+        "成本:-,质量:+,效率:+,满意度:+",
+        "--method",
+        "wsm",
+        "--excel-csv",
+        "--out",
+        mcda.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let bytes = std::fs::read(&mcda).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}方案,".as_bytes()), "{bytes:?}");
+
     // Refused for other formats, before any work and without creating the file.
     let json = dir.path().join("out.json");
     let o = jixiao(&["score", "--excel-csv", "--out", json.to_str().unwrap()]);
