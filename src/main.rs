@@ -87,9 +87,13 @@ enum Command {
     Score {
         #[command(flatten)]
         inputs: Inputs,
-        /// Write every institution's row here; the format comes from the extension (.csv, .json, .parquet).
+        /// Write every institution's row here; the format comes from the extension: .csv, .json,
+        /// .parquet, or .xlsx (an Excel report: ranking, one sheet per dimension, indicators, run summary).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+        #[arg(long)]
+        excel_csv: bool,
         /// Rows of the ranking to print.
         #[arg(long, default_value_t = 20)]
         top: usize,
@@ -164,9 +168,13 @@ struct McdaArgs {
     /// weights); the output gains the group column and group_rank.
     #[arg(long)]
     group: Option<String>,
-    /// Write id, score, rank and the method's columns here (.csv, .json, .parquet).
+    /// Write id, score, rank and the method's columns here (.csv, .json, .parquet, or .xlsx with
+    /// a second sheet of criteria weights).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+    #[arg(long)]
+    excel_csv: bool,
     /// Also print the intermediate tables (normalised matrix, ideal points, S/R/Q, probit table…).
     #[arg(long)]
     explain: bool,
@@ -233,9 +241,15 @@ fn tidy(path: &Path) -> PathBuf {
 
 fn run(command: Command) -> Result<()> {
     match command {
-        Command::Score { inputs, out, top } => {
+        Command::Score {
+            inputs,
+            out,
+            excel_csv,
+            top,
+        } => {
+            let options = report::OutputOptions { excel_csv };
             if let Some(out) = &out {
-                report::OutputFormat::of(out)?;
+                options.format_of(out)?;
             }
             let (scheme, data, prev) = open(inputs)?;
             let data = data.ok_or_else(|| Error::Usage {
@@ -248,7 +262,7 @@ fn run(command: Command) -> Result<()> {
             println!();
             print!("{}", run.summary);
             if let Some(out) = out {
-                report::write_table(&run.table, &out)?;
+                report::write_output(&plan, &run, &out, &options)?;
                 println!("wrote {} rows to {}", run.table.height(), out.display());
             }
             Ok(())
@@ -316,8 +330,11 @@ fn known<T>(value: Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<
 fn run_mcda(args: McdaArgs) -> Result<()> {
     use jixiao::mcda::{ahp::AhpMethod, normalise::Normalisation, ranking::Ties};
     use jixiao::mcda::{rsr::RankKind, topsis::WeightPlacement, weights::Weighting};
+    let options = report::OutputOptions {
+        excel_csv: args.excel_csv,
+    };
     if let Some(out) = &args.out {
-        report::OutputFormat::of(out)?;
+        options.format_of(out)?;
     }
     let criteria = mcda::Criterion::parse_list(&args.criteria)?;
     let ahp_method = known(args.ahp_method, AhpMethod::from_name)?;
@@ -342,33 +359,35 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         ties: known(Some(args.ties), Ties::from_name)?.expect("given"),
         source: args.data.clone(),
     };
-    let mut options = args.read.options(args.read.sheet.clone());
-    options.expected_columns = std::iter::once(spec.id.clone())
+    let mut read_options = args.read.options(args.read.sheet.clone());
+    read_options.expected_columns = std::iter::once(spec.id.clone())
         .chain(spec.criteria.iter().map(|c| c.name.clone()))
         .collect();
-    let frame = source::read(&args.data, &options)?.frame;
-    let (text, table) = match &args.group {
+    let frame = source::read(&args.data, &read_options)?.frame;
+    let wrote = |rows: usize, out: &Path| println!("wrote {rows} rows to {}", out.display());
+    match &args.group {
         None => {
             let result = mcda::run(&spec, frame)?;
-            let text = match args.explain {
-                true => result.explain(),
-                false => result.to_string(),
-            };
-            (text, result.table)
+            match args.explain {
+                true => print!("{}", result.explain()),
+                false => print!("{result}"),
+            }
+            if let Some(out) = &args.out {
+                report::write_mcda_output(&result, out, &options)?;
+                wrote(result.table.height(), out);
+            }
         }
         Some(group) => {
             let result = mcda::run_grouped(&spec, group, frame)?;
-            let text = match args.explain {
-                true => result.explain(),
-                false => result.to_string(),
-            };
-            (text, result.table)
+            match args.explain {
+                true => print!("{}", result.explain()),
+                false => print!("{result}"),
+            }
+            if let Some(out) = &args.out {
+                report::write_table_with(&result.table, out, &options)?;
+                wrote(result.table.height(), out);
+            }
         }
-    };
-    print!("{text}");
-    if let Some(out) = args.out {
-        report::write_table(&table, &out)?;
-        println!("wrote {} rows to {}", table.height(), out.display());
     }
     Ok(())
 }

@@ -16,9 +16,18 @@
 //!
 //! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
 //! counts.
+//!
+//! Writing: [`write_output`] (a scoring run), [`write_mcda_output`] and [`write_table`] pick the
+//! format from the extension — CSV (with a UTF-8 byte-order mark for Excel when
+//! [`OutputOptions::excel_csv`]), JSON, Parquet, or the Excel report of [`xlsx`] — and write
+//! through [`atomic::write_atomically`], so a failure never leaves a half-written file.
+
+pub mod atomic;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -39,6 +48,8 @@ use crate::scheme::RatioDisplay;
 use crate::source::Origin;
 use crate::validate::DATA_FLAGS_COLUMN;
 use crate::weight::{NodeKind, WeightTree};
+
+pub use atomic::write_atomically;
 
 pub const FLAGS_COLUMN: &str = "flags";
 
@@ -692,6 +703,9 @@ pub enum OutputFormat {
     Csv,
     Json,
     Parquet,
+    /// The Excel report ([`xlsx`]): a scoring run's ranking, dimension, indicator and summary
+    /// sheets; any other table on one sheet.
+    Xlsx,
 }
 
 impl OutputFormat {
@@ -706,34 +720,118 @@ impl OutputFormat {
             "csv" => Ok(OutputFormat::Csv),
             "json" => Ok(OutputFormat::Json),
             "parquet" => Ok(OutputFormat::Parquet),
+            "xlsx" => Ok(OutputFormat::Xlsx),
             _ => Err(Error::Usage {
-                message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet", path.display()),
+                message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet, .xlsx", path.display()),
             }),
         }
     }
 }
 
-/// Writes the table to `path`, in the format its extension names.
+/// How output files are written, beyond what the extension says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// CSV for Excel (`--excel-csv`): UTF-8 with a byte-order mark (EF BB BF) before the plain
+    /// CSV, so Excel opens Chinese text as UTF-8 instead of the system code page. CSV only.
+    pub excel_csv: bool,
+}
+
+impl OutputOptions {
+    /// The format of `path`, checked against the options; call it before any work is done.
+    pub fn format_of(&self, path: &Path) -> Result<OutputFormat> {
+        let format = OutputFormat::of(path)?;
+        if self.excel_csv && format != OutputFormat::Csv {
+            return Err(Error::Usage {
+                message: format!(
+                    "--excel-csv writes CSV with a byte-order mark for Excel, but {} is not a .csv file; drop the flag, or write a .csv file",
+                    path.display()
+                ),
+            });
+        }
+        Ok(format)
+    }
+}
+
+/// The UTF-8 byte-order mark written before CSV for Excel.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes the table to `path`, in the format its extension names (plain CSV for `.csv`),
+/// atomically: a failure leaves an existing file untouched.
 pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
-    let format = OutputFormat::of(path)?;
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = std::fs::File::create(path).map_err(io)?;
+    write_table_with(table, path, &OutputOptions::default())
+}
+
+/// Like [`write_table`], with `options`; `.xlsx` puts the table on one sheet.
+pub fn write_table_with(table: &DataFrame, path: &Path, options: &OutputOptions) -> Result<()> {
+    match options.format_of(path)? {
+        OutputFormat::Xlsx => save_workbook(xlsx::table_workbook(table)?, path),
+        format => write_flat(table, path, format, options),
+    }
+}
+
+/// Writes a scoring run to `path`: the output table as CSV, JSON or Parquet, or the Excel
+/// report with its ranking, dimension, indicator and summary sheets. Atomic, like [`write_table`].
+pub fn write_output(
+    plan: &Plan,
+    run: &crate::pipeline::ScoreRun,
+    path: &Path,
+    options: &OutputOptions,
+) -> Result<()> {
+    match options.format_of(path)? {
+        OutputFormat::Xlsx => {
+            save_workbook(xlsx::score_workbook(plan, &run.table, &run.summary)?, path)
+        }
+        format => write_flat(&run.table, path, format, options),
+    }
+}
+
+/// Writes `jixiao mcda`'s result to `path`: its table, or for `.xlsx` the table and the criteria
+/// weights. Atomic, like [`write_table`].
+pub fn write_mcda_output(
+    result: &crate::mcda::McdaResult,
+    path: &Path,
+    options: &OutputOptions,
+) -> Result<()> {
+    match options.format_of(path)? {
+        OutputFormat::Xlsx => save_workbook(xlsx::mcda_workbook(result)?, path),
+        format => write_flat(&result.table, path, format, options),
+    }
+}
+
+fn save_workbook(mut workbook: rust_xlsxwriter::Workbook, path: &Path) -> Result<()> {
+    write_atomically(path, |file| {
+        workbook
+            .save_to_writer(file)
+            .map_err(|e| atomic::write_error(path, e))
+    })
+}
+
+fn write_flat(
+    table: &DataFrame,
+    path: &Path,
+    format: OutputFormat,
+    options: &OutputOptions,
+) -> Result<()> {
     let mut table = table.clone();
-    let written = match format {
-        OutputFormat::Csv => CsvWriter::new(&mut file)
-            .include_header(true)
-            .finish(&mut table),
-        OutputFormat::Json => JsonWriter::new(&mut file)
-            .with_json_format(JsonFormat::Json)
-            .finish(&mut table),
-        OutputFormat::Parquet => ParquetWriter::new(&mut file).finish(&mut table).map(|_| ()),
-    };
-    written.map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+    write_atomically(path, |file| {
+        let written = match format {
+            OutputFormat::Csv => {
+                if options.excel_csv {
+                    file.write_all(UTF8_BOM).map_err(atomic::io_error(path))?;
+                }
+                CsvWriter::new(&mut *file)
+                    .include_header(true)
+                    .finish(&mut table)
+            }
+            OutputFormat::Json => JsonWriter::new(&mut *file)
+                .with_json_format(JsonFormat::Json)
+                .finish(&mut table),
+            OutputFormat::Parquet => ParquetWriter::new(&mut *file)
+                .finish(&mut table)
+                .map(|_| ()),
+            OutputFormat::Xlsx => return Err(Error::internal("xlsx is not a flat format")),
+        };
+        written.map_err(|e| atomic::write_error(path, e))
     })
 }
 
