@@ -27,6 +27,7 @@ use super::vikor::Compromise;
 use super::weights::{self, Weighting, Weights};
 use super::{rsr, topsis, vikor, wpm, wsm, Criterion, Direction};
 use crate::error::{closest, Error, Result};
+use crate::source::CellNumber;
 
 /// The methods `jixiao mcda` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -384,8 +385,14 @@ fn parse_column(column: &Column) -> Result<Parsed> {
                 parsed.values.push(f64::NAN);
                 continue;
             }
-            match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => parsed.values.push(v),
+            // Numbers stored as text as Excel exports them ("1,234", "12.5%", full-width digits)
+            // are read as `crate::source::number` reads them for schemes.
+            match crate::source::parse_number(text) {
+                CellNumber::Number(v) if v.is_finite() => parsed.values.push(v),
+                CellNumber::Empty => {
+                    parsed.missing.push(i);
+                    parsed.values.push(f64::NAN);
+                }
                 _ => {
                     parsed.bad.push((i, text.to_string()));
                     parsed.values.push(f64::NAN);
@@ -499,7 +506,7 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
                     if rows.len() == 1 { "is" } else { "are" },
                     row_list(&rows)
                 ),
-                "write plain numbers (no units, percent signs or thousands separators)",
+                "write numbers (\"1,234\", \"12.5%\" and full-width digits are read; units and ambiguous forms such as \"1,5\" are not)",
             ));
         }
         if !parsed.missing.is_empty() {
@@ -1367,7 +1374,7 @@ mod tests {
         let frame = df!(
             "id" => ["1994", "1995", "1996"],
             "c1" => ["1", "", "3"],
-            "c2" => ["4", "x", "5%"],
+            "c2" => ["4", "x", "1,5"],
         )
         .unwrap();
         let spec = McdaSpec::new("id", criteria(2, &[]), Method::Topsis);
@@ -1377,8 +1384,27 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.contains("criterion \"c2\" has 2 cells that are not a number: row 3 (1995: \"x\"), row 4 (1996: \"5%\")"),
+            err.contains("criterion \"c2\" has 2 cells that are not a number: row 3 (1995: \"x\"), row 4 (1996: \"1,5\")"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn numbers_stored_as_text_are_read_as_excel_shows_them() {
+        // "1,234" (thousands), "12.5%" (= 0.125), full-width "３"; the same matrix as plain numbers.
+        let text =
+            df!("id" => ["a", "b", "c"], "c1" => ["1,234", "12.5%", "３"], "c2" => ["1", "2", "3"])
+                .unwrap();
+        let plain =
+            df!("id" => ["a", "b", "c"], "c1" => [1234.0, 0.125, 3.0], "c2" => [1.0, 2.0, 3.0])
+                .unwrap();
+        let spec = McdaSpec::new("id", criteria(2, &[]), Method::Topsis);
+        let (a, b) = (run(&spec, text).unwrap(), run(&spec, plain).unwrap());
+        assert!(
+            a.table.equals_missing(&b.table),
+            "{:?}\n{:?}",
+            a.table,
+            b.table
         );
     }
 
