@@ -65,19 +65,7 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
             "--group \"{group}\" is also the id column or a criterion; give the column that names each alternative's peer group"
         )));
     }
-    let reserved = [
-        SCORE,
-        RANK,
-        GROUP_RANK,
-        "d_plus",
-        "d_minus",
-        "S",
-        "R",
-        "compromise",
-        "probit",
-        "grade",
-    ];
-    if reserved.contains(&group) {
+    if group == GROUP_RANK || super::run::OUTPUT_COLUMNS.contains(&group) {
         return Err(usage(format!(
             "the group column may not be called \"{group}\", a column of the output; rename it"
         )));

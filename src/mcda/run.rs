@@ -190,6 +190,19 @@ pub struct McdaResult {
 pub const SCORE: &str = "score";
 pub const RANK: &str = "rank";
 
+/// Columns the output may hold besides the id: no input column may take these names.
+pub(super) const OUTPUT_COLUMNS: [&str; 9] = [
+    SCORE,
+    RANK,
+    "d_plus",
+    "d_minus",
+    "S",
+    "R",
+    "compromise",
+    "probit",
+    "grade",
+];
+
 fn usage(message: String) -> Error {
     Error::Usage { message }
 }
@@ -209,18 +222,7 @@ fn check_spec(spec: &McdaSpec) -> Result<Option<Normalisation>> {
             spec.id
         )));
     }
-    let reserved = [
-        SCORE,
-        RANK,
-        "d_plus",
-        "d_minus",
-        "S",
-        "R",
-        "compromise",
-        "probit",
-        "grade",
-    ];
-    if reserved.contains(&spec.id.as_str()) {
+    if OUTPUT_COLUMNS.contains(&spec.id.as_str()) {
         return Err(usage(format!(
             "the id column may not be called \"{}\", a column of the output; rename it",
             spec.id
