@@ -363,7 +363,7 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
     read_options.expected_columns = std::iter::once(spec.id.clone())
         .chain(spec.criteria.iter().map(|c| c.name.clone()))
         .collect();
-    let frame = source::read(&args.data, &read_options)?.frame;
+    let frame = mcda::matrix_of(source::read(&args.data, &read_options)?)?;
     let wrote = |rows: usize, out: &Path| println!("wrote {rows} rows to {}", out.display());
     match &args.group {
         None => {

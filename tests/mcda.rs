@@ -598,3 +598,49 @@ fn group_column_errors() {
     ]);
     insta::assert_snapshot!("group_column_missing", out);
 }
+
+#[test]
+fn rows_are_named_as_the_file_numbers_them_and_ids_are_unique_across_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    // A title and a blank line above the header (line 3): the data start on line 4.
+    let path = dir.path().join("m.csv");
+    std::fs::write(
+        &path,
+        "2024年评价表\n\n方案,类别,成本,质量\na1,综合,250,16\na2,专科,200,x\na1,专科,300,15\n",
+    )
+    .unwrap();
+    let data = path.to_str().unwrap();
+    let base = [
+        "mcda",
+        "--data",
+        data,
+        "--id",
+        "方案",
+        "--criteria",
+        "成本:-,质量:+",
+        "--method",
+        "topsis",
+    ];
+    let o = jixiao(&[&base[..], &["--header-row", "3"]].concat());
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    // a1 sits on lines 4 and 6 of the file.
+    assert!(o.stderr.contains("\"a1\" (rows 4 and 6)"), "{}", o.stderr);
+    // With --group the whole matrix is checked first: a1 is in two groups, still refused.
+    let o = jixiao(&[&base[..], &["--header-row", "3", "--group", "类别"]].concat());
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(o.stderr.contains("\"a1\" (rows 4 and 6)"), "{}", o.stderr);
+    // Without the duplicate, the bad cell is on line 5 whether grouped or not.
+    std::fs::write(
+        &path,
+        "2024年评价表\n\n方案,类别,成本,质量\na1,综合,250,16\na2,专科,200,x\na3,专科,300,15\n",
+    )
+    .unwrap();
+    for extra in [
+        &["--header-row", "3"][..],
+        &["--header-row", "3", "--group", "类别"],
+    ] {
+        let o = jixiao(&[&base[..], extra].concat());
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert!(o.stderr.contains("row 5 (a2: \"x\")"), "{}", o.stderr);
+    }
+}

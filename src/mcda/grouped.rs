@@ -47,6 +47,7 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
         .get_column_names()
         .iter()
         .map(|n| n.to_string())
+        .filter(|n| n != super::run::ROW_COLUMN)
         .collect();
     if !names.iter().any(|n| n == group) {
         return Err(Error::ColumnNotFound {
@@ -85,6 +86,8 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
             help: Some("give every alternative its peer group, or drop --group".into()),
         });
     }
+    // The whole matrix first: ids unique across groups, every cell's problem with its row.
+    super::run::decision_matrix(spec, &frame)?;
     let mut keys: Vec<String> = values.iter().flatten().map(str::to_string).collect();
     keys.sort();
     keys.dedup();

@@ -54,7 +54,16 @@ pub mod wpm;
 pub mod wsm;
 
 pub use grouped::{run_grouped, GroupedResult};
-pub use run::{run, Details, McdaResult, McdaSpec, Method};
+/// The frame of a decision matrix read from a file, with each row's number as Excel or an editor
+/// shows it (in the internal column [`ROW_COLUMN`]), so that messages about its cells name the
+/// rows the user sees even below title rows.
+pub fn matrix_of(table: crate::source::SourceTable) -> crate::error::Result<DataFrame> {
+    let mut frame = table.frame;
+    frame.with_column(Column::new(ROW_COLUMN.into(), table.origin.rows))?;
+    Ok(frame)
+}
+
+pub use run::{run, Details, McdaResult, McdaSpec, Method, ROW_COLUMN};
 
 use polars::prelude::*;
 

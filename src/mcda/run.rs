@@ -28,6 +28,8 @@ use super::weights::{self, Weighting, Weights};
 use super::{rsr, topsis, vikor, wpm, wsm, Criterion, Direction};
 use crate::error::{closest, Error, Result};
 use crate::source::CellNumber;
+/// The column of each row's number in its file, added by the reader (see [`row_numbers`]).
+pub use crate::validate::ROW_COLUMN;
 
 /// The methods `jixiao mcda` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +303,7 @@ fn check_columns(spec: &McdaSpec, frame: &DataFrame) -> Result<()> {
         .get_column_names()
         .iter()
         .map(|n| n.as_str())
+        .filter(|n| *n != ROW_COLUMN)
         .collect();
     let mut missing: Vec<Error> = std::iter::once((spec.id.as_str(), "--id"))
         .chain(
@@ -335,12 +338,12 @@ fn check_columns(spec: &McdaSpec, frame: &DataFrame) -> Result<()> {
     }
 }
 
-/// "row 3 (1996), row 5 (1998) and 2 more".
-fn row_list(rows: &[(usize, String)]) -> String {
+/// "row 3 (1996), row 5 (1998) and 2 more": frame rows by the numbers the user sees.
+fn row_list(rows: &[(usize, String)], numbers: &[u32]) -> String {
     let shown: Vec<String> = rows
         .iter()
         .take(5)
-        .map(|(row, label)| format!("row {} ({label})", row + 2))
+        .map(|(row, label)| format!("row {} ({label})", numbers[*row]))
         .collect();
     let more = rows.len().saturating_sub(5);
     if more > 0 {
@@ -429,9 +432,19 @@ fn parse_column(column: &Column) -> Result<Parsed> {
     Ok(parsed)
 }
 
+/// Each frame row's number as the user sees it in the file: the [`ROW_COLUMN`] the reader put
+/// there (Excel rows below a title, CSV lines), else a CSV's (header = row 1).
+fn row_numbers(frame: &DataFrame) -> Result<Vec<u32>> {
+    match frame.column(ROW_COLUMN) {
+        Ok(rows) => Ok(rows.u32()?.iter().map(|r| r.unwrap_or(0)).collect()),
+        Err(_) => Ok((0..frame.height() as u32).map(|i| i + 2).collect()),
+    }
+}
+
 /// The decision matrix: id as text (unique, non-empty), criteria as floats (present, finite),
-/// in id order.
-fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
+/// in id order. Every problem is reported with its row.
+pub(super) fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
+    let numbers = row_numbers(frame)?;
     let data_error = |message: String, help: &str| Error::Data {
         file: spec.source.clone(),
         message,
@@ -454,7 +467,7 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
             format!(
                 "the id column \"{}\" is empty in {}",
                 spec.id,
-                row_list(&empty)
+                row_list(&empty, &numbers)
             ),
             "every alternative needs an id; rows are numbered as in a spreadsheet, header = row 1",
         ));
@@ -465,7 +478,10 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
         for (row, id) in ids.iter().enumerate() {
             let id = id.unwrap_or_default();
             if let Some(first) = seen.insert(id, row) {
-                duplicates.push(format!("\"{id}\" (rows {} and {})", first + 2, row + 2));
+                duplicates.push(format!(
+                    "\"{id}\" (rows {} and {})",
+                    numbers[first], numbers[row]
+                ));
             }
         }
         let more = duplicates.len().saturating_sub(5);
@@ -506,7 +522,7 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
                     rows.len(),
                     if rows.len() == 1 { "" } else { "s" },
                     if rows.len() == 1 { "is" } else { "are" },
-                    row_list(&rows)
+                    row_list(&rows, &numbers)
                 ),
                 "write numbers (\"1,234\", \"12.5%\" and full-width digits are read; units and ambiguous forms such as \"1,5\" are not)",
             ));
@@ -520,7 +536,7 @@ fn decision_matrix(spec: &McdaSpec, frame: &DataFrame) -> Result<DataFrame> {
                     c.name,
                     rows.len(),
                     if rows.len() == 1 { "" } else { "s" },
-                    row_list(&rows)
+                    row_list(&rows, &numbers)
                 ),
                 "decision-matrix methods compare every alternative on every criterion: fill the values in, or drop those rows or the criterion",
             ));
