@@ -692,7 +692,7 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
 }
 
 /// A number without trailing zeros: 2 → "2", 0.5 → "0.5".
-fn format_number(v: f64) -> String {
+pub fn format_number(v: f64) -> String {
     let text = format!("{v:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -1746,6 +1746,30 @@ indicators:
     }
 
     #[test]
+    fn an_alias_stands_for_one_column_only() {
+        let twice = MINIMAL.replace(
+            "columns: {id: 机构编码}",
+            "columns: {id: 机构编码, aliases: {出院人数: [出院人次], 出院患者数: [出院人次]}}",
+        );
+        let err = parse(&twice).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "\"出院人次\" is listed as an alias of both \"出院人数\" and \"出院患者数\""
+            ),
+            "{err}"
+        );
+        let shadowing = MINIMAL.replace(
+            "columns: {id: 机构编码}",
+            "columns: {id: 机构编码, aliases: {出院人数: [出院人次], 出院人次: [出院数]}}",
+        );
+        let err = parse(&shadowing).unwrap_err().to_string();
+        assert!(
+            err.contains("\"出院人次\" is listed as an alias of \"出院人数\", but the scheme uses it as a column name itself"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn unknown_key_is_reported_with_its_line() {
         let text = MINIMAL.replace("    weight: 1\n", "    wieght: 1\n");
         let Error::SchemeSyntax { message, span, .. } = parse(&text).unwrap_err() else {

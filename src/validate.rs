@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::report::format_number as number;
 use crate::script::{PartOfWhole, PREVIOUS_SUFFIX};
 use crate::source::Origin;
 
@@ -225,12 +226,6 @@ impl Problem {
             _ => None,
         }
     }
-}
-
-/// A number as a person writes it: 12 → "12", 0.5 → "0.5".
-fn number(value: f64) -> String {
-    let text = format!("{value:.6}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn quoted(names: &[String]) -> String {
@@ -595,13 +590,17 @@ pub fn parts_exceeding_wholes<'a>(
     Ok(())
 }
 
-/// Adds [`DATA_FLAGS_COLUMN`] to `frame`: each institution's flags from `report`.
+/// Adds [`DATA_FLAGS_COLUMN`] to `frame`: each institution's flags from `report` (no column when
+/// no institution has any; `crate::report` reads it when present).
 pub fn with_data_flags(
     frame: DataFrame,
     id_column: &str,
     report: &DataReport,
 ) -> PolarsResult<DataFrame> {
     let flags = report.flags_by_institution();
+    if flags.is_empty() {
+        return Ok(frame);
+    }
     let ids = frame.column(id_column)?.cast(&DataType::String)?;
     let column: Vec<Option<String>> = ids
         .str()?
