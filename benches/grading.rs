@@ -67,9 +67,9 @@ fn bench(c: &mut Criterion) {
         });
         let groups: Vec<&str> = (0..n).map(|i| ["综合", "专科", "中医"][i % 3]).collect();
         let frame = df!(
-            jixiao::adjust::SCORE_COLUMN => &rounded,
-            jixiao::adjust::VETOED_COLUMN => vec![false; n],
-            jixiao::script::PEER_GROUP_COLUMN => groups
+            jixiao::columns::SCORE_COLUMN => &rounded,
+            jixiao::columns::VETOED_COLUMN => vec![false; n],
+            jixiao::columns::PEER_GROUP_COLUMN => groups
         )
         .unwrap();
         let spec = GradeSpec {

@@ -20,7 +20,7 @@ use jixiao::scheme::Scheme;
 use polars::prelude::*;
 
 const SCHEME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scoring/tertiary-core");
-const GROUP: &str = jixiao::script::PEER_GROUP_COLUMN;
+const GROUP: &str = jixiao::columns::PEER_GROUP_COLUMN;
 
 fn plan() -> Plan {
     Plan::compile(Scheme::load(Path::new(SCHEME)).unwrap()).unwrap()

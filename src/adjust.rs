@@ -13,27 +13,11 @@
 
 use polars::prelude::*;
 
-use crate::aggregate::{COVERAGE_COLUMN, WEIGHTED_COLUMN};
+use crate::columns::{
+    bonus_column, deduction_column, veto_column, BONUS_COLUMN, COVERAGE_COLUMN, DEDUCTION_COLUMN,
+    EXCLUDED_COLUMN, SCORE_COLUMN, VETOED_COLUMN, WEIGHTED_COLUMN,
+};
 use crate::normalise::null;
-
-pub const SCORE_COLUMN: &str = "score";
-pub const BONUS_COLUMN: &str = "bonus";
-pub const DEDUCTION_COLUMN: &str = "deduction";
-pub const VETOED_COLUMN: &str = "__vetoed";
-pub const EXCLUDED_COLUMN: &str = "__excluded";
-
-/// Internal column of the i-th veto's condition.
-pub fn veto_column(index: usize) -> String {
-    format!("__veto_{index}")
-}
-/// Internal column of the i-th bonus rule's points.
-pub fn bonus_column(index: usize) -> String {
-    format!("__bonus_{index}")
-}
-/// Internal column of the i-th deduction rule's points.
-pub fn deduction_column(index: usize) -> String {
-    format!("__deduction_{index}")
-}
 
 /// A points rule ready to run.
 pub struct PointsRule {

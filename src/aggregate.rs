@@ -15,6 +15,7 @@
 
 use polars::prelude::*;
 
+use crate::columns::{score_column, COVERAGE_COLUMN, PEER_GROUP_COLUMN, WEIGHTED_COLUMN};
 use crate::mcda::rsr::{self, RankKind};
 use crate::mcda::topsis::{self, TopsisOptions, WeightPlacement};
 use crate::mcda::vikor;
@@ -22,18 +23,7 @@ use crate::mcda::{Criterion, Direction as McdaDirection};
 use crate::scheme::{
     AggregationSpec, Mean, MissingPolicy, RsrRanks, TopsisPlacement, TotalMethod, Within,
 };
-use crate::script::PEER_GROUP_COLUMN;
 use crate::weight::{WeightNode, WeightTree};
-
-/// Column holding the score of a node (dimension, sub-dimension or indicator) with id `id`.
-pub fn score_column(id: &str) -> String {
-    format!("{id}.score")
-}
-
-/// Column of the weighted total before bonus, deduction and vetoes.
-pub const WEIGHTED_COLUMN: &str = "weighted";
-/// Column of the share of effective weight with data (0–1).
-pub const COVERAGE_COLUMN: &str = "coverage";
 
 /// Weighted mean of `children` (by their `score_column`) under `policy`, by `mean`.
 pub fn weighted_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Expr {

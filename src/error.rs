@@ -153,7 +153,7 @@ pub enum Error {
     },
     /// The data has problems that stop the run (duplicate ids, an empty file…), each located by
     /// file, sheet, row and column; the report lists the warnings found too.
-    InvalidData(crate::validate::DataReport),
+    InvalidData(crate::problem::DataReport),
     /// A command-line flag is wrong.
     Usage { message: String },
     /// A decision-matrix method cannot run on these inputs (inconsistent AHP judgements,

@@ -8,7 +8,7 @@
 
 use polars::prelude::*;
 
-use crate::normalise::null;
+use crate::normalise::{self, null};
 use crate::plan::{Plan, PlannedIndicator};
 
 /// `x` with NaN and ±inf replaced by a missing value.
@@ -93,4 +93,38 @@ pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
         );
     }
     out
+}
+
+/// Whether the indicator's score reads `{id}.treated` rather than its raw value column.
+pub fn has_treated_column(indicator: &PlannedIndicator) -> bool {
+    normalise::has_treated_column(indicator.treat.as_ref(), indicator.impute)
+}
+
+/// The `with_columns` stages that write `{id}.treated`: outlier treatment, then imputation.
+/// Empty when no indicator treats or imputes.
+pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
+    let treated: Vec<Expr> = indicators
+        .iter()
+        .filter_map(|i| Some(normalise::treatment_exprs(&i.spec.id, i.treat.as_ref()?)))
+        .flatten()
+        .collect();
+    let imputed: Vec<Expr> = indicators
+        .iter()
+        .filter_map(|i| normalise::imputation_expr(&i.spec.id, i.treat.is_some(), i.impute))
+        .collect();
+    [treated, imputed]
+        .into_iter()
+        .filter(|stage| !stage.is_empty())
+        .collect()
+}
+
+/// Per-indicator counts of treatment and imputation ([`normalise::quality_exprs`]), one-row
+/// aggregates over the scored frame. Only for indicators that treat or impute.
+pub fn treatment_quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
+    indicators
+        .iter()
+        .flat_map(|i| {
+            normalise::quality_exprs(&i.spec.id, i.treat.as_ref(), i.impute, i.score.is_some())
+        })
+        .collect()
 }

@@ -16,13 +16,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::columns::{PEER_GROUP_COLUMN, PREVIOUS_SUFFIX, ROW_COLUMN, UNGROUPED};
 use crate::error::{closest, Error, Result};
-use crate::script::{ColumnRef, PartOfWhole, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+use crate::script::{ColumnRef, PartOfWhole, Period};
 use crate::source::{self, DataFile, Origin, SourceTable};
-use crate::validate::{with_data_flags, DataReport, Problem, RowSource, ROW_COLUMN};
-
-/// Peer group given to institutions whose peer-group cell is empty.
-pub const UNGROUPED: &str = "(未分组)";
+use crate::validate::{with_data_flags, DataReport, Problem, RowSource};
 
 /// What the scheme needs from the data.
 pub struct DataNeeds<'a> {

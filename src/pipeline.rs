@@ -1,22 +1,28 @@
 //! The one place that knows the order of the stages:
 //! load → indicators → normalise → aggregate (weights) → adjust (veto/bonus) → rank → grade →
-//! points (工分, where the scheme has them) → report.
+//! points (工分, where the scheme has them) → summary and output table.
 //!
 //! Every stage contributes polars expressions; they run as a few staged `with_columns` on one
 //! lazy frame, each stage reading earlier stages' columns by name, so nothing is computed twice
 //! and every intermediate value stays in the output for audit.
+//!
+//! Each stage's output can be kept and restarted from: [`load_for`] gives the [`LoadedData`],
+//! [`score_indicators`] the [`IndicatorScores`] (values, scores, weights), and [`rescore`] runs
+//! the rest from them — what a caller that varies only weights, rules or grades needs. Writing
+//! the results is `crate::report`'s job, above this layer.
 
 use std::path::Path;
 
 use polars::prelude::*;
 
+use crate::columns::{score_column, GRADE_COLUMN};
 use crate::error::{Error, Result};
 use crate::load::{self, DataNeeds, LoadError, LoadedData};
 use crate::plan::Plan;
-use crate::report::{self, RunSummary};
 use crate::source::DataFile;
+use crate::summary::RunSummary;
 use crate::weight::WeightTree;
-use crate::{aggregate, grade, indicators, normalise, points, rank, weighting};
+use crate::{aggregate, grade, indicators, points, rank, table, weighting};
 
 /// The result of scoring: the output table in rank order and the run summary.
 pub struct ScoreRun {
@@ -142,7 +148,7 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
-    for stage in normalise::value_stages(&plan.indicators) {
+    for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }
     let scores: Vec<Expr> = plan
@@ -150,7 +156,7 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
         .iter()
         .filter_map(|i| {
             let score = i.score.clone()?;
-            Some(indicators::finite_or_missing(score).alias(aggregate::score_column(&i.spec.id)))
+            Some(indicators::finite_or_missing(score).alias(score_column(&i.spec.id)))
         })
         .collect();
     query.with_columns(scores)
@@ -174,9 +180,9 @@ pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> Laz
     }
     query = query.with_columns(rank::exprs(spec.ranking.ties));
     if let Some(grades) = &spec.grades {
-        query = query.with_column(grade::grade_expr(grades).alias(grade::GRADE_COLUMN));
+        query = query.with_column(grade::grade_expr(grades).alias(GRADE_COLUMN));
     } else {
-        query = query.with_column(lit(NULL).cast(DataType::String).alias(grade::GRADE_COLUMN));
+        query = query.with_column(lit(NULL).cast(DataType::String).alias(GRADE_COLUMN));
     }
     if let Some(points) = &spec.points {
         for stage in points::stages(points) {
@@ -213,36 +219,79 @@ pub fn check_types(plan: &Plan, frame: &DataFrame) -> Result<()> {
     })
 }
 
+/// Stages 2–4 collected: every indicator's value, treatment and score beside the loaded columns,
+/// and the weights that aggregate them (fitted on these scores when the scheme's weighting is
+/// data-driven, else the plan's). A later caller restarts from here: a change of weights, rules
+/// or grades re-runs [`rescore`] only, without reading the data or evaluating a formula again.
+pub struct IndicatorScores {
+    pub frame: DataFrame,
+    pub weights: WeightTree,
+    /// One note per group of indicators whose data-driven weights could not be fitted.
+    pub weight_notes: Vec<String>,
+}
+
+/// Runs stages 2–4 on the loaded frame and fits data-driven weights.
+pub fn score_indicators(plan: &Plan, frame: DataFrame) -> Result<IndicatorScores> {
+    let frame = indicator_query(plan, frame).collect()?;
+    let (weights, weight_notes) = if plan.scheme.spec.weighting.method.is_data_driven() {
+        weighting::fit(&plan.scheme, &plan.scripts, &plan.weights, &frame)?
+    } else {
+        (plan.weights.clone(), Vec::new())
+    };
+    Ok(IndicatorScores {
+        frame,
+        weights,
+        weight_notes,
+    })
+}
+
+/// Stages 5–8 from cached indicator scores, aggregated with `weights` (the scores' own, or any
+/// tree of the same shape), for the data `loaded` describes: the same run [`score_loaded`] gives.
+pub fn rescore(
+    plan: &Plan,
+    loaded: &LoadedData,
+    scores: &IndicatorScores,
+    weights: &WeightTree,
+) -> Result<ScoreRun> {
+    let scored = result_query(plan, weights, scores.frame.clone().lazy()).collect()?;
+    finish(plan, loaded, scored, weights, scores.weight_notes.clone())
+}
+
 /// Scores already-loaded data.
 pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     check_types(plan, &loaded.frame)?;
-    // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first.
-    let (scored, weights, weight_notes) = if plan.scheme.spec.weighting.method.is_data_driven() {
-        let indicators = indicator_query(plan, loaded.frame).collect()?;
-        let (weights, notes) = weighting::fit(plan, &indicators)?;
-        let scored = result_query(plan, &weights, indicators.lazy()).collect()?;
-        (scored, weights, notes)
-    } else {
-        (
-            scoring_query(plan, loaded.frame).collect()?,
-            plan.weights.clone(),
-            Vec::new(),
-        )
-    };
+    // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first; otherwise
+    // every stage runs as one query.
+    if plan.scheme.spec.weighting.method.is_data_driven() {
+        let scores = score_indicators(plan, loaded.frame.clone())?;
+        return rescore(plan, &loaded, &scores, &scores.weights);
+    }
+    let scored = scoring_query(plan, loaded.frame.clone()).collect()?;
+    finish(plan, &loaded, scored, &plan.weights, Vec::new())
+}
+
+/// The run summary and the output table of a scored frame.
+fn finish(
+    plan: &Plan,
+    loaded: &LoadedData,
+    scored: DataFrame,
+    weights: &WeightTree,
+    weight_notes: Vec<String>,
+) -> Result<ScoreRun> {
     let quality = scored
         .clone()
         .lazy()
         .select(
             [
                 indicators::quality_exprs(plan),
-                normalise::quality_exprs(&plan.indicators),
+                indicators::treatment_quality_exprs(&plan.indicators),
             ]
             .concat(),
         )
         .collect()?;
     let mut summary = RunSummary::new(
         plan,
-        &weights,
+        weights,
         &loaded.origin,
         loaded.previous_origin.as_ref(),
         &loaded.summary,
@@ -251,7 +300,7 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
     )?;
     summary.warnings.extend(weight_notes);
     summary.data_problems = loaded.report.summary_lines();
-    let table = report::output_table(plan, scored)?;
+    let table = table::output_table(plan, scored)?;
     Ok(ScoreRun { table, summary })
 }
 

@@ -25,22 +25,8 @@
 
 use polars::prelude::*;
 
+use crate::columns::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::scheme::{PointsItem, PointsRuleKind, PointsRuleSpec, PointsSpec};
-
-/// Column of an item's quality coefficient.
-pub fn coefficient_column(item: &str) -> String {
-    format!("{item}.coefficient")
-}
-/// Column of an item's corrected work points.
-pub fn corrected_column(item: &str) -> String {
-    format!("{item}.corrected_points")
-}
-/// Column of an item's money.
-pub fn money_column(item: &str) -> String {
-    format!("{item}.money")
-}
-/// Column of the money of all items together.
-pub const MONEY_COLUMN: &str = "money";
 
 fn earned_column(item: &str) -> String {
     format!("__{item}_earned")

@@ -7,12 +7,9 @@
 
 use polars::prelude::*;
 
-use crate::adjust::{SCORE_COLUMN, VETOED_COLUMN};
+use crate::columns::{GROUP_RANK_COLUMN, RANK_COLUMN, SCORE_COLUMN, VETOED_COLUMN};
 use crate::normalise::within;
 use crate::scheme::{Ties, Within};
-
-pub const RANK_COLUMN: &str = "rank";
-pub const GROUP_RANK_COLUMN: &str = "group_rank";
 
 fn method(ties: Ties) -> RankMethod {
     match ties {
@@ -63,7 +60,7 @@ pub fn exprs(ties: Ties) -> Vec<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::PEER_GROUP_COLUMN;
+    use crate::columns::PEER_GROUP_COLUMN;
 
     fn ranks(
         ties: Ties,

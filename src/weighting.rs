@@ -21,12 +21,12 @@
 
 use polars::prelude::*;
 
-use crate::aggregate::{score_column, weighted_mean};
+use crate::aggregate::weighted_mean;
+use crate::columns::score_column;
 use crate::error::{Error, Result};
 use crate::mcda::ahp::{self, AhpMethod, PairwiseMatrix};
 use crate::mcda::weights::{self as mcda_weights, Weighting};
 use crate::mcda::Criterion;
-use crate::plan::Plan;
 use crate::scheme::{Scheme, WeightMethod};
 use crate::script::ScriptSet;
 use crate::weight::{NodeKind, WeightNode, WeightTree};
@@ -227,12 +227,18 @@ fn group_weights(
     Ok((weights.values.iter().sum::<f64>() > 0.0).then_some(weights.values))
 }
 
-/// The data-driven weights: each group of indicators fitted on the scores in `scored`, bottom-up.
+/// The data-driven weights: each group of indicators of `weights` (the scheme's tree as written)
+/// fitted on the scores in `scored`, bottom-up (`scripts` hold a `formula` method's function).
 /// Returns the fitted tree and a note for every group whose written weights were kept.
-pub fn fit(plan: &Plan, scored: &DataFrame) -> Result<(WeightTree, Vec<String>)> {
-    let spec = &plan.scheme.spec;
+pub fn fit(
+    scheme: &Scheme,
+    scripts: &ScriptSet,
+    weights: &WeightTree,
+    scored: &DataFrame,
+) -> Result<(WeightTree, Vec<String>)> {
+    let spec = &scheme.spec;
     let method = spec.weighting.method;
-    let mut tree = plan.weights.clone();
+    let mut tree = weights.clone();
     let mut notes = Vec::new();
     if !method.is_data_driven() {
         return Ok((tree, notes));
@@ -252,7 +258,7 @@ pub fn fit(plan: &Plan, scored: &DataFrame) -> Result<(WeightTree, Vec<String>)>
                     &frame,
                     node,
                     method,
-                    &plan.scripts,
+                    scripts,
                     spec.weighting.function.as_deref(),
                 )? {
                     Some(weights) => rescale(&mut node.children, &weights),

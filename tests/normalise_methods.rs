@@ -18,10 +18,10 @@
 
 use std::path::{Path, PathBuf};
 
+use jixiao::columns::PEER_GROUP_COLUMN;
 use jixiao::normalise::{impute, score_expr, treat_expr};
 use jixiao::plan::Plan;
 use jixiao::scheme::{Direction, Impute, Reference, Scheme, Scoring, Treat, Within};
-use jixiao::script::PEER_GROUP_COLUMN;
 use polars::prelude::*;
 use proptest::prelude::*;
 

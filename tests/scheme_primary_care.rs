@@ -43,7 +43,7 @@ fn score_on(plan: &Plan, data: &Path) -> jixiao::pipeline::ScoreRun {
 }
 
 /// The shipped scheme on the fixture, rows in institution-id order (J001–J004).
-fn fixture_run(edit: impl FnOnce(String) -> String) -> (DataFrame, jixiao::report::RunSummary) {
+fn fixture_run(edit: impl FnOnce(String) -> String) -> (DataFrame, jixiao::summary::RunSummary) {
     let run = score_on(
         &shipped_plan(edit),
         &root().join("tests/fixtures/primary-care"),
@@ -55,7 +55,7 @@ fn fixture_run(edit: impl FnOnce(String) -> String) -> (DataFrame, jixiao::repor
     (table, run.summary)
 }
 
-fn fixture() -> (DataFrame, jixiao::report::RunSummary) {
+fn fixture() -> (DataFrame, jixiao::summary::RunSummary) {
     fixture_run(|t| t)
 }
 

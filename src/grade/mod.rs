@@ -42,12 +42,9 @@ pub mod score;
 
 use polars::prelude::*;
 
-use crate::adjust::{SCORE_COLUMN, VETOED_COLUMN};
+use crate::columns::{GROUP_RANK_COLUMN, RANK_COLUMN, SCORE_COLUMN, VETOED_COLUMN};
 use crate::normalise::within;
-use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
 use crate::scheme::{GradeBy, GradeSpec, Within};
-
-pub const GRADE_COLUMN: &str = "grade";
 
 /// Relative allowance with which a score reaches a cut-point computed from the data.
 pub const CUT_TOLERANCE: f64 = 1e-9;
@@ -292,9 +289,10 @@ pub fn check(grades: &GradeSpec) -> Result<(), String> {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::rank::{self, GROUP_RANK_COLUMN, RANK_COLUMN};
+    use crate::columns::PEER_GROUP_COLUMN;
+    use crate::columns::{GROUP_RANK_COLUMN, RANK_COLUMN};
+    use crate::rank;
     use crate::scheme::{GradeBand, Ties};
-    use crate::script::PEER_GROUP_COLUMN;
 
     pub fn band(grade: &str) -> GradeBand {
         GradeBand {

@@ -26,10 +26,10 @@ use super::topsis::{TopsisOptions, WeightPlacement};
 use super::vikor::Compromise;
 use super::weights::{self, Weighting, Weights};
 use super::{rsr, topsis, vikor, wpm, wsm, Criterion, Direction};
+/// The column of each row's number in its file, added by the reader (see [`row_numbers`]).
+pub use crate::columns::ROW_COLUMN;
 use crate::error::{closest, Error, Result};
 use crate::source::CellNumber;
-/// The column of each row's number in its file, added by the reader (see [`row_numbers`]).
-pub use crate::validate::ROW_COLUMN;
 
 /// The methods `jixiao mcda` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -42,9 +42,8 @@ pub mod z_score;
 
 use polars::prelude::*;
 
-use crate::plan::PlannedIndicator;
+use crate::columns::{score_column, treated_column, PEER_GROUP_COLUMN};
 use crate::scheme::{Direction, Impute, Reference, Scoring, Treat, Within};
-use crate::script::PEER_GROUP_COLUMN;
 
 /// Which end of the value scale is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,19 +171,14 @@ pub fn treat_expr(x: Expr, treat: &Treat) -> Expr {
     }
 }
 
-/// Column holding the value an indicator is scored on, after outlier treatment and imputation.
-pub fn treated_column(id: &str) -> String {
-    format!("{id}.treated")
-}
-
-/// Whether the indicator's score reads `{id}.treated` rather than its raw value column.
-pub fn has_treated_column(indicator: &PlannedIndicator) -> bool {
-    indicator.treat.is_some() || impute::filled(lit(0.0), indicator.impute).is_some()
+/// Whether an indicator's score reads `{id}.treated` rather than its raw value column.
+pub fn has_treated_column(treat: Option<&Treat>, imputation: Impute) -> bool {
+    treat.is_some() || impute::filled(lit(0.0), imputation).is_some()
 }
 
 /// The column an indicator's score expression reads.
 pub fn score_input(indicator_id: &str, treat: Option<&Treat>, imputation: Impute) -> Expr {
-    if treat.is_some() || impute::filled(lit(0.0), imputation).is_some() {
+    if has_treated_column(treat, imputation) {
         col(treated_column(indicator_id))
     } else {
         col(indicator_id)
@@ -219,43 +213,40 @@ fn rule_of(treat: &Treat) -> Option<(winsorise::Rule, Within)> {
     }
 }
 
-/// The `with_columns` stages that write `{id}.treated`: outlier treatment, then imputation.
-/// Empty when no indicator treats or imputes.
-pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
-    let mut treated = Vec::new();
-    for indicator in indicators {
-        let id = indicator.spec.id.as_str();
-        let Some(treat) = &indicator.treat else {
-            continue;
-        };
-        treated.push(treat_expr(col(id), treat).alias(treated_column(id)));
-        if let Some((rule, over)) = rule_of(treat) {
-            treated.push(winsorise::status(col(id), rule, over).alias(status_column(id)));
-        }
+/// The expressions of an indicator's outlier treatment (`treat:`), for the first stage that
+/// writes `{id}.treated`: the treated value and, for winsorising, each value's status.
+pub fn treatment_exprs(id: &str, treat: &Treat) -> Vec<Expr> {
+    let mut out = vec![treat_expr(col(id), treat).alias(treated_column(id))];
+    if let Some((rule, over)) = rule_of(treat) {
+        out.push(winsorise::status(col(id), rule, over).alias(status_column(id)));
     }
-    let imputed: Vec<Expr> = indicators
-        .iter()
-        .filter_map(|i| {
-            let id = i.spec.id.as_str();
-            let source = match i.treat {
-                Some(_) => col(treated_column(id)),
-                None => col(id),
-            };
-            Some(impute::filled(source, i.impute)?.alias(treated_column(id)))
-        })
-        .collect();
-    [treated, imputed]
-        .into_iter()
-        .filter(|stage| !stage.is_empty())
-        .collect()
+    out
 }
 
-/// Per-indicator counts of treatment and imputation, one-row aggregates over the scored frame
-/// (which holds the winsorising status written by [`value_stages`]):
+/// The expression of an indicator's imputation (`missing:` median, mean or zero), for the stage
+/// after the treatment: `{id}.treated` (or the raw value when `treated` is false) with missing
+/// values filled. `None` when the indicator does not impute.
+pub fn imputation_expr(id: &str, treated: bool, imputation: Impute) -> Option<Expr> {
+    let source = if treated {
+        col(treated_column(id))
+    } else {
+        col(id)
+    };
+    Some(impute::filled(source, imputation)?.alias(treated_column(id)))
+}
+
+/// Counts of one indicator's treatment and imputation, one-row aggregates over the scored frame
+/// (which holds the winsorising status written by [`treatment_exprs`]):
 /// `{id}|treated` (values changed by the outlier treatment), `{id}|log_transformed`,
 /// `{id}|still_skewed` (groups still failing the skew/kurtosis rule) and `{id}|imputed` (missing
-/// values that got a score). Only for indicators that treat or impute.
-pub fn quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
+/// values that got a score; only when the indicator is `scored`). Empty when it neither treats
+/// nor imputes.
+pub fn quality_exprs(
+    id: &str,
+    treat: Option<&Treat>,
+    imputation: Impute,
+    scored: bool,
+) -> Vec<Expr> {
     let count = |e: Expr, name: String| {
         e.fill_null(lit(false))
             .sum()
@@ -263,40 +254,35 @@ pub fn quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
             .alias(name)
     };
     let mut out = Vec::new();
-    for indicator in indicators {
-        let id = indicator.spec.id.as_str();
-        match indicator.treat {
-            Some(Treat::Winsorise { within, .. }) => {
-                let status = col(status_column(id)) % lit(winsorise::STILL_FAILING);
-                let failing = col(status_column(id))
-                    .gt_eq(lit(winsorise::STILL_FAILING))
-                    .fill_null(lit(false));
-                out.push(count(status.clone().neq(lit(0)), format!("{id}|treated")));
-                out.push(count(
-                    status.eq(lit(winsorise::LOG_TRANSFORMED)),
-                    format!("{id}|log_transformed"),
-                ));
-                let groups = match within {
-                    Within::All => failing.any(true).cast(DataType::UInt64),
-                    Within::PeerGroup => col(PEER_GROUP_COLUMN)
-                        .filter(failing)
-                        .n_unique()
-                        .cast(DataType::UInt64),
-                };
-                out.push(groups.alias(format!("{id}|still_skewed")));
-            }
-            Some(Treat::ClipQuantiles { within, low, high }) => {
-                let changed = clip_quantiles::treated(col(id), low, high, within).neq(col(id));
-                out.push(count(changed, format!("{id}|treated")));
-            }
-            None => {}
+    match treat {
+        Some(&Treat::Winsorise { within, .. }) => {
+            let status = col(status_column(id)) % lit(winsorise::STILL_FAILING);
+            let failing = col(status_column(id))
+                .gt_eq(lit(winsorise::STILL_FAILING))
+                .fill_null(lit(false));
+            out.push(count(status.clone().neq(lit(0)), format!("{id}|treated")));
+            out.push(count(
+                status.eq(lit(winsorise::LOG_TRANSFORMED)),
+                format!("{id}|log_transformed"),
+            ));
+            let groups = match within {
+                Within::All => failing.any(true).cast(DataType::UInt64),
+                Within::PeerGroup => col(PEER_GROUP_COLUMN)
+                    .filter(failing)
+                    .n_unique()
+                    .cast(DataType::UInt64),
+            };
+            out.push(groups.alias(format!("{id}|still_skewed")));
         }
-        if indicator.impute != Impute::Renormalise && indicator.score.is_some() {
-            let imputed = col(id)
-                .is_null()
-                .and(col(crate::aggregate::score_column(id)).is_not_null());
-            out.push(count(imputed, format!("{id}|imputed")));
+        Some(&Treat::ClipQuantiles { within, low, high }) => {
+            let changed = clip_quantiles::treated(col(id), low, high, within).neq(col(id));
+            out.push(count(changed, format!("{id}|treated")));
         }
+        None => {}
+    }
+    if imputation != Impute::Renormalise && scored {
+        let imputed = col(id).is_null().and(col(score_column(id)).is_not_null());
+        out.push(count(imputed, format!("{id}|imputed")));
     }
     out
 }

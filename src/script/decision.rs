@@ -35,7 +35,8 @@
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult};
 
-use super::formula::{Formula, PEER_GROUP_COLUMN};
+use super::formula::Formula;
+use crate::columns::PEER_GROUP_COLUMN;
 use crate::mcda::normalise::Normalisation;
 use crate::mcda::rsr::{self, RankKind};
 use crate::mcda::{topsis, vikor, Criterion, Direction};
@@ -529,7 +530,7 @@ mod tests {
         let column = |j: usize| x.iter().map(|r| r[j]).collect::<Vec<f64>>();
         let frame = df!(
             "c1" => column(0), "c2" => column(1), "c3" => column(2), "c4" => column(3),
-            super::PEER_GROUP_COLUMN => ["p", "p", "p", "q", "q", "q"]
+            crate::columns::PEER_GROUP_COLUMN => ["p", "p", "p", "q", "q", "q"]
         )
         .unwrap();
         let alone = |rows: std::ops::Range<usize>| {

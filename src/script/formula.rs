@@ -14,10 +14,7 @@
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, Position};
 
-/// Internal column holding the peer group of each institution (see `crate::load`).
-pub const PEER_GROUP_COLUMN: &str = "__peer_group";
-/// Suffix of the previous period's columns after they are joined onto the current data.
-pub const PREVIOUS_SUFFIX: &str = "@prev";
+use crate::columns::{PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
 
 /// Which period a referenced column belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -176,8 +176,8 @@ pub fn register(engine: &mut Engine) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::formula::PEER_GROUP_COLUMN;
     use super::*;
+    use crate::columns::PEER_GROUP_COLUMN;
     use crate::script::sandbox::{engine_for_scheme, SourceTexts};
     use polars::prelude::*;
 

@@ -197,7 +197,7 @@ pub fn register(engine: &mut Engine) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::formula::PEER_GROUP_COLUMN;
+    use crate::columns::PEER_GROUP_COLUMN;
     use crate::script::sandbox::{engine_for_scheme, SourceTexts};
 
     use super::*;

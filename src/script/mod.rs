@@ -16,7 +16,7 @@ pub mod sandbox;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 
-pub use formula::{ColumnRef, Formula, PartOfWhole, Period, PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
+pub use formula::{ColumnRef, Formula, PartOfWhole, Period};
 use sandbox::SourceTexts;
 
 use crate::error::{closest, Error, Result};

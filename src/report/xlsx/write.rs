@@ -1,0 +1,244 @@
+//! Writing the sheet model into a rust_xlsxwriter workbook: header and number formats, column
+//! widths, frozen panes and autofilter, the fixed creation date that keeps the bytes stable.
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::{fit_text, Cell, ListSheet, RowKind, Style, TableSheet};
+use crate::error::{Error, Result};
+
+pub(super) fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> Error {
+    Error::internal(format!("writing the Excel workbook: {error}"))
+}
+
+pub(super) fn new_workbook(title: Option<&str>) -> Result<Workbook> {
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx_error)?;
+    let mut properties = DocProperties::new().set_creation_datetime(&created);
+    if let Some(title) = title {
+        properties = properties.set_title(title);
+    }
+    workbook.set_properties(&properties);
+    // The fastest deflate: the XML of a large report is hundreds of megabytes, and level 1 writes
+    // it about twice as fast as the default for a slightly larger file.
+    workbook.set_zip_compression_level(1);
+    Ok(workbook)
+}
+
+pub(super) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border_bottom(FormatBorder::Thin)
+}
+
+pub(super) fn number_format(style: Style) -> Format {
+    match style.number_format() {
+        Some(code) => Format::new().set_num_format(code),
+        None => Format::new(),
+    }
+}
+
+/// Shown width of a cell, in Excel's character units (CJK characters count double).
+pub(super) fn shown_width(cell: &Cell, style: Style) -> usize {
+    match cell {
+        Cell::Empty => 0,
+        Cell::Number(v) => style.shown(*v).width(),
+        Cell::Text(t) => t.width(),
+    }
+}
+
+pub(super) fn column_width(title_width: usize, widest: usize) -> f64 {
+    (widest.max(title_width.min(24)) + 2).clamp(4, 60) as f64
+}
+
+pub(super) fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    format: &Format,
+) -> Result<()> {
+    match cell {
+        Cell::Empty => {}
+        Cell::Number(v) => {
+            sheet
+                .write_number_with_format(row, col, *v, format)
+                .map_err(xlsx_error)?;
+        }
+        Cell::Text(t) => {
+            sheet
+                .write_string_with_format(row, col, fit_text(t), format)
+                .map_err(xlsx_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds a table sheet: header line(s), frozen; autofilter; cells with their formats; widths.
+pub fn push_table(
+    workbook: &mut Workbook,
+    table: &TableSheet,
+    fills: &BTreeMap<String, Color>,
+) -> Result<()> {
+    let mut sheet = Worksheet::new();
+    sheet.set_name(&table.name).map_err(xlsx_error)?;
+    let header = header_format();
+    let header_rows = table.header_rows();
+    let columns = &table.columns;
+    // Header: group titles merged over their columns; single titles merged down both lines.
+    let mut index = 0;
+    while index < columns.len() {
+        let column = &columns[index];
+        let col = index as u16;
+        match &column.group {
+            Some(group) => {
+                let mut end = index;
+                while end + 1 < columns.len() && columns[end + 1].group.as_ref() == Some(group) {
+                    end += 1;
+                }
+                if end > index {
+                    sheet
+                        .merge_range(0, col, 0, end as u16, group, &header)
+                        .map_err(xlsx_error)?;
+                } else {
+                    sheet
+                        .write_string_with_format(0, col, group, &header)
+                        .map_err(xlsx_error)?;
+                }
+                for (offset, member) in columns[index..=end].iter().enumerate() {
+                    sheet
+                        .write_string_with_format(1, col + offset as u16, &member.title, &header)
+                        .map_err(xlsx_error)?;
+                }
+                index = end + 1;
+            }
+            None => {
+                if header_rows == 2 {
+                    sheet
+                        .merge_range(0, col, 1, col, &column.title, &header)
+                        .map_err(xlsx_error)?;
+                } else {
+                    sheet
+                        .write_string_with_format(0, col, &column.title, &header)
+                        .map_err(xlsx_error)?;
+                }
+                index += 1;
+            }
+        }
+    }
+    let grade_formats: BTreeMap<&str, Format> = fills
+        .iter()
+        .map(|(grade, colour)| (grade.as_str(), Format::new().set_background_color(*colour)))
+        .collect();
+    let plain = Format::new();
+    for (index, column) in columns.iter().enumerate() {
+        let col = index as u16;
+        let number = number_format(column.style);
+        let mut widest = 0;
+        for (row, cell) in column.cells.iter().enumerate() {
+            let row = row as u32 + header_rows;
+            widest = widest.max(shown_width(cell, column.style));
+            let format = match cell {
+                Cell::Text(grade) if column.grade_fill => {
+                    grade_formats.get(grade.as_str()).unwrap_or(&plain)
+                }
+                _ => &number,
+            };
+            write_cell(&mut sheet, row, col, cell, format)?;
+        }
+        let title_width = column
+            .title
+            .width()
+            .max(column.group.as_ref().map_or(0, |g| g.width().min(12)));
+        sheet
+            .set_column_width(col, column_width(title_width, widest))
+            .map_err(xlsx_error)?;
+    }
+    if let Some(panes) = table.panes() {
+        sheet
+            .set_freeze_panes(panes.frozen_rows, panes.frozen_columns)
+            .map_err(xlsx_error)?;
+        let (first_row, first_col, last_row, last_col) = panes.autofilter;
+        sheet
+            .autofilter(first_row, first_col, last_row, last_col)
+            .map_err(xlsx_error)?;
+    }
+    workbook.push_worksheet(sheet);
+    Ok(())
+}
+
+/// Where a table sheet is frozen and filtered (calamine cannot read these back, so they are
+/// computed here and unit-tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    /// Header lines kept in view.
+    pub frozen_rows: u32,
+    /// Identity columns kept in view.
+    pub frozen_columns: u16,
+    /// First row, first column, last row, last column of the autofilter: the last header line
+    /// and every data row.
+    pub autofilter: (u32, u16, u32, u16),
+}
+
+impl TableSheet {
+    /// The frozen panes and autofilter; `None` for a sheet without columns.
+    pub fn panes(&self) -> Option<Panes> {
+        if self.columns.is_empty() {
+            return None;
+        }
+        let last_header = self.header_rows() - 1;
+        Some(Panes {
+            frozen_rows: self.header_rows(),
+            frozen_columns: self.frozen_columns,
+            autofilter: (
+                last_header,
+                0,
+                last_header + self.height() as u32,
+                (self.columns.len() - 1) as u16,
+            ),
+        })
+    }
+}
+
+/// Adds a sheet of sections.
+pub fn push_list(workbook: &mut Workbook, list: &ListSheet) -> Result<()> {
+    let mut sheet = Worksheet::new();
+    sheet.set_name(&list.name).map_err(xlsx_error)?;
+    let title = Format::new().set_bold().set_font_size(14);
+    let section = Format::new().set_bold();
+    let header = header_format();
+    let mut widths: Vec<usize> = Vec::new();
+    for (row, (kind, cells)) in list.rows.iter().enumerate() {
+        let row = row as u32;
+        for (col, (cell, style)) in cells.iter().enumerate() {
+            let format = match kind {
+                RowKind::Title => title.clone(),
+                RowKind::Section => section.clone(),
+                RowKind::Header => header.clone(),
+                RowKind::Body | RowKind::Note | RowKind::Blank => number_format(*style),
+            };
+            write_cell(&mut sheet, row, col as u16, cell, &format)?;
+            if matches!(kind, RowKind::Header | RowKind::Body) {
+                if widths.len() <= col {
+                    widths.resize(col + 1, 0);
+                }
+                widths[col] = widths[col].max(shown_width(cell, *style));
+            }
+        }
+    }
+    for (col, widest) in widths.into_iter().enumerate() {
+        sheet
+            .set_column_width(col as u16, column_width(0, widest))
+            .map_err(xlsx_error)?;
+    }
+    workbook.push_worksheet(sheet);
+    Ok(())
+}

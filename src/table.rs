@@ -1,0 +1,296 @@
+//! Stage 8b, the output table: one row per input institution, in rank order (unranked last,
+//! then by id), with its flags and the chosen columns, in this order:
+//!
+//! | column | content |
+//! |---|---|
+//! | `rank`, `group_rank` | rank overall and within the peer group (empty when not ranked) |
+//! | the id column, the name and peer-group columns | as named in the data |
+//! | `score`, `grade`, `flags` | final score, grade, and `; `-separated reasons (veto, missing data, bonus…) |
+//! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules |
+//! | work points, `<item>.coefficient`, `<item>.corrected_points`, `<item>.money`, `money` | only with a point-based assessment (`points:`) |
+//! | `<dimension>.score`, `<sub-dimension>.score` | weighted scores of the tree's inner nodes |
+//! | `<indicator>`, `<indicator>.treated`, `<indicator>.display`, `<indicator>.score` | each indicator's value, the value scored after outlier treatment and imputation (only with `treat:` or `missing:` median/mean), its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
+//! | `<indicator>.score`, then its parts' columns | an indicator made of parts: the weighted mean of its parts' scores |
+//!
+//! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
+//! counts.
+
+use polars::prelude::*;
+
+use crate::columns::{
+    bonus_column, coefficient_column, corrected_column, deduction_column, display_column_name,
+    money_column, score_column, treated_column, veto_column, BONUS_COLUMN, COVERAGE_COLUMN,
+    DATA_FLAGS_COLUMN, DEDUCTION_COLUMN, FLAGS_COLUMN, GRADE_COLUMN, GROUP_RANK_COLUMN,
+    MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED, WEIGHTED_COLUMN,
+};
+use crate::display::format_number;
+use crate::error::Result;
+use crate::plan::Plan;
+use crate::scheme::RatioDisplay;
+use crate::summary::top_level_of;
+use crate::weight::NodeKind;
+
+/// Builds the published table from the fully scored frame: rank order, flags, chosen columns.
+pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
+    let spec = &plan.scheme.spec;
+    let id_column = spec.columns.id.as_str();
+    let sorted = scored.sort(
+        [RANK_COLUMN, id_column],
+        SortMultipleOptions::default()
+            .with_nulls_last(true)
+            .with_maintain_order(true),
+    )?;
+    let flags = flags_column(plan, &sorted)?;
+    let round = |name: &str| {
+        let c = col(name);
+        c.clone().round(6, RoundMode::HalfAwayFromZero).alias(name)
+    };
+
+    let mut columns = vec![col(RANK_COLUMN), col(GROUP_RANK_COLUMN), col(id_column)];
+    for extra in [&spec.columns.name, &spec.columns.peer_group]
+        .into_iter()
+        .flatten()
+    {
+        if extra != id_column {
+            columns.push(col(extra.as_str()));
+        }
+    }
+    columns.extend([
+        col(SCORE_COLUMN),
+        col(GRADE_COLUMN),
+        lit(flags).alias(FLAGS_COLUMN),
+    ]);
+    let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
+    if has_points {
+        columns.extend([
+            round(WEIGHTED_COLUMN),
+            round(BONUS_COLUMN),
+            round(DEDUCTION_COLUMN),
+        ]);
+    }
+    if let Some(points) = &spec.points {
+        let mut work_columns: Vec<&str> = Vec::new();
+        for item in &points.items {
+            let column = crate::points::work_points_column(points, item);
+            if !work_columns.contains(&column) {
+                work_columns.push(column);
+                columns.push(col(column));
+            }
+        }
+        for item in &points.items {
+            columns.extend([
+                col(coefficient_column(&item.id)),
+                round(&corrected_column(&item.id)),
+                round(&money_column(&item.id)),
+            ]);
+        }
+        columns.push(round(MONEY_COLUMN));
+    }
+    for dimension in &plan.weights.dimensions {
+        columns.push(round(&score_column(&dimension.id)));
+        for child in &dimension.children {
+            if child.kind == NodeKind::Subdimension {
+                columns.push(round(&score_column(&child.id)));
+            }
+        }
+    }
+    for indicator in plan.scheme.all_indicators() {
+        let id = indicator.id.as_str();
+        if indicator.is_composite() {
+            if plan.weights.contains(id) {
+                columns.push(round(&score_column(id)));
+            }
+            continue;
+        }
+        columns.push(round(id));
+        if plan
+            .indicators
+            .iter()
+            .any(|i| i.spec.id == id && crate::indicators::has_treated_column(i))
+        {
+            columns.push(round(&treated_column(id)));
+        }
+        if let Some(display) = indicator.display {
+            columns.push(lit(display_column(&sorted, id, display)?));
+        }
+        if plan
+            .indicators
+            .iter()
+            .any(|i| i.spec.id == id && i.score.is_some())
+        {
+            columns.push(round(&score_column(id)));
+        }
+    }
+    Ok(sorted.lazy().select(columns).collect()?)
+}
+
+/// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.
+fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<Series> {
+    let shown: Vec<Option<String>> = frame
+        .column(id)?
+        .f64()?
+        .iter()
+        .map(|v| v.map(|x| display.show(x)))
+        .collect();
+    Ok(Series::new(display_column_name(id).into(), shown))
+}
+
+/// The `flags` of every row: vetoes, exclusion, missing and imputed indicators, bonus and
+/// deduction reasons.
+fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
+    let height = frame.height();
+    let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
+    // Problems of the institution's own data first (see `crate::validate`).
+    if let Ok(data_flags) = frame.column(DATA_FLAGS_COLUMN) {
+        for (row, text) in data_flags.str()?.iter().enumerate() {
+            if let Some(text) = text {
+                flags[row].push(text.to_string());
+            }
+        }
+    }
+    let bools = |name: &str| -> Result<Vec<bool>> {
+        Ok(frame
+            .column(name)?
+            .bool()?
+            .iter()
+            .map(|b| b.unwrap_or(false))
+            .collect())
+    };
+    let floats = |name: &str| -> Result<Vec<Option<f64>>> {
+        Ok(frame.column(name)?.f64()?.iter().collect())
+    };
+
+    for (i, reason) in plan.veto_reasons.iter().enumerate() {
+        for (row, hit) in bools(&veto_column(i))?.into_iter().enumerate() {
+            if hit {
+                flags[row].push(format!("veto: {reason}"));
+            }
+        }
+    }
+    let weighted = floats(WEIGHTED_COLUMN)?;
+    let coverage = floats(COVERAGE_COLUMN)?;
+    let min_coverage = plan.adjustments.min_coverage;
+    for row in 0..height {
+        match (weighted[row], coverage[row]) {
+            (None, _) => flags[row].push("unscored: no weighted indicator has data".to_string()),
+            (Some(_), Some(c)) if c < min_coverage => flags[row].push(format!(
+                "excluded: data for {:.0}% of the weight, below the {:.0}% minimum",
+                c * 100.0,
+                min_coverage * 100.0
+            )),
+            _ => {}
+        }
+    }
+    if let Some(group_column) = &plan.scheme.spec.columns.peer_group {
+        for (row, group) in frame
+            .column(group_column)?
+            .as_materialized_series()
+            .iter()
+            .enumerate()
+        {
+            if group.is_null() {
+                flags[row].push(format!("no peer group: compared within \"{}\"", UNGROUPED));
+            }
+        }
+    }
+    let weighted_ids: Vec<String> = plan
+        .weights
+        .effective_weights()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    // Missing weighted values, folded per top-level indicator: "T38" or "T10 (27 of 30 parts)".
+    let top = top_level_of(plan);
+    let mut by_top: Vec<(&str, Vec<&str>)> = Vec::new();
+    for id in &weighted_ids {
+        let parent = top.get(id.as_str()).copied().unwrap_or(id);
+        match by_top.last_mut() {
+            Some((t, ids)) if *t == parent => ids.push(id),
+            _ => by_top.push((parent, vec![id])),
+        }
+    }
+    let mut missing: Vec<Vec<String>> = vec![Vec::new(); height];
+    for (parent, ids) in &by_top {
+        let mut count = vec![0usize; height];
+        for id in ids {
+            for (row, value) in frame.column(&score_column(id))?.f64()?.iter().enumerate() {
+                if value.is_none() {
+                    count[row] += 1;
+                }
+            }
+        }
+        let is_bundle = ids.len() > 1 || ids[0] != *parent;
+        for (row, n) in count.into_iter().enumerate() {
+            match n {
+                0 => {}
+                n if is_bundle && n < ids.len() => {
+                    missing[row].push(format!("{parent} ({n} of {} parts)", ids.len()))
+                }
+                _ => missing[row].push(parent.to_string()),
+            }
+        }
+    }
+    for (row, ids) in missing.into_iter().enumerate() {
+        if !ids.is_empty() && weighted[row].is_some() {
+            flags[row].push(format!("missing: {}", ids.join(",")));
+        }
+    }
+    // Scores given to missing values by an indicator's `missing:` (median, mean, zero).
+    let mut imputed: Vec<Vec<&str>> = vec![Vec::new(); height];
+    for indicator in &plan.indicators {
+        let id = indicator.spec.id.as_str();
+        if indicator.impute == crate::scheme::Impute::Renormalise || indicator.score.is_none() {
+            continue;
+        }
+        let values = frame.column(id)?.f64()?.clone();
+        let scores = frame.column(&score_column(id))?.f64()?.clone();
+        for (row, (value, score)) in values.iter().zip(scores.iter()).enumerate() {
+            if value.is_none() && score.is_some() {
+                imputed[row].push(id);
+            }
+        }
+    }
+    for (row, ids) in imputed.into_iter().enumerate() {
+        if !ids.is_empty() {
+            flags[row].push(format!("imputed: {}", ids.join(",")));
+        }
+    }
+    let points = |reasons: &[String],
+                  column: fn(usize) -> String,
+                  sign: &str,
+                  flags: &mut Vec<Vec<String>>|
+     -> Result<()> {
+        for (i, reason) in reasons.iter().enumerate() {
+            for (row, value) in floats(&column(i))?.into_iter().enumerate() {
+                if let Some(v) = value.filter(|v| *v > 0.0) {
+                    flags[row].push(format!("{reason} {sign}{}", format_number(v)));
+                }
+            }
+        }
+        Ok(())
+    };
+    points(&plan.bonus_reasons, bonus_column, "+", &mut flags)?;
+    points(&plan.deduction_reasons, deduction_column, "-", &mut flags)?;
+    if let Some(points) = &plan.scheme.spec.points {
+        let mut flagged = Vec::new();
+        for item in &points.items {
+            let column = crate::points::work_points_column(points, item);
+            if flagged.contains(&column) {
+                continue;
+            }
+            flagged.push(column);
+            let values = frame.column(column)?.cast(&DataType::Float64)?;
+            for (row, value) in values.f64()?.iter().enumerate() {
+                match value {
+                    None => flags[row].push(format!("no work points ({column}): no money")),
+                    Some(v) if v < 0.0 => {
+                        flags[row].push(format!("negative work points ({column}) counted as 0"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let joined: Vec<String> = flags.into_iter().map(|f| f.join("; ")).collect();
+    Ok(Series::new(FLAGS_COLUMN.into(), joined))
+}
