@@ -199,93 +199,6 @@ where
     within(per_group, over)
 }
 
-/// Checks a `grades:` section; the message names the band at fault.
-pub fn check(grades: &GradeSpec) -> Result<(), String> {
-    let Some((last, bands)) = grades.bands.split_last() else {
-        return Err("at least one band is needed".into());
-    };
-    let bounds = |band: &crate::scheme::GradeBand| {
-        [
-            ("min", band.min),
-            ("top", band.top),
-            ("above_sd", band.above_sd),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| value.map(|v| (name, v)))
-        .collect::<Vec<_>>()
-    };
-    if !bounds(last).is_empty() {
-        return Err(format!(
-            "the last band (\"{}\") takes everyone left and must have no bound",
-            last.grade
-        ));
-    }
-    if grades.algorithm.is_some() && grades.by != GradeBy::Kmeans {
-        return Err("`algorithm` is only for `by: kmeans`".into());
-    }
-    if grades.rounding.is_some() && grades.by != GradeBy::RankShare {
-        return Err("`rounding` is only for `by: rank_share`".into());
-    }
-    let (key, method) = match grades.by {
-        GradeBy::Score => ("min", "score"),
-        GradeBy::RankShare => ("top", "rank_share"),
-        GradeBy::MeanSd => ("above_sd", "mean_sd"),
-        GradeBy::Kmeans | GradeBy::RsrProbit => {
-            if let Some(band) = grades.bands.iter().find(|b| !bounds(b).is_empty()) {
-                return Err(format!(
-                    "band \"{}\": bands of `by: {}` take no bound (the data place them); \
-                     list the grades best first",
-                    band.grade,
-                    if grades.by == GradeBy::Kmeans {
-                        "kmeans"
-                    } else {
-                        "rsr_probit"
-                    }
-                ));
-            }
-            return Ok(());
-        }
-    };
-    let mut previous: Option<f64> = None;
-    for band in bands {
-        let bound = match bounds(band).as_slice() {
-            [(name, value)] if *name == key => *value,
-            _ => {
-                return Err(format!(
-                    "band \"{}\": with `by: {method}` every band but the last needs `{key}`",
-                    band.grade
-                ))
-            }
-        };
-        if !bound.is_finite() {
-            return Err(format!(
-                "band \"{}\": {key} must be a number, not {bound}",
-                band.grade
-            ));
-        }
-        if grades.by == GradeBy::RankShare && !(bound > 0.0 && bound <= 1.0) {
-            return Err(format!(
-                "band \"{}\": top must be a share in (0, 1], not {bound}",
-                band.grade
-            ));
-        }
-        if let Some(prev) = previous {
-            let ordered = match grades.by {
-                GradeBy::RankShare => bound > prev,
-                _ => bound < prev,
-            };
-            if !ordered {
-                return Err(format!(
-                    "band \"{}\" is out of order: list bands from best to worst",
-                    band.grade
-                ));
-            }
-        }
-        previous = Some(bound);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
@@ -384,13 +297,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
-    use crate::scheme::{GradeBand, KmeansAlgorithm, ShareRounding};
-
-    fn bounded(grade: &str, f: impl FnOnce(&mut GradeBand)) -> GradeBand {
-        let mut b = band(grade);
-        f(&mut b);
-        b
-    }
+    use crate::scheme::KmeansAlgorithm;
 
     #[test]
     fn every_method_gives_vetoed_the_last_band_and_unscored_none() {
@@ -454,66 +361,10 @@ mod tests {
     }
 
     #[test]
-    fn checks_name_the_band_at_fault() {
-        let three = || vec![band("A"), band("B"), band("C")];
-        let mut ok = spec(GradeBy::MeanSd, Within::All, three());
-        ok.bands[0].above_sd = Some(1.0);
-        ok.bands[1].above_sd = Some(-1.0);
-        assert!(check(&ok).is_ok());
-
-        let mut unordered = ok.clone();
-        unordered.bands[1].above_sd = Some(1.0);
-        assert!(check(&unordered).unwrap_err().contains("out of order"));
-
-        let mut missing = ok.clone();
-        missing.bands[1].above_sd = None;
-        assert!(check(&missing)
-            .unwrap_err()
-            .contains("band \"B\": with `by: mean_sd` every band but the last needs `above_sd`"));
-
-        let mut wrong_key = ok.clone();
-        wrong_key.bands[0] = bounded("A", |b| b.min = Some(90.0));
-        assert!(check(&wrong_key).unwrap_err().contains("needs `above_sd`"));
-
-        let mut not_a_number = ok.clone();
-        not_a_number.bands[0].above_sd = Some(f64::NAN);
-        assert!(check(&not_a_number)
-            .unwrap_err()
-            .contains("must be a number"));
-
-        let mut kmeans = spec(GradeBy::Kmeans, Within::PeerGroup, three());
-        assert!(check(&kmeans).is_ok());
-        kmeans.algorithm = Some(KmeansAlgorithm::HartiganWong);
-        assert!(check(&kmeans).is_ok());
-        kmeans.bands[0].min = Some(3.0);
-        assert!(check(&kmeans).unwrap_err().contains("take no bound"));
-
-        let mut rsr = spec(GradeBy::RsrProbit, Within::All, three());
-        rsr.rounding = Some(ShareRounding::Ceil);
-        assert!(check(&rsr)
-            .unwrap_err()
-            .contains("`rounding` is only for `by: rank_share`"));
-        rsr.rounding = None;
-        rsr.algorithm = Some(KmeansAlgorithm::Exact);
-        assert!(check(&rsr)
-            .unwrap_err()
-            .contains("`algorithm` is only for `by: kmeans`"));
-
-        let mut last_bounded = spec(GradeBy::Kmeans, Within::All, three());
-        last_bounded.bands[2].above_sd = Some(0.0);
-        assert!(check(&last_bounded)
-            .unwrap_err()
-            .contains("must have no bound"));
-        assert!(check(&spec(GradeBy::Score, Within::All, vec![]))
-            .unwrap_err()
-            .contains("at least one band"));
-    }
-
-    #[test]
     fn a_single_band_grades_everyone_alike() {
         for by in [GradeBy::Kmeans, GradeBy::RsrProbit] {
             let one = spec(by, Within::All, vec![band("合格")]);
-            assert!(check(&one).is_ok());
+            assert!(crate::scheme::check_grades(&one).is_ok());
             let out = grades(&one, &some(&[1.0, 2.0, 3.0]), &[false; 3], &["g"; 3]);
             assert_eq!(out, owned(&[Some("合格"); 3]), "{by:?}");
         }

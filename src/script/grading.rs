@@ -31,7 +31,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 
 use super::formula::Formula;
 use crate::grade::{self, Graded};
-use crate::scheme::{GradeBand, GradeBy, GradeSpec, KmeansAlgorithm, Within};
+use crate::scheme::{check_grades, GradeBand, GradeBy, GradeSpec, KmeansAlgorithm, Within};
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -40,7 +40,7 @@ type Bounds = (Array, fn(&mut GradeBand, f64));
 
 /// The grade formula of `x` by `spec`, after the scheme's checks.
 fn graded(name: &str, x: Dynamic, spec: &GradeSpec) -> RhaiResult<Formula> {
-    grade::check(spec).map_err(|e| format!("{name}: {e}"))?;
+    check_grades(spec).map_err(|e| format!("{name}: {e}"))?;
     let x = Formula::from_dynamic(x)?;
     let expr = grade::label_expr(spec, &Graded::values(x.expr.clone(), spec.within));
     Ok(Formula { expr, ..x })
