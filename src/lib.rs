@@ -6,7 +6,8 @@
 //! order [`pipeline`] runs them: [`load`] (files read by [`source`], checked by [`validate`]) →
 //! [`indicators`] → [`normalise`] → [`weight`] / [`aggregate`] → [`adjust`] → [`rank`] →
 //! [`grade`] → [`points`] (where the scheme has a point-based assessment) → [`report`].
-//! [`check`] validates a scheme and dataset without scoring.
+//! [`check`] validates a scheme and dataset without scoring. `jixiao mcda` is [`matrix`]: one
+//! decision-matrix method of [`mcda`] on a table read from a file.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod grade;
 pub mod indicators;
 pub mod load;
+pub mod matrix;
 pub mod mcda;
 pub mod normalise;
 pub mod pipeline;

@@ -44,7 +44,7 @@ use crate::adjust::{BONUS_COLUMN, DEDUCTION_COLUMN, SCORE_COLUMN};
 use crate::aggregate::{score_column, WEIGHTED_COLUMN};
 use crate::error::{Error, Result};
 use crate::grade::GRADE_COLUMN;
-use crate::mcda::McdaResult;
+use crate::matrix::McdaResult;
 use crate::plan::Plan;
 use crate::points::{coefficient_column, corrected_column, money_column, MONEY_COLUMN};
 use crate::rank::{GROUP_RANK_COLUMN, RANK_COLUMN};
