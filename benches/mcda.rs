@@ -5,7 +5,7 @@
 //!   weights — the method itself;
 //! * `entropy_weights`: entropy weights after min-max (`weights::compute`);
 //! * `rsr`: integer ranks (ties averaged) of every criterion, RSR, probits and 3 grades;
-//! * `run_topsis_entropy`: `mcda::run` end to end as `jixiao mcda` does after reading the file —
+//! * `run_topsis_entropy`: `matrix::run` end to end as `jixiao mcda` does after reading the file —
 //!   data checks, entropy weights, TOPSIS, ranks, output in rank order.
 //!
 //! Run: `cargo bench --bench mcda`; figures are recorded in BENCHMARKS.md.
@@ -15,11 +15,12 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use jixiao::matrix::{self, McdaSpec, Method};
 use jixiao::mcda::entropy::EntropyInput;
 use jixiao::mcda::rsr::{self, RankKind};
 use jixiao::mcda::topsis::{self, TopsisOptions};
 use jixiao::mcda::weights::{self, Weighting};
-use jixiao::mcda::{self as mcda_lib, Criterion as Crit, McdaSpec, Method};
+use jixiao::mcda::Criterion as Crit;
 use polars::prelude::*;
 
 const ROWS: usize = 1_000_000;
@@ -117,7 +118,7 @@ fn bench(c: &mut Criterion) {
     let mut spec = McdaSpec::new("id", criteria.clone(), Method::Topsis);
     spec.weighting = entropy.clone();
     group.bench_function("run_topsis_entropy", |b| {
-        b.iter(|| black_box(mcda_lib::run(&spec, frame.clone()).unwrap()))
+        b.iter(|| black_box(matrix::run(&spec, frame.clone()).unwrap()))
     });
     group.finish();
 }

@@ -5,8 +5,13 @@
 //! expressions; polars evaluates them over the institutions' data, vectorised. The stages, in the
 //! order [`pipeline`] runs them: [`load`] (files read by [`source`], checked by [`validate`]) →
 //! [`indicators`] → [`normalise`] → [`weight`] / [`aggregate`] → [`adjust`] → [`rank`] →
-//! [`grade`] → [`points`] (where the scheme has a point-based assessment) → [`report`].
-//! [`check`] validates a scheme and dataset without scoring.
+//! [`grade`] → [`points`] (where the scheme has a point-based assessment) → [`summary`] and
+//! [`table`]; [`report`] writes them. [`check`] validates a scheme and dataset without scoring.
+//! `jixiao mcda` is [`matrix`]: one decision-matrix method of [`mcda`] on a table read from a file.
+//!
+//! The modules stack in layers, each importing only from those below (the README's "Where things
+//! are" lists them): foundations ([`error`], [`columns`], [`display`], [`problem`], [`scheme`]) →
+//! methods → the DSL ([`script`]) → input → plan and stages → output ([`report`]) → commands.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -27,6 +32,7 @@ pub mod error;
 pub mod grade;
 pub mod indicators;
 pub mod load;
+pub mod matrix;
 pub mod mcda;
 pub mod normalise;
 pub mod pipeline;

@@ -11,7 +11,7 @@ use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
-use jixiao::{check, mcda, pipeline, report, synthetic};
+use jixiao::{check, matrix, mcda, pipeline, report, synthetic};
 
 /// The scheme scored when no --scheme is given, relative to the working directory.
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
@@ -338,11 +338,11 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
     }
     let criteria = mcda::Criterion::parse_list(&args.criteria)?;
     let ahp_method = known(args.ahp_method, AhpMethod::from_name)?;
-    let spec = mcda::McdaSpec {
+    let spec = matrix::McdaSpec {
         id: args.id,
         weighting: Weighting::parse(&args.weights, &criteria, ahp_method)?,
         criteria,
-        method: known(Some(args.method), mcda::Method::from_name)?.expect("given"),
+        method: known(Some(args.method), matrix::Method::from_name)?.expect("given"),
         normalisation: known(args.normalize, Normalisation::from_name)?,
         placement: known(args.topsis_weights, |v| match v {
             "matrix" => Some(WeightPlacement::WeightedMatrix),
@@ -363,11 +363,11 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
     read_options.expected_columns = std::iter::once(spec.id.clone())
         .chain(spec.criteria.iter().map(|c| c.name.clone()))
         .collect();
-    let frame = mcda::matrix_of(source::read(&args.data, &read_options)?)?;
+    let frame = matrix::matrix_of(source::read(&args.data, &read_options)?)?;
     let wrote = |rows: usize, out: &Path| println!("wrote {rows} rows to {}", out.display());
     match &args.group {
         None => {
-            let result = mcda::run(&spec, frame)?;
+            let result = matrix::run(&spec, frame)?;
             match args.explain {
                 true => print!("{}", result.explain()),
                 false => print!("{result}"),
@@ -378,7 +378,7 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
             }
         }
         Some(group) => {
-            let result = mcda::run_grouped(&spec, group, frame)?;
+            let result = matrix::run_grouped(&spec, group, frame)?;
             match args.explain {
                 true => print!("{}", result.explain()),
                 false => print!("{result}"),

@@ -117,7 +117,7 @@ pub fn write_output(
 /// Writes `jixiao mcda`'s result to `path`: its table, or for `.xlsx` the table and the criteria
 /// weights. Atomic, like [`write_table`].
 pub fn write_mcda_output(
-    result: &crate::mcda::McdaResult,
+    result: &crate::matrix::McdaResult,
     path: &Path,
     options: &OutputOptions,
 ) -> Result<()> {

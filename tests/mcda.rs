@@ -5,11 +5,12 @@
 use polars::prelude::*;
 use proptest::prelude::*;
 
+use jixiao::matrix::{run, McdaSpec, Method};
 use jixiao::mcda::entropy::EntropyInput;
 use jixiao::mcda::normalise::Normalisation;
 use jixiao::mcda::topsis::{self, TopsisOptions, WeightPlacement};
 use jixiao::mcda::weights::{compute, Weighting};
-use jixiao::mcda::{run, Criterion, McdaSpec, Method};
+use jixiao::mcda::Criterion;
 
 mod common;
 use common::{floats, jixiao, transcript};

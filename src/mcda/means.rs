@@ -7,8 +7,8 @@
 //! Each runs over the values present in the row, with the weights of the missing ones left out
 //! and the rest rescaled (COINr's convention); a row with nothing present is missing. Policy for
 //! x ≤ 0 in the geometric and harmonic means: the row's mean is missing (COINr raises; ln x and
-//! 1/x are undefined or meaningless there). [`crate::mcda::run`] refuses such data for WPM, naming
-//! the rows. Weights must be non-negative.
+//! 1/x are undefined or meaningless there). [`crate::matrix::run()`] refuses such data for WPM,
+//! naming the rows. Weights must be non-negative.
 
 use polars::prelude::*;
 

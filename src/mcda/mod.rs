@@ -31,39 +31,24 @@
 //! the AHP matrix, RSR's table of distinct values and its regression, VIKOR's compromise set —
 //! are computed in Rust over those small tables.
 //!
-//! [`run()`] runs one method on a frame end to end: it checks the data (every criterion value
-//! present and a number; ids unique), puts rows in id order (so results never depend on the input
-//! order), computes the weights and the scores, and ranks.
+//! [`crate::matrix::run()`] runs one method on a frame end to end, as `jixiao mcda` does: it checks
+//! the data (every criterion value present and a number; ids unique), puts rows in id order (so
+//! results never depend on the input order), computes the weights and the scores, and ranks.
 
 pub mod ahp;
 pub mod critic;
 pub mod entropy;
-pub mod grouped;
 pub mod means;
 pub mod normalise;
 pub mod probit;
 pub mod ranking;
 pub mod rsr;
-mod run;
 pub mod std_dev;
-pub mod text;
 pub mod topsis;
 pub mod vikor;
 pub mod weights;
 pub mod wpm;
 pub mod wsm;
-
-pub use grouped::{run_grouped, GroupedResult};
-/// The frame of a decision matrix read from a file, with each row's number as Excel or an editor
-/// shows it (in the internal column [`ROW_COLUMN`]), so that messages about its cells name the
-/// rows the user sees even below title rows.
-pub fn matrix_of(table: crate::source::SourceTable) -> crate::error::Result<DataFrame> {
-    let mut frame = table.frame;
-    frame.with_column(Column::new(ROW_COLUMN.into(), table.origin.rows))?;
-    Ok(frame)
-}
-
-pub use run::{run, Details, McdaResult, McdaSpec, Method, ROW_COLUMN};
 
 use polars::prelude::*;
 

@@ -7,12 +7,12 @@
 //!   papers), CRITIC and standard-deviation weights. Policy for a constant column (max = min,
 //!   including a single alternative): every value is 1 (as pymcdm; COINr gives NaN) — nobody
 //!   does worse than another, and entropy, CRITIC and SD all read it as "no information".
-//! * **sum**: r = x / Σx, direction kept. Meant for non-negative data ([`crate::mcda::run`] refuses
-//!   negative values with it); an all-zero column gives 0.
+//! * **sum**: r = x / Σx, direction kept. Meant for non-negative data
+//!   ([`crate::matrix::run()`] refuses negative values with it); an all-zero column gives 0.
 //! * **reciprocal**: the classic medical-statistics transform for TOPSIS (§2.1/§2.3(b) of
 //!   methods.md): a cost criterion becomes 1/x, a benefit stays x, then the vector normalisation;
 //!   the result is benefit-oriented. Needs x > 0 on cost criteria: the expression gives a missing
-//!   value for x ≤ 0, and [`crate::mcda::run`] refuses such data, naming the rows.
+//!   value for x ≤ 0, and [`crate::matrix::run()`] refuses such data, naming the rows.
 //!
 //! VIKOR normalises by (f* − f)/(f* − f⁻) itself ([`crate::mcda::vikor`]), RSR uses ranks
 //! ([`crate::mcda::rsr`]) and WPM ratios to the best value ([`crate::mcda::wpm`]).

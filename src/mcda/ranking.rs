@@ -3,8 +3,8 @@
 //!
 //! The peers differ (methods.md §1.9): pymcdm ranks average, pyrepo and scikit-criteria dense,
 //! COINr and R `rank(ties = "min")` min; all four are offered, min by default. Ordinal breaks ties
-//! by row order: [`crate::mcda::run`] puts rows in id order first, so ties go to the smaller id.
-//! Average ranks are floats, the others unsigned integers. Missing scores get no rank.
+//! by row order: [`crate::matrix::run()`] puts rows in id order first, so ties go to the smaller
+//! id. Average ranks are floats, the others unsigned integers. Missing scores get no rank.
 //!
 //! Ranks come from a Rust column kernel ([`ranks`]: sort the (value, row) pairs, then number
 //! each tied block) run as a group-wise polars function, so that `over` ranks within each group;

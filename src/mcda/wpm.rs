@@ -6,7 +6,7 @@
 //! Computed as the weighted geometric mean exp(Σ w ln r) ([`super::means::weighted_geometric`];
 //! Σw = 1). Policy for x ≤ 0: no ratio or logarithm exists; the ratio is set to 0, which makes
 //! the alternative's score missing (the geometric mean's policy for values ≤ 0), and
-//! [`crate::mcda::run`] refuses such data, naming the rows and the fix (shift the criterion, or
+//! [`crate::matrix::run()`] refuses such data, naming the rows and the fix (shift the criterion, or
 //! use WSM). A missing x stays missing and is left out of the product, its weight spread over
 //! the others. A constant criterion has r = 1 and changes nothing.
 

@@ -1,11 +1,11 @@
 //! WSM, the weighted sum model (简单加权法, SAW): S_i = Σ_j w_j y_ij with y the direction-aware
 //! min-max value (default), so S is in [0, 1], 1 for an alternative best in every criterion.
 //!
-//! The normalised values must all point the same way before they are added: min-max and
-//! reciprocal turn cost criteria; vector and sum keep direction, so [`crate::mcda::run`] accepts
-//! them only when every criterion is a benefit. Policy for a constant criterion: its min-max value
-//! is 1 for everyone (see [`super::normalise`]), which shifts every score by w_j and changes no
-//! rank. The sum is [`super::means::weighted_arithmetic`] (weights sum to 1).
+//! The normalised values must all point the same way before they are added: min-max and reciprocal
+//! turn cost criteria; vector and sum keep direction, so [`crate::matrix::run()`] accepts them only
+//! when every criterion is a benefit. Policy for a constant criterion: its min-max value is 1 for
+//! everyone (see [`super::normalise`]), which shifts every score by w_j and changes no rank. The
+//! sum is [`super::means::weighted_arithmetic`] (weights sum to 1).
 
 use polars::prelude::*;
 

@@ -56,12 +56,14 @@ pub const LOG_TRANSFORMED: i32 = 2;
 pub const STILL_FAILING: i32 = 4;
 
 /// Skewness and kurtosis (type 2) of the values present; `None` with fewer than 4 values or when
-/// all are equal.
+/// all are equal. The sums run over the values in sorted order, so the result (and a decision
+/// taken at the rule's threshold) does not depend on the order of the rows.
 pub fn skew_kurtosis(values: &Float64Chunked) -> Option<(f64, f64)> {
     let n = (values.len() - values.null_count()) as f64;
     if n < 4.0 || values.max()? == values.min()? {
         return None;
     }
+    let values = &values.sort(false);
     let mean = values.mean()?;
     let d = values - mean;
     let d2 = &d * &d;
@@ -211,6 +213,28 @@ mod tests {
         over: Within,
     ) -> Vec<Option<f64>> {
         apply(values, groups, |x| status(x, rule, over))
+    }
+
+    #[test]
+    fn skew_and_kurtosis_do_not_depend_on_row_order() {
+        // Magnitudes far apart, so a float sum in another order rounds differently; a group near
+        // the rule's threshold would then be treated in one row order and not in another (found
+        // by the row-order property test in tests/normalise_methods.rs).
+        let values = [
+            0.1, 1e12, 0.2, -3.7, 0.3, 7.25, 1e-3, -1.568, 0.5, 0.0, 55.5, 2.9, 1e12, 13.0,
+        ];
+        let of = |v: &[f64]| {
+            let (s, k) = skew_kurtosis(&Float64Chunked::from_slice("x".into(), v)).unwrap();
+            (s.to_bits(), k.to_bits())
+        };
+        let expected = of(&values);
+        for shift in 1..values.len() {
+            let mut rotated = values.to_vec();
+            rotated.rotate_left(shift);
+            assert_eq!(of(&rotated), expected, "rotated by {shift}");
+            rotated.reverse();
+            assert_eq!(of(&rotated), expected, "rotated by {shift}, reversed");
+        }
     }
 
     #[test]

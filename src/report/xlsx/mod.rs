@@ -41,7 +41,7 @@ use polars::prelude::DataFrame;
 use rust_xlsxwriter::Workbook;
 
 use crate::error::Result;
-use crate::mcda::McdaResult;
+use crate::matrix::McdaResult;
 use crate::plan::Plan;
 use crate::summary::RunSummary;
 

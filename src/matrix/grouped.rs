@@ -1,7 +1,7 @@
 //! `jixiao mcda --group COL`: the method run within each peer group of a decision matrix.
 //!
 //! The rows are split by the group column's values, and each group is a decision matrix of its
-//! own, run by [`super::run`]: its own weights (objective weights from its own rows), normalised
+//! own, run by [`super::run()`]: its own weights (objective weights from its own rows), normalised
 //! values, ideal points, S/R/Q and compromise set, RSR table and regression, and notes. So a
 //! group's result is exactly what `jixiao mcda` gives on that group's rows alone.
 //!
@@ -19,9 +19,9 @@ use std::fmt;
 
 use polars::prelude::*;
 
-use super::ranking::rank_expr;
-use super::run::{run, McdaResult, McdaSpec, RANK, SCORE};
+use super::{run, McdaResult, McdaSpec, RANK, SCORE};
 use crate::error::{closest, Error, Result};
+use crate::mcda::ranking::rank_expr;
 
 /// The output column of the rank within the group.
 pub const GROUP_RANK: &str = "group_rank";
@@ -47,7 +47,7 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
         .get_column_names()
         .iter()
         .map(|n| n.to_string())
-        .filter(|n| n != super::run::ROW_COLUMN)
+        .filter(|n| n != super::ROW_COLUMN)
         .collect();
     if !names.iter().any(|n| n == group) {
         return Err(Error::ColumnNotFound {
@@ -66,7 +66,7 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
             "--group \"{group}\" is also the id column or a criterion; give the column that names each alternative's peer group"
         )));
     }
-    if group == GROUP_RANK || super::run::OUTPUT_COLUMNS.contains(&group) {
+    if group == GROUP_RANK || super::OUTPUT_COLUMNS.contains(&group) {
         return Err(usage(format!(
             "the group column may not be called \"{group}\", a column of the output; rename it"
         )));
@@ -87,7 +87,7 @@ pub fn run_grouped(spec: &McdaSpec, group: &str, frame: DataFrame) -> Result<Gro
         });
     }
     // The whole matrix first: ids unique across groups, every cell's problem with its row.
-    super::run::decision_matrix(spec, &frame)?;
+    super::check::decision_matrix(spec, &frame)?;
     let mut keys: Vec<String> = values.iter().flatten().map(str::to_string).collect();
     keys.sort();
     keys.dedup();
@@ -177,10 +177,10 @@ impl fmt::Display for GroupedResult {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{close, criteria, floats, x_frame};
-    use super::super::weights::Weighting;
     use super::super::Method;
     use super::*;
+    use crate::mcda::testing::{close, criteria, floats, x_frame};
+    use crate::mcda::weights::Weighting;
 
     /// X with ids a1…a5 and groups p, q, p, q, p.
     fn grouped_x() -> DataFrame {
