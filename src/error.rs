@@ -241,7 +241,9 @@ impl fmt::Display for Error {
                 writeln!(f, "error: no scheme at {}", path.display())?;
                 writeln!(
                     f,
-                    "  = help: a scheme is a folder holding scheme.yaml and its .rhai scripts; pass it with --scheme DIR"
+                    "  = help: a scheme is a folder holding scheme.yaml and its .rhai scripts; pass it with --scheme DIR, \
+                     or name a scheme built into jixiao: {} (`jixiao init DIR` writes a new one)",
+                    crate::shipped::SCHEMES.join(", ")
                 )
             }
             Error::SchemeSyntax {

@@ -5,15 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
-use jixiao::{check, matrix, mcda, pipeline, report, synthetic};
+use jixiao::{check, init, matrix, mcda, pipeline, report, shipped, synthetic};
 
-/// The scheme scored when no --scheme is given, relative to the working directory.
+/// The scheme scored when no --scheme is given: the repository's folder when run from its root,
+/// else the copy built into jixiao.
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
 
 #[derive(Parser)]
@@ -30,7 +31,8 @@ struct Cli {
 /// Which scheme and data a command works on.
 #[derive(Args)]
 struct Inputs {
-    /// Scheme folder (scheme.yaml + .rhai scripts).
+    /// Scheme folder (scheme.yaml + .rhai scripts), or the name of a scheme built into jixiao:
+    /// tertiary-core, tertiary-2020, secondary-2020, primary-care (a folder of that name wins).
     #[arg(long, default_value = DEFAULT_SCHEME)]
     scheme: PathBuf,
     /// Institution data (.csv, .xlsx, .xls, .parquet, .json, .ndjson); default: the scheme's dataset.
@@ -106,6 +108,25 @@ enum Command {
     /// Rank alternatives of a decision matrix (one row per alternative) by TOPSIS, VIKOR, RSR,
     /// WRSR, WSM or WPM, with equal, fixed, entropy, CRITIC, SD or AHP weights.
     Mcda(McdaArgs),
+    /// Write a new scheme folder — a shipped scheme with its sample data, or a commented blank
+    /// template — that `jixiao score --scheme DIR` scores at once.
+    Init {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
+        /// What to start from: tertiary-core, tertiary-2020, secondary-2020, primary-care or blank.
+        #[arg(long, default_value = "blank")]
+        from: String,
+    },
+    /// List the functions formulas may call, with their argument and result types; or one.
+    Functions {
+        /// A function's name (default: all).
+        name: Option<String>,
+    },
+    /// Print a shell completion script: `jixiao completions bash > /etc/bash_completion.d/jixiao`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Write a deterministic sample dataset (current and previous period) for a shipped scheme.
     Sample {
         /// Which scheme's data: tertiary-core, tertiary-2020, secondary-2020, primary-care.
@@ -205,7 +226,7 @@ fn main() -> ExitCode {
 
 /// Loads the scheme and picks the data: the flags if given, else the scheme's dataset.
 fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> {
-    let scheme = Scheme::load(&inputs.scheme)?;
+    let scheme = Scheme::load(&scheme_folder(&inputs.scheme)?)?;
     let declared = scheme.spec.dataset.as_ref();
     let data = inputs
         .data
@@ -222,6 +243,23 @@ fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> 
     let data = data.map(|path| DataFile::new(path, read.options(read.sheet.clone())));
     let prev = prev.map(|path| DataFile::new(path, read.options(inputs.prev_sheet.clone())));
     Ok((scheme, data, prev))
+}
+
+/// The folder `--scheme` names: a folder on disk if there is one, else a scheme built into
+/// jixiao by its name (the default scheme falls back to its built-in copy too).
+fn scheme_folder(given: &Path) -> Result<PathBuf> {
+    if given.join("scheme.yaml").is_file() {
+        return Ok(given.to_path_buf());
+    }
+    let name = match given.to_str() {
+        Some(name) if shipped::is_scheme(name) => name,
+        Some(DEFAULT_SCHEME) => "tertiary-core",
+        _ => return Ok(given.to_path_buf()),
+    };
+    shipped::scheme_dir(name).map_err(|e| Error::Io {
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// `a/b/../c` → `a/c`, so messages show the path a user would type.
@@ -275,6 +313,31 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Mcda(args) => run_mcda(args),
+        Command::Init { dir, from } => {
+            for path in init::init(&dir, &from)? {
+                println!("wrote {}", path.display());
+            }
+            println!("score it with: jixiao score --scheme {}", dir.display());
+            Ok(())
+        }
+        Command::Functions { name } => {
+            let text = jixiao::script::reference::reference(name.as_deref())
+                .map_err(|message| Error::Usage { message })?;
+            print!("{text}");
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
+            match std::io::Write::write_all(&mut std::io::stdout(), &script) {
+                // A reader that stops early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+                    path: "standard output".into(),
+                    source: e,
+                }),
+                _ => Ok(()),
+            }
+        }
         Command::Sample {
             kind,
             institutions,

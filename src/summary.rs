@@ -46,6 +46,9 @@ pub struct IndicatorQuality {
 pub struct RunSummary {
     pub scheme_name: String,
     pub scheme_version: String,
+    /// The shipped scheme's name when the run used the copy built into jixiao
+    /// ([`crate::shipped`]) rather than a folder of the user's.
+    pub built_in: Option<&'static str>,
     pub data_file: PathBuf,
     pub previous_file: Option<PathBuf>,
     /// The data file with how it was read when that was not obvious: "d.xlsx (sheet 数据, header
@@ -140,6 +143,7 @@ impl RunSummary {
         Ok(RunSummary {
             scheme_name: plan.scheme.spec.name.clone(),
             scheme_version: plan.scheme.spec.version.clone(),
+            built_in: crate::shipped::name_of(&plan.scheme.dir),
             data_file: data.file.clone(),
             previous_file: previous.map(|p| p.file.clone()),
             data_source: data.describe(),
@@ -228,11 +232,15 @@ fn points_summary(plan: &Plan, scored: &DataFrame) -> Result<Vec<PointsSummary>>
 
 impl std::fmt::Display for RunSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
+        write!(
             f,
             "scheme: {} (version {})",
             self.scheme_name, self.scheme_version
         )?;
+        match self.built_in {
+            Some(name) => writeln!(f, ", built into jixiao as {name}")?,
+            None => writeln!(f)?,
+        }
         write!(f, "data: {}", self.data_source)?;
         match &self.previous_source {
             Some(previous) => writeln!(f, "; previous period: {previous}")?,

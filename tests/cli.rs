@@ -272,3 +272,20 @@ fn sample_writes_both_periods_deterministically() {
         o.stderr
     );
 }
+
+#[test]
+fn functions_reference_one_function_at_a_time() {
+    for name in ["col", "share_pct", "grade_kmeans"] {
+        let o = jixiao(&["functions", name]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        insta::assert_snapshot!(format!("functions_{name}"), transcript(&o));
+    }
+    let o = jixiao(&["functions", "sharepct"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("did you mean share_pct?"), "{}", o.stderr);
+    let all = jixiao(&["functions"]);
+    assert_eq!(all.code, 0);
+    assert!(all
+        .stdout
+        .contains("if_else(cond: condition, a: number, b: number) -> number\n"));
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rhai::{EvalAltResult, ParseError, ParseErrorType, Position};
 
-use super::formula::FUNCTION_NAMES;
+use super::reference::DOCS;
 use super::sandbox::{SourceTexts, MAX_OPERATIONS};
 use crate::error::{closest, Error, SourceSpan};
 
@@ -159,11 +159,11 @@ fn hint(error: &EvalAltResult) -> Option<String> {
         }
         EvalAltResult::ErrorFunctionNotFound(signature, _) => {
             let name = signature.split([' ', '(']).next().unwrap_or_default();
-            match closest(name, FUNCTION_NAMES.iter().copied()) {
+            match closest(name, DOCS.iter().map(|d| d.name)) {
                 Some(best) if best != name => Some(format!("did you mean {best}(…)?")),
                 _ => Some(format!(
                     "check the number and kind of arguments; formula functions are: {}",
-                    FUNCTION_NAMES.join(", ")
+                    DOCS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
                 )),
             }
         }

@@ -9,7 +9,8 @@
 //! are on the method's scale (0–100 for most, see `crate::normalise`), so
 //! `fn s(v) { norm_vector(v, "down") }` scores exactly like `scoring: {method: vector}` on a down
 //! indicator. Like every formula function these build expressions; polars computes them.
-//! Their names are listed in `super::formula::FUNCTION_NAMES` for "did you mean" hints.
+//! Their names and forms are documented in `super::reference::DOCS` (`jixiao functions`), which
+//! also serves the "did you mean" hints.
 
 use polars::prelude::*;
 use rhai::{Dynamic, Engine, EvalAltResult, Map};

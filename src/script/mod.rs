@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod formula;
 pub mod grading;
 pub mod methods;
+pub mod reference;
 pub mod sandbox;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
