@@ -1,0 +1,333 @@
+//! Issue 16, hardening: every bad input is exit 1 with a located message, never exit 2, a signal
+//! or a hang, and untrusted files cannot exhaust the machine. One test per finding, its reproducer
+//! generated here when it is large (fixtures in tests/fixtures/hardening otherwise).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+mod common;
+use common::{jixiao, transcript, Outcome};
+
+const TINY: &str = "tests/fixtures/tiny";
+
+/// Memory a run may take (virtual, as `ulimit -v` counts it, in KiB): 2 GiB.
+const MEMORY_LIMIT_KIB: u64 = 2 * 1024 * 1024;
+
+/// Runs jixiao under a 2 GiB address-space limit, so a run that tries to spend more fails.
+fn jixiao_limited(args: &[&str]) -> Outcome {
+    let mut quoted = String::new();
+    for arg in args {
+        quoted.push_str(" '");
+        quoted.push_str(&arg.replace('\'', r"'\''"));
+        quoted.push('\'');
+    }
+    let script = format!(
+        "ulimit -v {MEMORY_LIMIT_KIB} && exec '{}'{quoted}",
+        env!("CARGO_BIN_EXE_jixiao")
+    );
+    let output = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("sh runs");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The tiny fixture's current table, as rows of cells.
+fn tiny_rows() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(Path::new(TINY).join("current.csv")).unwrap();
+    text.lines()
+        .map(|line| line.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// Writes the tiny table to an xlsx (numbers as numbers), then lets `more` add cells.
+fn tiny_workbook(path: &Path, more: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, cells) in tiny_rows().iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(number) if row > 0 => sheet.write_number(row as u32, column as u16, number),
+                _ => sheet.write_string(row as u32, column as u16, cell),
+            }
+            .unwrap();
+        }
+    }
+    more(sheet);
+    book.save(path).unwrap();
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+// Finding 1: an xlsx declaring a huge dimension, or with a stray cell far below the table, is
+// read by its used cells.
+
+#[test]
+fn xlsx_with_a_cell_at_xfd1048576_is_refused_without_allocating_the_dimension() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.xlsx");
+    tiny_workbook(&path, |sheet| {
+        sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    });
+    let o = jixiao_limited(&["score", "--scheme", TINY, "--data", path_str(&path)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr
+            .contains("column XFD has values but no name in the header (row 1)"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn xlsx_with_a_stray_note_in_a1048576_reads_only_its_used_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stray.xlsx");
+    tiny_workbook(&path, |sheet| {
+        sheet.write_string(1_048_575, 3, "数据来源：统计科").unwrap();
+    });
+    let started = std::time::Instant::now();
+    let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&path)]);
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    // A row without an id, at the row number Excel shows.
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(o.stderr.contains("row 1048576"), "{}", o.stderr);
+    // The note is a row of its own, at its own row number, not a million empty rows.
+    let table = jixiao::source::read(&path, &Default::default()).unwrap();
+    assert_eq!(table.origin.rows, [2, 3, 4, 5, 1_048_576]);
+}
+
+// Finding 3: a closed or full standard output.
+
+#[test]
+fn stdout_closed_early_ends_quietly_with_exit_0_and_out_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", "--scheme", TINY, "--out", path_str(&out)])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| true`: the reader goes away before jixiao writes a byte.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty(), "quiet: {:?}", output.stderr);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 5, "{written}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_exit_1_naming_it_and_out_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["score", "--scheme", TINY, "--out", path_str(&out)])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: standard output: No space left on device (os error 28)\n"
+    );
+    assert!(out.is_file());
+}
+
+// Finding 4: --out naming an input.
+
+#[test]
+fn out_naming_the_data_the_previous_period_or_the_matrix_is_refused_and_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["current.csv", "previous.csv"] {
+        std::fs::copy(Path::new(TINY).join(name), dir.path().join(name)).unwrap();
+    }
+    let current = dir.path().join("current.csv");
+    let previous = dir.path().join("previous.csv");
+    let before = std::fs::read(&current).unwrap();
+    for (out, input) in [(&current, &current), (&previous, &previous)] {
+        let o = jixiao(&[
+            "score",
+            "--scheme",
+            TINY,
+            "--data",
+            path_str(&current),
+            "--prev",
+            path_str(&previous),
+            "--out",
+            path_str(out),
+        ]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert_eq!(
+            o.stderr,
+            format!(
+                "error: cannot write {}: it is the input file {}, which the results would replace; choose another --out\n",
+                out.display(),
+                input.display()
+            )
+        );
+    }
+    // Under another name: a link to the data.
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&current, &link).unwrap();
+    let o = jixiao(&[
+        "score",
+        "--scheme",
+        TINY,
+        "--data",
+        path_str(&current),
+        "--out",
+        path_str(&link),
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert_eq!(std::fs::read(&current).unwrap(), before);
+    let matrix = "tests/fixtures/mcda/maternal.csv";
+    let copy = dir.path().join("maternal.csv");
+    std::fs::copy(matrix, &copy).unwrap();
+    let o = jixiao(&[
+        "mcda",
+        "--data",
+        path_str(&copy),
+        "--id",
+        "地区",
+        "--criteria",
+        "产前检查率:+,孕产妇死亡率:-,围产儿死亡率:-",
+        "--method",
+        "rsr",
+        "--out",
+        path_str(&copy),
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(o.stderr.contains("it is the input file"), "{}", o.stderr);
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(matrix).unwrap()
+    );
+}
+
+// Finding 5: --out through a link to a device, or onto a FIFO.
+
+#[cfg(unix)]
+#[test]
+fn out_onto_a_device_link_or_a_fifo_is_refused_and_the_node_stays() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("null.csv");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let fifo = dir.path().join("fifo.csv");
+    let name = std::ffi::CString::new(path_str(&fifo)).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    for out in [&link, &fifo] {
+        let o = jixiao(&["score", "--scheme", TINY, "--out", path_str(out)]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert_eq!(
+            o.stderr,
+            format!(
+                "error: cannot write {}: it is not a regular file (a device, a FIFO or a socket); name a file for --out\n",
+                out.display()
+            )
+        );
+    }
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // The library refuses them too, whoever calls it.
+    let error = jixiao::report::write_atomically(&fifo, |_| Ok(()))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("is not a regular file"), "{error}");
+}
+
+// Finding 7: xlsx formulas without a saved value.
+
+#[test]
+fn xlsx_formula_cells_without_a_saved_value_are_reported_with_their_cells() {
+    let o = jixiao(&[
+        "score",
+        "--scheme",
+        TINY,
+        "--data",
+        "tests/fixtures/hardening/formula-no-value.xlsx",
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    insta::assert_snapshot!("hardening_formula_no_value", transcript(&o));
+}
+
+// Finding 13: an interrupted write leaves no temporary file.
+
+#[cfg(unix)]
+#[test]
+fn sigterm_or_ctrl_c_while_out_is_written_leaves_no_temporary_file() {
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir: PathBuf = dir.path().join("sample");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["sample", "--institutions", "200000", "--out-dir"])
+            .arg(&out_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let caught = loop {
+            let temporary = std::fs::read_dir(&out_dir).ok().and_then(|entries| {
+                entries
+                    .flatten()
+                    .find(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            });
+            if temporary.is_some() {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || started.elapsed().as_secs() > 60 {
+                break false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        assert!(caught, "the temporary file was never seen");
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        let left: Vec<String> = files_in(&out_dir)
+            .into_iter()
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
