@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use polars::prelude::*;
+
 mod common;
 use common::{jixiao, transcript, Outcome};
 
@@ -330,4 +332,167 @@ fn sigterm_or_ctrl_c_while_out_is_written_leaves_no_temporary_file() {
             .collect();
         assert!(left.is_empty(), "{left:?}");
     }
+}
+
+// Findings 6 and 9: typed Parquet and JSON columns.
+
+/// The tiny table as a typed frame: every count a float.
+fn tiny_frame() -> DataFrame {
+    let rows = tiny_rows();
+    let columns: Vec<Column> = (0..rows[0].len())
+        .map(|c| {
+            let name = rows[0][c].as_str();
+            if c < 3 {
+                let values: Vec<&str> = rows[1..].iter().map(|r| r[c].as_str()).collect();
+                Column::new(name.into(), values)
+            } else {
+                let values: Vec<f64> = rows[1..].iter().map(|r| r[c].parse().unwrap()).collect();
+                Column::new(name.into(), values)
+            }
+        })
+        .collect();
+    DataFrame::new(rows.len() - 1, columns).unwrap()
+}
+
+#[test]
+fn parquet_infinities_and_nan_are_reported_with_their_row_like_bad_text_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.parquet");
+    let mut frame = tiny_frame();
+    let surgeries = Column::new(
+        "手术人数".into(),
+        [30.0, f64::INFINITY, f64::NAN, 20.0],
+    );
+    frame.with_column(surgeries).unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let o = jixiao(&["check", "--scheme", TINY, "--data", path_str(&path)]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+    let file = path.display().to_string();
+    for (row, text) in [(2, "inf"), (3, "NaN")] {
+        let line = format!("{file}, row {row}, column 手术人数");
+        assert!(o.stdout.contains(&line), "{line}\n{}", o.stdout);
+        assert!(o.stdout.contains(text), "{text}\n{}", o.stdout);
+    }
+    assert!(o.stdout.contains("not a finite number"), "{}", o.stdout);
+}
+
+#[test]
+fn json_nested_objects_and_arrays_are_refused_by_column_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = tiny_rows();
+    for (name, value) in [("object", "{\"a\": 1}"), ("array", "[1, 2]")] {
+        let records: Vec<String> = rows[1..]
+            .iter()
+            .map(|r| {
+                let fields: Vec<String> = rows[0]
+                    .iter()
+                    .zip(r)
+                    .map(|(k, v)| match k.as_str() {
+                        "编码" | "名称" | "类别" => format!("\"{k}\": \"{v}\""),
+                        "出院人数" => format!("\"{k}\": {value}"),
+                        _ => format!("\"{k}\": {v}"),
+                    })
+                    .collect();
+                format!("{{{}}}", fields.join(", "))
+            })
+            .collect();
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, format!("[{}]", records.join(",\n"))).unwrap();
+        let o = jixiao(&["score", "--scheme", TINY, "--data", path_str(&path)]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert!(
+            o.stderr.starts_with(&format!(
+                "error: {}: column of a type that cannot hold a number or a name: 出院人数 (",
+                path.display()
+            )),
+            "{}",
+            o.stderr
+        );
+    }
+}
+
+// Finding 11: scripts only from inside the scheme folder; no clock.
+
+fn tiny_copy(dir: &Path) -> PathBuf {
+    let scheme = dir.join("scheme");
+    std::fs::create_dir(&scheme).unwrap();
+    for entry in std::fs::read_dir(TINY).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), scheme.join(entry.file_name())).unwrap();
+    }
+    scheme
+}
+
+#[test]
+fn scripts_outside_the_scheme_folder_are_refused_without_reading_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = tiny_copy(dir.path());
+    std::fs::write(dir.path().join("secret.rhai"), "SECRET LINE\n").unwrap();
+    let yaml = std::fs::read_to_string(scheme.join("scheme.yaml")).unwrap();
+    let outside = dir.path().join("secret.rhai");
+    for entry in ["../secret.rhai", path_str(&outside)] {
+        let changed = yaml.replace(
+            "dimensions:",
+            &format!("scripts: [indicators.rhai, \"{entry}\"]\ndimensions:"),
+        );
+        std::fs::write(scheme.join("scheme.yaml"), changed).unwrap();
+        let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert!(
+            o.stderr.starts_with(&format!("error: script \"{entry}\" is not allowed")),
+            "{}",
+            o.stderr
+        );
+        assert!(!o.stderr.contains("SECRET"), "{}", o.stderr);
+    }
+    // A link inside the folder to a file outside it.
+    std::os::unix::fs::symlink(&outside, scheme.join("link.rhai")).unwrap();
+    let changed = yaml.replace("dimensions:", "scripts: [indicators.rhai, link.rhai]\ndimensions:");
+    std::fs::write(scheme.join("scheme.yaml"), changed).unwrap();
+    let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(o.stderr.contains("lies outside the scheme folder"), "{}", o.stderr);
+    assert!(!o.stderr.contains("SECRET"), "{}", o.stderr);
+}
+
+#[test]
+fn timestamp_is_not_available_to_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = tiny_copy(dir.path());
+    let script = scheme.join("indicators.rhai");
+    let mut text = std::fs::read_to_string(&script).unwrap();
+    text.push_str("let T = timestamp();\n");
+    std::fs::write(&script, text).unwrap();
+    let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.starts_with("error: timestamp() is not available to schemes"),
+        "{}",
+        o.stderr
+    );
+}
+
+// Finding 14: footer rows under a table.
+
+#[test]
+fn footer_rows_are_left_out_and_listed_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = tiny_copy(dir.path());
+    let data = scheme.join("current.csv");
+    let mut text = std::fs::read_to_string(&data).unwrap();
+    text.push_str("合计,,,140,400,3.5,400,435,2700,1\n,合 计,,1,1,1,1,1,1,1\n填表人：张三,,,,,,,,,\n");
+    std::fs::write(&data, text).unwrap();
+    let o = jixiao(&["score", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+    assert!(o.stdout.contains("institutions: 4 in, 4 out"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains(
+            "footer rows left out (not institutions): row 6 (合计), row 7 (合 计), row 8 (填表人：张三)"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("合计  "), "{}", o.stdout);
 }
