@@ -320,9 +320,12 @@ fn run(command: Command) -> Result<()> {
             seed,
             out_dir,
         } => {
-            if institutions == 0 {
+            if institutions == 0 || institutions > synthetic::MAX_INSTITUTIONS {
                 return Err(Error::Usage {
-                    message: "--institutions must be at least 1".into(),
+                    message: format!(
+                        "--institutions must be between 1 and {}",
+                        synthetic::MAX_INSTITUTIONS
+                    ),
                 });
             }
             let Some(kind) = synthetic::SampleKind::from_name(&kind) else {

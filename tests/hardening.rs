@@ -496,3 +496,175 @@ fn footer_rows_are_left_out_and_listed_in_the_summary() {
     );
     assert!(!o.stdout.contains("合计  "), "{}", o.stdout);
 }
+
+// Finding 2: a flat alias bomb in scheme.yaml.
+
+#[test]
+fn a_flat_yaml_alias_bomb_is_refused_before_it_is_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = tiny_copy(dir.path());
+    let yaml = std::fs::read_to_string(scheme.join("scheme.yaml")).unwrap();
+    let row = format!(
+        "{{id: X, name: \"{}\", dimension: 质量, direction: up, weight: 1, scoring: {{method: min_max}}}}",
+        "x".repeat(200)
+    );
+    let bomb = format!(
+        "x-row: &r {row}\nbomb: [{}]\nindicators:\n",
+        vec!["*r"; 20_000].join(", ")
+    );
+    std::fs::write(
+        scheme.join("scheme.yaml"),
+        yaml.replacen("indicators:\n", &bomb, 1),
+    )
+    .unwrap();
+    let o = jixiao_limited(&["check", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.starts_with("error: scheme.yaml uses more than "),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.len() < 2_000, "a short message: {}", o.stderr.len());
+}
+
+// Finding 8: upper bounds, each checked before memory is spent.
+
+#[test]
+fn sizes_past_the_documented_limits_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = jixiao(&[
+        "mcda",
+        "--data",
+        "tests/fixtures/mcda/maternal.csv",
+        "--id",
+        "地区",
+        "--criteria",
+        "产前检查率:+,孕产妇死亡率:-,围产儿死亡率:-",
+        "--method",
+        "rsr",
+        "--grades",
+        "10000",
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert_eq!(
+        o.stderr,
+        "error: --grades must be at most 100 (3 is usual)\n"
+    );
+    let o = jixiao(&[
+        "sample",
+        "--institutions",
+        "100000000",
+        "--out-dir",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert_eq!(
+        o.stderr,
+        "error: --institutions must be between 1 and 1000000\n"
+    );
+    // YAML nested 100,000 deep.
+    let scheme = tiny_copy(dir.path());
+    let yaml = std::fs::read_to_string(scheme.join("scheme.yaml")).unwrap();
+    let deep = format!("x: {}{}\nindicators:\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(scheme.join("scheme.yaml"), yaml.replacen("indicators:\n", &deep, 1)).unwrap();
+    let o = jixiao_limited(&["check", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.starts_with("error: scheme.yaml nests deeper than 128 levels"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.len() < 2_000, "the long line is cut: {}", o.stderr.len());
+    // 10⁶ CSV columns; a 2 MB cell.
+    let wide = dir.path().join("wide.csv");
+    let names: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+    std::fs::write(&wide, names.join(",") + "\n").unwrap();
+    let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&wide)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert_eq!(
+        o.stderr,
+        format!(
+            "error: {}: line 1 holds 1000000 fields, more than the 16384 columns jixiao reads\n",
+            wide.display()
+        )
+    );
+    let big = dir.path().join("big.csv");
+    let header = &tiny_rows()[0];
+    std::fs::write(
+        &big,
+        format!(
+            "{}\nA,{},综合,30,100,1,100,110,1000,0\n",
+            header.join(","),
+            "x".repeat(2_000_000)
+        ),
+    )
+    .unwrap();
+    let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&big)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.contains("line 2 holds a field of 2000000 bytes, more than the 100000"),
+        "{}",
+        o.stderr
+    );
+    // A script of more than 1 MB.
+    let script = scheme.join("indicators.rhai");
+    std::fs::write(scheme.join("scheme.yaml"), &yaml).unwrap();
+    let mut text = std::fs::read_to_string(&script).unwrap();
+    text.push_str(&"// padding\n".repeat(100_000));
+    std::fs::write(&script, text).unwrap();
+    let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.contains("more than the 1000000 a script may hold"),
+        "{}",
+        o.stderr
+    );
+}
+
+// Finding 12: CSV messages name the line, never dump the file.
+
+#[test]
+fn ragged_rows_stray_and_unterminated_quotes_name_their_line_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = tiny_rows();
+    let header = rows[0].join(",");
+    let first = rows[1].join(",");
+    let many = (rows[3].join(",") + "\n").repeat(10_000);
+    let cases = [
+        (
+            "ragged.csv",
+            format!("{header}\n{first}\nB,乙医院,综合,50,100,0,100,100,800,0,9,9\n"),
+            "line 3: 12 fields, more than the 10 columns of the header (line 1)",
+        ),
+        (
+            "stray.csv",
+            format!("{header}\n{first}\nB,\"乙医院\"x,综合,50,100,0,100,100,800,0\n"),
+            "line 3, field 2: text after a closing quote",
+        ),
+        (
+            "unterminated.csv",
+            format!("{header}\n{first}\nB,\"乙医院,综合,50,100,0,100,100,800,0\n{many}"),
+            "line 3 holds a field of ",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let o = jixiao(&["check", "--scheme", TINY, "--data", path_str(&path)]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert!(
+            o.stderr
+                .starts_with(&format!("error: {}: {expected}", path.display())),
+            "{}",
+            o.stderr
+        );
+        assert!(o.stderr.len() < 1_000, "{name}: {} bytes", o.stderr.len());
+    }
+    // Lines ended by CR alone are read as lines.
+    let cr = dir.path().join("cr.csv");
+    let text = std::fs::read_to_string(Path::new(TINY).join("current.csv")).unwrap();
+    std::fs::write(&cr, text.replace('\n', "\r")).unwrap();
+    let o = jixiao(&["check", "--scheme", TINY, "--data", path_str(&cr)]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+    assert!(o.stdout.contains("4 institutions"), "{}", o.stdout);
+}
