@@ -668,3 +668,51 @@ fn ragged_rows_stray_and_unterminated_quotes_name_their_line_briefly() {
     assert_eq!(o.code, 0, "{}", transcript(&o));
     assert!(o.stdout.contains("4 institutions"), "{}", o.stdout);
 }
+
+// Finding 10: validation gaps in the scheme.
+
+#[test]
+fn a_nan_z_score_mean_infinite_weight_sums_and_huge_budgets_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = tiny_copy(dir.path());
+    let yaml = std::fs::read_to_string(scheme.join("scheme.yaml")).unwrap();
+    let q1 = "weight: 1, scoring: {method: min_max}}";
+    let cases = [
+        (
+            yaml.replace(q1, "weight: 1, scoring: {method: z_score, mean: .nan}}"),
+            "z_score mean must be a number, not NaN",
+        ),
+        (
+            yaml.replace(q1, "weight: 1e308, scoring: {method: min_max}}")
+                .replace("direction: down, weight: 1, scoring: {method: goalposts", "direction: down, weight: 1e308, scoring: {method: goalposts"),
+            "weight of indicator Q1 cannot be used: 100000000000000000000000000000000000000000",
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(scheme.join("scheme.yaml"), text).unwrap();
+        let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
+        assert_eq!(o.code, 1, "{}", transcript(&o));
+        assert!(o.stderr.contains(expected), "{expected}\n{}", o.stderr);
+    }
+    // A point-based budget of 1e308 would be paid as "inf".
+    let primary = dir.path().join("primary");
+    std::fs::create_dir(&primary).unwrap();
+    for entry in std::fs::read_dir("scoring/primary-care").unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), primary.join(entry.file_name())).unwrap();
+    }
+    let yaml = std::fs::read_to_string(primary.join("scheme.yaml")).unwrap();
+    std::fs::write(
+        primary.join("scheme.yaml"),
+        yaml.replacen("budget: 7000000000 ", "budget: 1e308 ", 1),
+    )
+    .unwrap();
+    let data = std::path::absolute("datasets/primary-care/current.csv").unwrap();
+    let o = jixiao(&["check", "--scheme", path_str(&primary), "--data", path_str(&data), "--prev", path_str(&data.with_file_name("previous.csv"))]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.contains("must be an amount from 0 to 10000000000000, not 100000000000000"),
+        "{}",
+        o.stderr
+    );
+}
