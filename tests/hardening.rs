@@ -102,7 +102,9 @@ fn xlsx_with_a_stray_note_in_a1048576_reads_only_its_used_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("stray.xlsx");
     tiny_workbook(&path, |sheet| {
-        sheet.write_string(1_048_575, 3, "数据来源：统计科").unwrap();
+        sheet
+            .write_string(1_048_575, 3, "数据来源：统计科")
+            .unwrap();
     });
     let started = std::time::Instant::now();
     let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&path)]);
@@ -359,10 +361,7 @@ fn parquet_infinities_and_nan_are_reported_with_their_row_like_bad_text_cells() 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.parquet");
     let mut frame = tiny_frame();
-    let surgeries = Column::new(
-        "手术人数".into(),
-        [30.0, f64::INFINITY, f64::NAN, 20.0],
-    );
+    let surgeries = Column::new("手术人数".into(), [30.0, f64::INFINITY, f64::NAN, 20.0]);
     frame.with_column(surgeries).unwrap();
     ParquetWriter::new(std::fs::File::create(&path).unwrap())
         .finish(&mut frame)
@@ -441,7 +440,8 @@ fn scripts_outside_the_scheme_folder_are_refused_without_reading_them() {
         let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
         assert_eq!(o.code, 1, "{}", transcript(&o));
         assert!(
-            o.stderr.starts_with(&format!("error: script \"{entry}\" is not allowed")),
+            o.stderr
+                .starts_with(&format!("error: script \"{entry}\" is not allowed")),
             "{}",
             o.stderr
         );
@@ -449,11 +449,18 @@ fn scripts_outside_the_scheme_folder_are_refused_without_reading_them() {
     }
     // A link inside the folder to a file outside it.
     std::os::unix::fs::symlink(&outside, scheme.join("link.rhai")).unwrap();
-    let changed = yaml.replace("dimensions:", "scripts: [indicators.rhai, link.rhai]\ndimensions:");
+    let changed = yaml.replace(
+        "dimensions:",
+        "scripts: [indicators.rhai, link.rhai]\ndimensions:",
+    );
     std::fs::write(scheme.join("scheme.yaml"), changed).unwrap();
     let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
-    assert!(o.stderr.contains("lies outside the scheme folder"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("lies outside the scheme folder"),
+        "{}",
+        o.stderr
+    );
     assert!(!o.stderr.contains("SECRET"), "{}", o.stderr);
 }
 
@@ -468,7 +475,8 @@ fn timestamp_is_not_available_to_scripts() {
     let o = jixiao(&["check", "--scheme", path_str(&scheme)]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(
-        o.stderr.starts_with("error: timestamp() is not available to schemes"),
+        o.stderr
+            .starts_with("error: timestamp() is not available to schemes"),
         "{}",
         o.stderr
     );
@@ -482,11 +490,17 @@ fn footer_rows_are_left_out_and_listed_in_the_summary() {
     let scheme = tiny_copy(dir.path());
     let data = scheme.join("current.csv");
     let mut text = std::fs::read_to_string(&data).unwrap();
-    text.push_str("合计,,,140,400,3.5,400,435,2700,1\n,合 计,,1,1,1,1,1,1,1\n填表人：张三,,,,,,,,,\n");
+    text.push_str(
+        "合计,,,140,400,3.5,400,435,2700,1\n,合 计,,1,1,1,1,1,1,1\n填表人：张三,,,,,,,,,\n",
+    );
     std::fs::write(&data, text).unwrap();
     let o = jixiao(&["score", "--scheme", path_str(&scheme)]);
     assert_eq!(o.code, 0, "{}", transcript(&o));
-    assert!(o.stdout.contains("institutions: 4 in, 4 out"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("institutions: 4 in, 4 out"),
+        "{}",
+        o.stdout
+    );
     assert!(
         o.stdout.contains(
             "footer rows left out (not institutions): row 6 (合计), row 7 (合 计), row 8 (填表人：张三)"
@@ -524,7 +538,11 @@ fn a_flat_yaml_alias_bomb_is_refused_before_it_is_expanded() {
         "{}",
         o.stderr
     );
-    assert!(o.stderr.len() < 2_000, "a short message: {}", o.stderr.len());
+    assert!(
+        o.stderr.len() < 2_000,
+        "a short message: {}",
+        o.stderr.len()
+    );
 }
 
 // Finding 8: upper bounds, each checked before memory is spent.
@@ -565,16 +583,29 @@ fn sizes_past_the_documented_limits_are_refused_at_once() {
     // YAML nested 100,000 deep.
     let scheme = tiny_copy(dir.path());
     let yaml = std::fs::read_to_string(scheme.join("scheme.yaml")).unwrap();
-    let deep = format!("x: {}{}\nindicators:\n", "[".repeat(100_000), "]".repeat(100_000));
-    std::fs::write(scheme.join("scheme.yaml"), yaml.replacen("indicators:\n", &deep, 1)).unwrap();
+    let deep = format!(
+        "x: {}{}\nindicators:\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(
+        scheme.join("scheme.yaml"),
+        yaml.replacen("indicators:\n", &deep, 1),
+    )
+    .unwrap();
     let o = jixiao_limited(&["check", "--scheme", path_str(&scheme)]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(
-        o.stderr.starts_with("error: scheme.yaml nests deeper than 128 levels"),
+        o.stderr
+            .starts_with("error: scheme.yaml nests deeper than 128 levels"),
         "{}",
         o.stderr
     );
-    assert!(o.stderr.len() < 2_000, "the long line is cut: {}", o.stderr.len());
+    assert!(
+        o.stderr.len() < 2_000,
+        "the long line is cut: {}",
+        o.stderr.len()
+    );
     // 10⁶ CSV columns; a 2 MB cell.
     let wide = dir.path().join("wide.csv");
     let names: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
@@ -602,7 +633,8 @@ fn sizes_past_the_documented_limits_are_refused_at_once() {
     let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&big)]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(
-        o.stderr.contains("line 2 holds a field of 2000000 bytes, more than the 100000"),
+        o.stderr
+            .contains("line 2 holds a field of 2000000 bytes, more than the 100000"),
         "{}",
         o.stderr
     );
@@ -684,7 +716,10 @@ fn a_nan_z_score_mean_infinite_weight_sums_and_huge_budgets_are_refused() {
         ),
         (
             yaml.replace(q1, "weight: 1e308, scoring: {method: min_max}}")
-                .replace("direction: down, weight: 1, scoring: {method: goalposts", "direction: down, weight: 1e308, scoring: {method: goalposts"),
+                .replace(
+                    "direction: down, weight: 1, scoring: {method: goalposts",
+                    "direction: down, weight: 1e308, scoring: {method: goalposts",
+                ),
             "weight of indicator Q1 cannot be used: 100000000000000000000000000000000000000000",
         ),
     ];
@@ -708,10 +743,19 @@ fn a_nan_z_score_mean_infinite_weight_sums_and_huge_budgets_are_refused() {
     )
     .unwrap();
     let data = std::path::absolute("datasets/primary-care/current.csv").unwrap();
-    let o = jixiao(&["check", "--scheme", path_str(&primary), "--data", path_str(&data), "--prev", path_str(&data.with_file_name("previous.csv"))]);
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        path_str(&primary),
+        "--data",
+        path_str(&data),
+        "--prev",
+        path_str(&data.with_file_name("previous.csv")),
+    ]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(
-        o.stderr.contains("must be an amount from 0 to 10000000000000, not 100000000000000"),
+        o.stderr
+            .contains("must be an amount from 0 to 10000000000000, not 100000000000000"),
         "{}",
         o.stderr
     );

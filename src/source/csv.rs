@@ -97,7 +97,10 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
         if shape.fields > MAX_COLUMNS {
             return Err(data_error(
                 path,
-                &format!("line {line} holds {} fields, more than the {MAX_COLUMNS} columns jixiao reads", shape.fields),
+                &format!(
+                    "line {line} holds {} fields, more than the {MAX_COLUMNS} columns jixiao reads",
+                    shape.fields
+                ),
                 None,
             ));
         }

@@ -208,7 +208,11 @@ fn used_rows(
         Sheets::Xlsb(xlsb) => {
             let mut reader = xlsb.worksheet_cells_reader(sheet).map_err(|e| cannot(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
-                keep(&mut cells, cell.get_position(), Data::from(cell.get_value().clone()))?;
+                keep(
+                    &mut cells,
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                )?;
             }
         }
         // .xls (at most 65,536 × 256 cells) and .ods are read whole.

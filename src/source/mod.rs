@@ -335,7 +335,11 @@ fn typed_cells(path: &Path, mut frame: DataFrame) -> Result<DataFrame> {
     let mut as_text = Vec::new();
     for column in frame.columns() {
         let dtype = column.dtype();
-        if dtype.is_primitive_numeric() || dtype.is_bool() || dtype.is_null() || dtype == &DataType::String {
+        if dtype.is_primitive_numeric()
+            || dtype.is_bool()
+            || dtype.is_null()
+            || dtype == &DataType::String
+        {
             continue;
         }
         if dtype.is_temporal() || dtype.is_categorical() || dtype.is_enum() {
