@@ -132,6 +132,13 @@ pub fn check(
 }
 
 fn data_notes(text: &mut String, summary: &LoadSummary) {
+    if !summary.footer_rows.is_empty() {
+        let _ = writeln!(
+            text,
+            "note: footer rows left out (not institutions): {}",
+            summary.footer_rows.join(", ")
+        );
+    }
     if summary.ungrouped > 0 {
         let _ = writeln!(
             text,

@@ -34,6 +34,11 @@ impl std::ops::Deref for SourceSpan {
     }
 }
 
+/// Longest source line shown whole under a message, in characters; a longer one is shown as
+/// [`SHOWN_CONTEXT`] characters either side of the span.
+const MAX_SHOWN_LINE: usize = 160;
+const SHOWN_CONTEXT: usize = 60;
+
 impl SourceSpan {
     /// Builds a span by reading `line` out of `text`. Columns are 1-based character offsets.
     pub fn in_text(file: &Path, text: &str, line: usize, column: usize, length: usize) -> Self {
@@ -93,13 +98,31 @@ impl SourceSpan {
             self.column
         )?;
         writeln!(f, "{pad} |")?;
-        writeln!(f, "{number} | {}", self.source_line)?;
+        // A long line (a minified file, a wrong line ending) is shown around the span only.
+        let chars = self.source_line.chars().count();
+        let (first, shown, lead, tail) = if chars > MAX_SHOWN_LINE {
+            let first = (self.column - 1).saturating_sub(SHOWN_CONTEXT);
+            let shown = (self.column - 1 - first.min(self.column - 1))
+                + self.length.min(SHOWN_CONTEXT)
+                + SHOWN_CONTEXT;
+            let lead = if first > 0 { "…" } else { "" };
+            let tail = if first + shown < chars { "…" } else { "" };
+            (first, shown, lead, tail)
+        } else {
+            (0, chars, "", "")
+        };
+        let line: String = self.source_line.chars().skip(first).take(shown).collect();
+        writeln!(f, "{number} | {lead}{line}{tail}")?;
         // Terminal width of the text before the span, so carets line up under CJK text too.
-        let before: String = self.source_line.chars().take(self.column - 1).collect();
-        let marked: String = self
-            .source_line
+        let before: String = format!(
+            "{lead}{}",
+            line.chars()
+                .take((self.column - 1).saturating_sub(first))
+                .collect::<String>()
+        );
+        let marked: String = line
             .chars()
-            .skip(self.column - 1)
+            .skip((self.column - 1).saturating_sub(first))
             .take(self.length)
             .collect();
         let carets = UnicodeWidthStr::width(marked.as_str()).max(1);

@@ -62,6 +62,59 @@ pub struct LoadSummary {
     pub ungrouped: usize,
     /// Non-empty cells of `levels(…)` columns that are none of the levels, by column.
     pub unknown_levels: BTreeMap<String, usize>,
+    /// Footer rows typed under a table (合计, 填表人：…), left out: "row 325 (合计)", with
+    /// "previous period " before those of the previous period's file.
+    pub footer_rows: Vec<String>,
+}
+
+/// Words that open a footer row typed under a table rather than an institution: a row whose id —
+/// or, when the id is empty, whose name — is one of them, alone or followed by a colon
+/// (`填表人：张三`), spaces inside ignored (`合 计`), is left out and listed in the run summary.
+pub const FOOTER_WORDS: [&str; 7] = ["合计", "总计", "小计", "填表人", "审核人", "备注", "说明"];
+
+/// Whether a cell's text marks a footer row; see [`FOOTER_WORDS`].
+pub fn is_footer_label(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    FOOTER_WORDS.iter().any(|word| {
+        text.strip_prefix(word)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '：']))
+    })
+}
+
+/// Leaves out the footer rows of a frame that has the [`ROW_COLUMN`]; each is recorded in
+/// `footers` as "row N (text)" (prefixed by `prefix`).
+fn drop_footer_rows(
+    frame: DataFrame,
+    needs: &DataNeeds,
+    prefix: &str,
+    footers: &mut Vec<String>,
+) -> PolarsResult<DataFrame> {
+    let ids = frame.column(needs.id_column)?.cast(&DataType::String)?;
+    let names = match needs.name_column.filter(|n| has_column(&frame, n)) {
+        Some(name) => Some(frame.column(name)?.cast(&DataType::String)?),
+        None => None,
+    };
+    let rows = frame.column(ROW_COLUMN)?.u32()?.clone();
+    let mut keep = Vec::with_capacity(frame.height());
+    for (index, id) in ids.str()?.iter().enumerate() {
+        let id = id.map(str::trim).filter(|id| !id.is_empty());
+        let label = match id {
+            Some(id) => Some(id).filter(|id| is_footer_label(id)),
+            None => match &names {
+                Some(names) => names.str()?.get(index).filter(|n| is_footer_label(n)),
+                None => None,
+            },
+        };
+        if let Some(label) = label {
+            let row = rows.get(index).unwrap_or_default();
+            footers.push(format!("{prefix}row {row} ({})", label.trim()));
+        }
+        keep.push(label.is_none());
+    }
+    if keep.iter().all(|k| *k) {
+        return Ok(frame);
+    }
+    frame.filter(&BooleanChunked::from_slice("keep".into(), &keep))
 }
 
 /// A reference to a column the data lacks; the caller turns it into a located error.
@@ -149,7 +202,15 @@ pub fn prepare_tables(
     let previous_refs = unique_columns(needs.references, Period::Previous);
     let source = RowSource::of(&origin);
 
-    let (mut frame, blockers) = checked(current, &origin, needs, Period::Current, &mut report)?;
+    let (mut frame, blockers) = checked(
+        current,
+        &origin,
+        needs,
+        Period::Current,
+        &mut summary.footer_rows,
+        &mut report,
+    )?;
+    summary.institutions -= summary.footer_rows.len();
     if blockers.block(&report) {
         // Still list the cell problems of the columns that are there, so one run shows all.
         if has_column(&frame, needs.id_column) {
@@ -199,6 +260,7 @@ pub fn prepare_tables(
             &previous_origin,
             needs,
             Period::Previous,
+            &mut summary.footer_rows,
             &mut report,
         )?;
         let blocked = blockers.block(&report);
@@ -309,6 +371,7 @@ fn checked(
     origin: &Origin,
     needs: &DataNeeds,
     period: Period,
+    footers: &mut Vec<String>,
     report: &mut DataReport,
 ) -> Result<(DataFrame, Blockers), LoadError> {
     let source = RowSource::of(origin);
@@ -337,6 +400,11 @@ fn checked(
             },
         ));
     }
+    let prefix = match period {
+        Period::Current => "",
+        Period::Previous => "previous period ",
+    };
+    let frame = drop_footer_rows(frame, needs, prefix, footers)?;
     crate::validate::check_ids(&frame, needs.id_column, source, report)?;
     let frame = frame
         .lazy()

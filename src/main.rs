@@ -1,7 +1,12 @@
 //! The `jixiao` command: parses flags and glues library calls together; all the work is in the library.
 //!
 //! Exit codes: 0 success, 1 bad user input (scheme, data, flags), 2 a bug in jixiao.
+//!
+//! Output files are written before anything is printed, and standard output closed early
+//! (`| head`, `| true`) ends the printing quietly with exit 0, as other Unix tools do; a standard
+//! output that cannot be written (`> /dev/full`) is exit 1 naming it.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -218,10 +223,33 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprint!("{error}");
+            let _ = write!(std::io::stderr(), "{error}");
             ExitCode::from(error.exit_code() as u8)
         }
     }
+}
+
+/// Prints `text` on standard output; a closed pipe ends the process quietly with exit 0 (all
+/// files are written by then), any other failure is an error naming standard output.
+fn say(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(source) => Err(Error::Io {
+            path: PathBuf::from("standard output"),
+            source,
+        }),
+    }
+}
+
+/// Refuses an `--out` that is an input of the run or not a regular file, before any work.
+fn check_out(out: &Path, inputs: &[Option<&Path>]) -> Result<()> {
+    let inputs: Vec<&Path> = inputs.iter().flatten().copied().collect();
+    report::atomic::check_output(out, &inputs)
 }
 
 /// Loads the scheme and picks the data: the flags if given, else the scheme's dataset.
@@ -294,23 +322,34 @@ fn run(command: Command) -> Result<()> {
                 message: "no data to score: pass --data FILE (the scheme declares no dataset)"
                     .into(),
             })?;
+            if let Some(out) = &out {
+                check_out(
+                    out,
+                    &[Some(&data.path), prev.as_ref().map(|p| p.path.as_path())],
+                )?;
+            }
             let plan = Plan::compile(scheme)?;
             let run = pipeline::score(&plan, &data, prev.as_ref())?;
-            print!("{}", report::format_ranking(&plan, &run.table, top)?);
-            println!();
-            print!("{}", run.summary);
-            if let Some(out) = out {
-                report::write_output(&plan, &run, &out, &options)?;
-                println!("wrote {} rows to {}", run.table.height(), out.display());
+            if let Some(out) = &out {
+                report::write_output(&plan, &run, out, &options)?;
             }
-            Ok(())
+            let mut text = report::format_ranking(&plan, &run.table, top)?;
+            text.push('\n');
+            text.push_str(&run.summary.to_string());
+            if let Some(out) = out {
+                text.push_str(&format!(
+                    "wrote {} rows to {}\n",
+                    run.table.height(),
+                    out.display()
+                ));
+            }
+            say(&text)
         }
         Command::Check { inputs } => {
             let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
             let report = check::check(&plan, data.as_ref(), prev.as_ref())?;
-            print!("{}", report.text);
-            Ok(())
+            say(&report.text)
         }
         Command::Mcda(args) => run_mcda(args),
         Command::Init { dir, from } => {
@@ -344,9 +383,12 @@ fn run(command: Command) -> Result<()> {
             seed,
             out_dir,
         } => {
-            if institutions == 0 {
+            if institutions == 0 || institutions > synthetic::MAX_INSTITUTIONS {
                 return Err(Error::Usage {
-                    message: "--institutions must be at least 1".into(),
+                    message: format!(
+                        "--institutions must be between 1 and {}",
+                        synthetic::MAX_INSTITUTIONS
+                    ),
                 });
             }
             let Some(kind) = synthetic::SampleKind::from_name(&kind) else {
@@ -366,19 +408,20 @@ fn run(command: Command) -> Result<()> {
                 source,
             })?;
             let sample = kind.generate(institutions, seed);
+            let mut text = String::new();
             for (name, frame) in [
                 ("current.csv", &sample.current),
                 ("previous.csv", &sample.previous),
             ] {
                 let path: &Path = &out_dir.join(name);
                 report::write_table(frame, path)?;
-                println!(
-                    "wrote {} institutions to {}",
+                text.push_str(&format!(
+                    "wrote {} institutions to {}\n",
                     frame.height(),
                     path.display()
-                );
+                ));
             }
-            Ok(())
+            say(&text)
         }
     }
 }
@@ -398,6 +441,8 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
     };
     if let Some(out) = &args.out {
         options.format_of(out)?;
+        let ahp = args.weights.strip_prefix("ahp:").map(Path::new);
+        check_out(out, &[Some(&args.data), ahp])?;
     }
     let criteria = mcda::Criterion::parse_list(&args.criteria)?;
     let ahp_method = known(args.ahp_method, AhpMethod::from_name)?;
@@ -427,30 +472,31 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         .chain(spec.criteria.iter().map(|c| c.name.clone()))
         .collect();
     let frame = matrix::matrix_of(source::read(&args.data, &read_options)?)?;
-    let wrote = |rows: usize, out: &Path| println!("wrote {rows} rows to {}", out.display());
+    let wrote = |rows: usize, out: &Path| format!("wrote {rows} rows to {}\n", out.display());
+    let mut text = String::new();
     match &args.group {
         None => {
             let result = matrix::run(&spec, frame)?;
-            match args.explain {
-                true => print!("{}", result.explain()),
-                false => print!("{result}"),
-            }
+            text.push_str(&match args.explain {
+                true => result.explain(),
+                false => result.to_string(),
+            });
             if let Some(out) = &args.out {
                 report::write_mcda_output(&result, out, &options)?;
-                wrote(result.table.height(), out);
+                text.push_str(&wrote(result.table.height(), out));
             }
         }
         Some(group) => {
             let result = matrix::run_grouped(&spec, group, frame)?;
-            match args.explain {
-                true => print!("{}", result.explain()),
-                false => print!("{result}"),
-            }
+            text.push_str(&match args.explain {
+                true => result.explain(),
+                false => result.to_string(),
+            });
             if let Some(out) = &args.out {
                 report::write_table_with(&result.table, out, &options)?;
-                wrote(result.table.height(), out);
+                text.push_str(&wrote(result.table.height(), out));
             }
         }
     }
-    Ok(())
+    say(&text)
 }

@@ -351,6 +351,13 @@ impl std::fmt::Display for RunSummary {
                 self.load.ungrouped, UNGROUPED
             )?;
         }
+        if !self.load.footer_rows.is_empty() {
+            writeln!(
+                f,
+                "footer rows left out (not institutions): {}",
+                self.load.footer_rows.join(", ")
+            )?;
+        }
         writeln!(
             f,
             "effective weights (share of the total score when no data are missing):"

@@ -65,6 +65,12 @@ pub(super) fn check_spec(spec: &McdaSpec) -> Result<Option<Normalisation>> {
     if spec.grades == Some(0) {
         return Err(usage("--grades must be at least 1 (3 is usual)".into()));
     }
+    if spec.grades.is_some_and(|g| g > super::MAX_GRADES) {
+        return Err(usage(format!(
+            "--grades must be at most {} (3 is usual)",
+            super::MAX_GRADES
+        )));
+    }
     if method == Method::Rsr && spec.weighting != Weighting::Equal {
         return Err(usage(
             "RSR is unweighted: use --method wrsr to weight the ranks, or drop --weights".into(),

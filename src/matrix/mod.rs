@@ -104,6 +104,10 @@ impl Method {
     }
 }
 
+/// Most grades (分档) `--grades` may ask for: each grade needs a probit cut-point, and more grades
+/// than a few dozen alternatives cannot fill are meaningless.
+pub const MAX_GRADES: usize = 100;
+
 /// What to run. Method-specific settings left `None` take the method's default; given to a
 /// method they do not apply to, they are refused.
 #[derive(Debug, Clone)]
@@ -122,7 +126,7 @@ pub struct McdaSpec {
     pub vikor_v: Option<f64>,
     /// RSR/WRSR: integer (default) or non-integer ranks.
     pub rsr_ranks: Option<RankKind>,
-    /// RSR/WRSR: the number of grades (分档, default 3).
+    /// RSR/WRSR: the number of grades (分档, default 3), at most [`MAX_GRADES`].
     pub grades: Option<usize>,
     pub ties: Ties,
     /// Names the data in messages (the file read).

@@ -12,6 +12,12 @@
 //!   umask on unix); a replaced file keeps its own. A read-only existing file is refused, as
 //!   `File::create` would refuse it, rather than silently replaced by the rename.
 //! - **Symbolic links** are followed: the file the link points to is replaced, the link stays.
+//! - **Regular files only.** A `path` that is (or links to) anything but a regular file — a
+//!   folder, a device such as `/dev/null`, a FIFO, a socket — is refused before any work, so the
+//!   node is never replaced by a regular file; [`check_output`] also refuses to replace a file the
+//!   run reads (its data, previous period, decision matrix).
+//! - **Interrupted writes.** Ctrl-C (SIGINT), SIGTERM or SIGHUP while the temporary file exists
+//!   removes it before the process ends with the signal's usual status: nothing is left behind.
 //! - Every error names `path` (the file the user asked for), not the temporary file.
 
 use std::fs::File;
@@ -39,6 +45,11 @@ where
         Ok(metadata) if metadata.is_dir() => {
             return Err(io(std::io::Error::other(
                 "is a folder; name a file to write",
+            )))
+        }
+        Ok(metadata) if !metadata.is_file() => {
+            return Err(io(std::io::Error::other(
+                "is not a regular file (a device, a FIFO or a socket); name a file to write",
             )))
         }
         Ok(metadata) if metadata.permissions().readonly() => {
@@ -74,7 +85,9 @@ where
             .map_err(io)?;
     }
     let (file, temporary_path) = temporary.into_parts();
-    // From here on the temporary file is removed when `temporary_path` drops, on every early return.
+    // From here on the temporary file is removed when `temporary_path` drops, on every early return,
+    // and by the signal handler when the process is interrupted.
+    let _guard = interrupt::remove_on_signal(&temporary_path);
     let mut writer = BufWriter::new(file);
     write(&mut writer)?;
     let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
@@ -84,6 +97,130 @@ where
         .persist(&target)
         .map_err(|error| io(error.error))?;
     Ok(())
+}
+
+/// Refuses, before any work is done, an output `path` that [`write_atomically`] would refuse (a
+/// folder, a device, a FIFO: anything but a regular file, links followed) or that is one of
+/// `inputs` (the same file, under any name or link): writing the results there would destroy the
+/// data they come from.
+pub fn check_output(path: &Path, inputs: &[&Path]) -> Result<()> {
+    let refuse = |message: String| Error::Usage { message };
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if metadata.is_dir() {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("is a folder; name a file to write"),
+        });
+    }
+    if !metadata.is_file() {
+        return Err(refuse(format!(
+            "cannot write {}: it is not a regular file (a device, a FIFO or a socket); name a file for --out",
+            path.display()
+        )));
+    }
+    for input in inputs {
+        if same_file(path, input) {
+            return Err(refuse(format!(
+                "cannot write {}: it is the input file {}, which the results would replace; choose another --out",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same existing file (links followed).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(first), Ok(second)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        first.dev() == second.dev() && first.ino() == second.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (first, second);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
+}
+
+/// Removing the temporary file when the process is interrupted: its path is kept, as a C string
+/// allocated before the write starts, where the signal handler can reach it without allocating;
+/// the handler unlinks it (async-signal-safe) and then ends the process as the signal would have.
+mod interrupt {
+    use std::path::Path;
+
+    #[cfg(unix)]
+    mod imp {
+        use std::ffi::{c_char, CString};
+        use std::path::Path;
+        use std::sync::atomic::{AtomicPtr, Ordering};
+        use std::sync::Once;
+
+        static TEMPORARY: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
+        static INSTALL: Once = Once::new();
+
+        /// Clears the registered path when the write ends, however it ends.
+        pub struct Guard;
+
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                let old = TEMPORARY.swap(std::ptr::null_mut(), Ordering::SeqCst);
+                if !old.is_null() {
+                    // SAFETY: made by `CString::into_raw` below and taken out of the static once.
+                    drop(unsafe { CString::from_raw(old) });
+                }
+            }
+        }
+
+        pub fn remove_on_signal(path: &Path) -> Option<Guard> {
+            use std::os::unix::ffi::OsStrExt;
+            let path = CString::new(path.as_os_str().as_bytes()).ok()?;
+            INSTALL.call_once(|| {
+                for signal in [
+                    signal_hook::consts::SIGINT,
+                    signal_hook::consts::SIGTERM,
+                    signal_hook::consts::SIGHUP,
+                ] {
+                    // SAFETY: the handler only swaps an atomic, unlinks a file and re-raises the
+                    // signal with its default action, all async-signal-safe.
+                    let _ = unsafe {
+                        signal_hook::low_level::register(signal, move || {
+                            let path = TEMPORARY.swap(std::ptr::null_mut(), Ordering::SeqCst);
+                            if !path.is_null() {
+                                libc::unlink(path);
+                            }
+                            let _ = signal_hook::low_level::emulate_default_handler(signal);
+                        })
+                    };
+                }
+            });
+            let old = TEMPORARY.swap(path.into_raw(), Ordering::SeqCst);
+            if !old.is_null() {
+                // SAFETY: as in `Guard::drop`.
+                drop(unsafe { CString::from_raw(old) });
+            }
+            Some(Guard)
+        }
+    }
+
+    #[cfg(not(unix))]
+    mod imp {
+        pub struct Guard;
+        pub fn remove_on_signal(_: &std::path::Path) -> Option<Guard> {
+            None
+        }
+    }
+
+    /// Registers `path` for removal on SIGINT, SIGTERM or SIGHUP until the guard drops.
+    pub fn remove_on_signal(path: &Path) -> Option<imp::Guard> {
+        imp::remove_on_signal(path)
+    }
 }
 
 /// `path`, or where it points when it is a symbolic link that resolves.

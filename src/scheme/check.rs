@@ -385,10 +385,10 @@ impl Scheme {
                     None,
                 ));
             }
-            if !(item.budget.is_finite() && item.budget >= 0.0) {
+            if !(item.budget.is_finite() && (0.0..=MAX_BUDGET).contains(&item.budget)) {
                 errors.push(invalid(
                     format!(
-                        "budget of item {} must be a non-negative amount, not {}",
+                        "budget of item {} must be an amount from 0 to {MAX_BUDGET}, not {}",
                         item.id, item.budget
                     ),
                     "budget:",
@@ -465,10 +465,22 @@ impl Scheme {
     }
 }
 
+/// Largest weight a node may have: weights are relative, and with this cap no sum of them can
+/// overflow to infinity.
+pub const MAX_WEIGHT: f64 = 1e9;
+
+/// Largest budget of a point-based item: money sums of at most this stay exact to the 分.
+pub const MAX_BUDGET: f64 = 1e13;
+
 fn check_weight(scheme: &Scheme, errors: &mut Vec<Error>, id: &str, weight: f64, what: &str) {
     if !weight.is_finite() || weight < 0.0 {
         errors.push(Error::invalid(
             format!("weight of {what} cannot be used: {weight} is not a non-negative number"),
+            scheme.span("weight:", Some(&format!("id: {id}"))),
+        ));
+    } else if weight > MAX_WEIGHT {
+        errors.push(Error::invalid(
+            format!("weight of {what} cannot be used: {weight} is more than {MAX_WEIGHT}; weights are relative, so smaller numbers in the same proportions give the same scores"),
             scheme.span("weight:", Some(&format!("id: {id}"))),
         ));
     }
@@ -617,8 +629,11 @@ pub(crate) fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(
                 );
             }
         }
-        Scoring::ZScore { sd, .. } if sd.is_nan() || *sd <= 0.0 => {
-            return Err(format!("z_score sd must be positive, not {sd}"));
+        Scoring::ZScore { sd, .. } if !sd.is_finite() || *sd <= 0.0 => {
+            return Err(format!("z_score sd must be a positive number, not {sd}"));
+        }
+        Scoring::ZScore { mean, .. } if !mean.is_finite() => {
+            return Err(format!("z_score mean must be a number, not {mean}"));
         }
         _ => {}
     }

@@ -15,6 +15,19 @@ impl Scheme {
                 path: dir.to_path_buf(),
             });
         }
+        if let Ok(metadata) = std::fs::metadata(&yaml_path) {
+            if metadata.len() > super::guard::MAX_SCHEME_BYTES as u64 {
+                return Err(Error::invalid(
+                    format!(
+                        "{} is {} bytes, more than the {} a scheme may hold",
+                        yaml_path.display(),
+                        metadata.len(),
+                        super::guard::MAX_SCHEME_BYTES
+                    ),
+                    None,
+                ));
+            }
+        }
         let yaml_text = std::fs::read_to_string(&yaml_path).map_err(|source| Error::Io {
             path: yaml_path.clone(),
             source,
@@ -24,6 +37,7 @@ impl Scheme {
 
     /// Parses and checks scheme text as if read from `yaml_path`.
     pub fn from_text(dir: &Path, yaml_path: &Path, yaml_text: String) -> Result<Scheme> {
+        super::guard::check_yaml_limits(yaml_path, &yaml_text)?;
         let mut spec: SchemeSpec = serde_yaml::from_str(&yaml_text)
             .map_err(|error| yaml_error(yaml_path, &yaml_text, &error))?;
         for indicator in &mut spec.indicators {

@@ -10,6 +10,7 @@
 //! `check.rs`'s. Formulas are compiled by [`crate::script`].
 
 mod check;
+pub mod guard;
 mod load;
 #[cfg(test)]
 mod tests;

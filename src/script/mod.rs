@@ -37,6 +37,8 @@ impl ScriptSet {
         let mut sources = Vec::new();
         for file in &scheme.spec.scripts {
             let path = scheme.dir.join(file);
+            sandbox::check_script_path(&scheme.dir, file, &path)
+                .map_err(|message| Error::invalid(message, scheme.span(file, Some("scripts:"))))?;
             let text = std::fs::read_to_string(&path).map_err(|source| {
                 let span = scheme.span(file, Some("scripts:"));
                 match source.kind() {

@@ -27,6 +27,38 @@ pub const MAX_MODULES: usize = 64;
 pub const MAX_VARIABLES: usize = 5_000;
 pub const MAX_FUNCTIONS: usize = 1_000;
 
+/// Largest script file read, in bytes: a scheme's scripts hold a few hundred lines.
+pub const MAX_SCRIPT_BYTES: u64 = 1_000_000;
+
+/// Checks a `scripts:` entry before it is read: a relative path without `..`, naming a file inside
+/// the scheme folder (links resolved) of at most [`MAX_SCRIPT_BYTES`]. Nothing of a refused file
+/// is read, so no content from outside the scheme reaches a message.
+pub fn check_script_path(root: &Path, entry: &str, path: &Path) -> Result<(), String> {
+    let escapes = Path::new(entry)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if entry.is_empty() || escapes {
+        return Err(format!(
+            "script \"{entry}\" is not allowed: a scheme's scripts are files inside its folder, named relative to it, without `..` or a leading `/`"
+        ));
+    }
+    if let (Ok(root), Ok(canonical)) = (root.canonicalize(), path.canonicalize()) {
+        if !canonical.starts_with(&root) {
+            return Err(format!(
+                "script \"{entry}\" is not allowed: {} lies outside the scheme folder",
+                path.display()
+            ));
+        }
+        let size = std::fs::metadata(&canonical).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_SCRIPT_BYTES {
+            return Err(format!(
+                "script \"{entry}\" is {size} bytes, more than the {MAX_SCRIPT_BYTES} a script may hold"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Script texts by source name, shared with the module resolver so errors in imported modules can
 /// show their source line.
 pub type SourceTexts = Arc<Mutex<HashMap<String, String>>>;
@@ -46,6 +78,13 @@ pub fn engine_for_scheme(root: &Path, texts: SourceTexts) -> Engine {
         .set_max_functions(MAX_FUNCTIONS)
         .set_strict_variables(true);
     engine.disable_symbol("eval");
+    // The clock: a scheme's results may not depend on when it runs (rhai has no random source).
+    engine.register_fn(
+        "timestamp",
+        || -> Result<rhai::Dynamic, Box<EvalAltResult>> {
+            Err("timestamp() is not available to schemes: the same data must give the same results whenever they are scored".into())
+        },
+    );
     engine.on_print(|text| eprintln!("script: {text}"));
     engine.on_debug(|text, source, pos| {
         eprintln!("script debug {}:{pos}: {text}", source.unwrap_or("?"))

@@ -18,8 +18,13 @@
 //!   breaks and doubled quotes.
 //! - **Line numbers**: [`crate::source::Origin::rows`] holds the line on which each record starts,
 //!   as a text editor numbers lines, so a record with a quoted line break does not shift the rows
-//!   after it. Blank lines, and lines of nothing but separators (the `,,,,` Excel writes for rows
+//!   after it. Lines ended by CR alone (classic Mac OS) are lines too. Blank lines, and lines of nothing but separators (the `,,,,` Excel writes for rows
 //!   that once held formatting), are skipped.
+//! - **Limits**, checked on the records before any cell is copied: at most [`MAX_COLUMNS`] fields
+//!   on a line and [`MAX_CELL_BYTES`] bytes in a field (an unterminated quote, which swallows the
+//!   rest of the file into one field, is reported here with the line it opens on). A record with
+//!   more fields than the header, or with text after a closing quote (`"ab"c`), is an error naming
+//!   its line.
 //! - **Header**: `--header-row N` names the line of the header; else it is detected as for Excel
 //!   (see [`crate::source`]), which skips title lines above it.
 
@@ -34,6 +39,11 @@ use super::{
     SourceFormat, SourceTable, HEADER_WINDOW,
 };
 use crate::error::{Error, Result};
+
+/// Most fields a line may hold (Excel's column limit).
+pub const MAX_COLUMNS: usize = 16_384;
+/// Longest field, in bytes (Excel keeps at most 32,767 characters in a cell).
+pub const MAX_CELL_BYTES: usize = 100_000;
 
 /// How the fields of a line are separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +61,12 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
         source,
     })?;
     let (text, encoding) = decode(path, bytes, options.encoding.as_deref())?;
+    // Lines ended by CR alone (classic Mac OS): unambiguous, read as lines.
+    let text = if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    };
     let separator = match separator {
         Separator::Comma => b',',
         Separator::Tab => b'\t',
@@ -71,6 +87,41 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
     };
     if records.iter().all(|r| r.blank) {
         return Err(data_error(path, "the file is empty", None));
+    }
+    let shapes: Vec<Shape> = records
+        .iter()
+        .map(|r| shape(&text[r.start..r.end], separator))
+        .collect();
+    for (record, shape) in records.iter().zip(&shapes) {
+        let line = record.line;
+        if shape.fields > MAX_COLUMNS {
+            return Err(data_error(
+                path,
+                &format!(
+                    "line {line} holds {} fields, more than the {MAX_COLUMNS} columns jixiao reads",
+                    shape.fields
+                ),
+                None,
+            ));
+        }
+        if shape.longest > MAX_CELL_BYTES {
+            return Err(data_error(
+                path,
+                &format!("line {line} holds a field of {} bytes, more than the {MAX_CELL_BYTES} a cell may hold", shape.longest),
+                Some(if shape.unterminated {
+                    "a quote (\") opens a field on this line and is never closed; close it or delete it".into()
+                } else {
+                    "check the line; a cell holds at most 32,767 characters in Excel".into()
+                }),
+            ));
+        }
+        if let Some(column) = shape.stray_quote {
+            return Err(data_error(
+                path,
+                &format!("line {line}, field {column}: text after a closing quote"),
+                Some("a field that starts with a quote must end with it; write a quote inside a quoted field as \"\"".into()),
+            ));
+        }
     }
     let cells = |record: &Record| -> Vec<Option<HeaderCell>> {
         fields(&text[record.start..record.end], separator)
@@ -109,6 +160,21 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
     origin.header_row = records[header].line as usize;
     let names = header_names(&origin, &cells(&records[header]), 0)?;
 
+    for (record, shape) in records.iter().zip(&shapes).skip(header + 1) {
+        if !record.blank && shape.fields > names.len() {
+            return Err(data_error(
+                path,
+                &format!(
+                    "line {}: {} fields, more than the {} columns of the header (line {})",
+                    record.line,
+                    shape.fields,
+                    names.len(),
+                    origin.header_row
+                ),
+                Some("a value holding the separator needs quotes; delete the extra fields or name their columns in the header".into()),
+            ));
+        }
+    }
     let data: Vec<&Record> = records[header + 1..].iter().filter(|r| !r.blank).collect();
     let mut body = String::with_capacity(data.iter().map(|r| r.end - r.start + 1).sum());
     for record in &data {
@@ -348,6 +414,66 @@ fn records(text: &str, separator: u8) -> Vec<Record> {
 }
 
 /// The fields of one record, unquoted.
+/// What [`shape`] finds in a record without copying it.
+struct Shape {
+    fields: usize,
+    /// Bytes of the longest field.
+    longest: usize,
+    /// A quoted field runs to the end of the record.
+    unterminated: bool,
+    /// The field (1-based) with text after its closing quote.
+    stray_quote: Option<usize>,
+}
+
+/// The number of fields of a record, its longest field and its quoting faults, parsed as
+/// [`fields`] parses them.
+fn shape(record: &str, separator: u8) -> Shape {
+    let bytes = record.as_bytes();
+    let mut shape = Shape {
+        fields: 1,
+        longest: 0,
+        unterminated: false,
+        stray_quote: None,
+    };
+    let (mut quoted, mut at_start, mut closed) = (false, true, false);
+    let mut length = 0usize;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        match b {
+            b'"' if at_start => quoted = true,
+            b'"' if quoted => {
+                if bytes.get(at + 1) == Some(&b'"') {
+                    length += 1;
+                    at += 1;
+                } else {
+                    quoted = false;
+                    closed = true;
+                }
+            }
+            b if b == separator && !quoted => {
+                shape.longest = shape.longest.max(length);
+                shape.fields += 1;
+                (length, at_start, closed) = (0, true, false);
+                at += 1;
+                continue;
+            }
+            b'\r' | b'\n' if !quoted => {}
+            _ => {
+                if closed && shape.stray_quote.is_none() && !b.is_ascii_whitespace() {
+                    shape.stray_quote = Some(shape.fields);
+                }
+                length += 1;
+            }
+        }
+        at_start = false;
+        at += 1;
+    }
+    shape.longest = shape.longest.max(length);
+    shape.unterminated = quoted;
+    shape
+}
+
 fn fields(record: &str, separator: u8) -> Vec<String> {
     let separator = separator as char;
     let mut fields = Vec::new();

@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets};
 use polars::prelude::*;
 
 use super::{
@@ -23,6 +23,16 @@ use super::{
     Origin, ReadOptions, SourceFormat, SourceTable, HEADER_WINDOW,
 };
 use crate::error::Result;
+
+/// The most used (non-empty) cells a sheet may hold: checked while the sheet is streamed, before
+/// more memory is spent. 5 million cells is 100,000 institutions × 50 columns.
+pub const MAX_CELLS: usize = 5_000_000;
+
+/// Cells with a formula but no saved value listed in the error before "and N more".
+const FORMULA_CELLS_SHOWN: usize = 10;
+
+/// One row of a sheet: its 0-based row index and its non-empty cells by 0-based column, in order.
+type SheetRow = (u32, Vec<(u32, Data)>);
 
 /// Reads one sheet of a workbook; see the module documentation.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
@@ -46,9 +56,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
             .cloned()
             .ok_or_else(|| data_error(path, "the workbook has no sheets", None))?,
     };
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|e| data_error(path, &format!("cannot read sheet {sheet}: {e}"), None))?;
+    let rows = used_rows(path, &mut book, &sheet)?;
     let mut origin = Origin {
         file: path.to_path_buf(),
         format: Some(SourceFormat::Excel),
@@ -57,11 +65,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
         header_row: 1,
         rows: Vec::new(),
     };
-    // The range starts at the first non-empty cell; rows and columns are offsets from it.
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let (first_row, first_column) = (first_row as usize, first_column as usize);
-    let rows: Vec<&[Data]> = range.rows().collect();
-    if rows.iter().all(|row| row.iter().all(is_empty)) {
+    if rows.is_empty() {
         return Err(data_error(
             path,
             &format!("sheet {sheet} is empty"),
@@ -73,69 +77,185 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
             }),
         ));
     }
-    let header_cells = |row: &[Data]| -> Vec<Option<HeaderCell>> {
-        row.iter()
-            .map(|cell| {
-                let text = text_of(cell)?;
+    // Rows and columns below are offsets from the first used row and column.
+    let first_row = rows[0].0 as usize;
+    let first_column = rows
+        .iter()
+        .filter_map(|(_, cells)| cells.first().map(|(column, _)| *column))
+        .min()
+        .unwrap_or(0) as usize;
+    let header_cells = |cells: &[(u32, Data)]| -> Vec<Option<HeaderCell>> {
+        let width = cells
+            .last()
+            .map_or(0, |(column, _)| *column as usize + 1 - first_column);
+        let mut header = vec![None; width];
+        for (column, cell) in cells {
+            header[*column as usize - first_column] = text_of(cell).and_then(|text| {
                 let mut header = HeaderCell::from_text(&text)?;
                 // A number typed as a number is not a name, whatever it reads as.
                 header.is_text &= matches!(cell, Data::String(_));
                 Some(header)
-            })
-            .collect()
+            });
+        }
+        header
     };
     let header = match options.header_row {
-        Some(row) => row
-                .checked_sub(first_row + 1)
-                .filter(|&at| at < rows.len())
-                .filter(|&at| !rows[at].iter().all(is_empty))
-                .ok_or_else(|| {
-                    data_error(
-                        path,
-                        &format!("--header-row {row}: row {row} of sheet {sheet} is empty"),
-                        Some(format!(
-                            "the sheet's cells are in rows {} to {}; give the row number of the header as Excel shows it",
-                            first_row + 1,
-                            first_row + rows.len()
-                        )),
-                    )
-                })?,
+        Some(row) => rows
+            .iter()
+            .position(|(at, _)| *at as usize + 1 == row)
+            .ok_or_else(|| {
+                data_error(
+                    path,
+                    &format!("--header-row {row}: row {row} of sheet {sheet} is empty"),
+                    Some(format!(
+                        "the sheet's cells are in rows {} to {}; give the row number of the header as Excel shows it",
+                        first_row + 1,
+                        rows[rows.len() - 1].0 + 1
+                    )),
+                )
+            })?,
         None => {
-            let window: Vec<Vec<Option<HeaderCell>>> = rows
-                .iter()
-                .take(HEADER_WINDOW)
-                .map(|row| header_cells(row))
+            // The window counts rows as Excel does, empty ones included.
+            let window: Vec<Vec<Option<HeaderCell>>> = (0..HEADER_WINDOW)
+                .map(|offset| {
+                    rows.iter()
+                        .find(|(at, _)| *at as usize == first_row + offset)
+                        .map(|(_, cells)| header_cells(cells))
+                        .unwrap_or_default()
+                })
                 .collect();
-            detect_header(&window, &options.expected_columns)
+            let offset = detect_header(&window, &options.expected_columns);
+            rows.iter()
+                .position(|(at, _)| *at as usize == first_row + offset)
+                .unwrap_or(0)
         }
     };
-    origin.header_row = first_row + header + 1;
-    let names = header_names(&origin, &header_cells(rows[header]), first_column)?;
+    origin.header_row = rows[header].0 as usize + 1;
+    let names = header_names(&origin, &header_cells(&rows[header].1), first_column)?;
 
-    let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); names.len()];
-    for (offset, row) in rows.iter().enumerate().skip(header + 1) {
-        if row.iter().all(is_empty) {
-            continue;
-        }
-        origin.rows.push((first_row + offset + 1) as u32);
-        for (column, cell) in columns.iter_mut().zip(row.iter()) {
-            column.push(text_of(cell));
-        }
-    }
-    let mut unnamed = Vec::new();
-    let mut frame_columns = Vec::new();
-    for (index, (name, values)) in names.into_iter().zip(columns).enumerate() {
-        match name {
-            Some(name) => frame_columns.push(Column::new(name.into(), values)),
-            None if values.iter().all(Option::is_none) => {}
-            None => unnamed.push(column_letter(first_column + index)),
+    let data_rows = &rows[header + 1..];
+    let mut columns: Vec<Vec<Option<String>>> = vec![vec![None; data_rows.len()]; names.len()];
+    let mut unnamed = std::collections::BTreeSet::new();
+    for (index, (row, cells)) in data_rows.iter().enumerate() {
+        origin.rows.push(row + 1);
+        for (column, cell) in cells {
+            let at = *column as usize - first_column;
+            match names.get(at) {
+                Some(Some(_)) => columns[at][index] = text_of(cell),
+                _ => {
+                    unnamed.insert(*column as usize);
+                }
+            }
         }
     }
     if !unnamed.is_empty() {
-        return Err(unnamed_column_error(&origin, &unnamed));
+        let letters: Vec<String> = unnamed.into_iter().map(column_letter).collect();
+        return Err(unnamed_column_error(&origin, &letters));
     }
+    let frame_columns: Vec<Column> = names
+        .into_iter()
+        .zip(columns)
+        .filter_map(|(name, values)| Some(Column::new(name?.into(), values)))
+        .collect();
     let frame = DataFrame::new(origin.rows.len(), frame_columns)?;
     Ok(SourceTable { frame, origin })
+}
+
+/// The rows of `sheet` that hold a non-blank cell, in order, each with its non-empty cells. An
+/// `.xlsx` or `.xlsb` sheet is streamed cell by cell, so memory follows the cells used, not the
+/// dimension the file declares (a stray note in XFD1048576 costs one cell); a sheet of more than
+/// [`MAX_CELLS`] used cells is refused. In an `.xlsx` sheet a cell holding a formula without a
+/// saved value (as openpyxl and pandas write them) is an error naming the cells: its value would
+/// otherwise read as empty.
+fn used_rows(
+    path: &Path,
+    book: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> Result<Vec<SheetRow>> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        data_error(path, &format!("cannot read sheet {sheet}: {e}"), None)
+    };
+    let too_many = || {
+        data_error(
+            path,
+            &format!("sheet {sheet} holds more than {MAX_CELLS} used cells, the most jixiao reads"),
+            Some("delete what is not data (notes, old tables) or split the sheet".into()),
+        )
+    };
+    let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+    let mut unsaved: Vec<(u32, u32)> = Vec::new();
+    let keep = |cells: &mut Vec<(u32, u32, Data)>, (row, column): (u32, u32), value: Data| {
+        if matches!(&value, Data::Empty) || matches!(&value, Data::String(s) if s.is_empty()) {
+            return Ok(());
+        }
+        if cells.len() >= MAX_CELLS {
+            return Err(too_many());
+        }
+        cells.push((row, column, value));
+        Ok(())
+    };
+    match book {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| cannot(&e))?;
+            while let Some(cell) = reader.next_cell_with_formula().map_err(|e| cannot(&e))? {
+                if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+                    unsaved.push(cell.pos);
+                    continue;
+                }
+                keep(&mut cells, cell.pos, Data::from(cell.value))?;
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb.worksheet_cells_reader(sheet).map_err(|e| cannot(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+                keep(
+                    &mut cells,
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                )?;
+            }
+        }
+        // .xls (at most 65,536 × 256 cells) and .ods are read whole.
+        _ => {
+            let range = book.worksheet_range(sheet).map_err(|e| cannot(&e))?;
+            for (row, column, value) in range.used_cells() {
+                keep(&mut cells, (row as u32, column as u32), value.clone())?;
+            }
+        }
+    }
+    if !unsaved.is_empty() {
+        unsaved.sort_unstable();
+        let shown: Vec<String> = unsaved
+            .iter()
+            .take(FORMULA_CELLS_SHOWN)
+            .map(|(row, column)| format!("{}{}", column_letter(*column as usize), row + 1))
+            .collect();
+        let more = match unsaved.len().saturating_sub(FORMULA_CELLS_SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        return Err(data_error(
+            path,
+            &format!(
+                "sheet {sheet}: {} cell{} hold{} a formula without a saved value: {}{more}",
+                unsaved.len(),
+                if unsaved.len() > 1 { "s" } else { "" },
+                if unsaved.len() > 1 { "" } else { "s" },
+                shown.join(", ")
+            ),
+            Some("the file was written by a program that does not compute formulas (openpyxl, pandas); open it in Excel or WPS and save it, so every formula keeps its value".into()),
+        ));
+    }
+    cells.sort_unstable_by_key(|(row, column, _)| (*row, *column));
+    let mut rows: Vec<SheetRow> = Vec::new();
+    for (row, column, value) in cells {
+        match rows.last_mut() {
+            Some((at, row_cells)) if *at == row => row_cells.push((column, value)),
+            _ => rows.push((row, vec![(column, value)])),
+        }
+    }
+    rows.retain(|(_, row_cells)| !row_cells.iter().all(|(_, cell)| is_empty(cell)));
+    Ok(rows)
 }
 
 fn is_empty(cell: &Data) -> bool {

@@ -311,6 +311,7 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
             .finish(),
     }
     .map_err(|e| data_error(path, &format!("cannot read: {e}"), None))?;
+    let frame = typed_cells(path, frame)?;
     let height = frame.height();
     Ok(SourceTable {
         frame,
@@ -323,6 +324,46 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
             rows: (1..).take(height).collect(),
         },
     })
+}
+
+/// The columns of a Parquet or JSON file as cells jixiao can check: numbers, booleans and text are
+/// kept; dates, times and categories become text (a date where a number is expected is then
+/// reported cell by cell, as in a CSV file); a column of lists, objects or bytes is refused by
+/// name, since no cell of it can be a number or a name.
+fn typed_cells(path: &Path, mut frame: DataFrame) -> Result<DataFrame> {
+    let mut refused = Vec::new();
+    let mut as_text = Vec::new();
+    for column in frame.columns() {
+        let dtype = column.dtype();
+        if dtype.is_primitive_numeric()
+            || dtype.is_bool()
+            || dtype.is_null()
+            || dtype == &DataType::String
+        {
+            continue;
+        }
+        if dtype.is_temporal() || dtype.is_categorical() || dtype.is_enum() {
+            as_text.push(column.name().clone());
+        } else {
+            refused.push(format!("{} ({dtype})", column.name()));
+        }
+    }
+    if !refused.is_empty() {
+        return Err(data_error(
+            path,
+            &format!(
+                "column{} of a type that cannot hold a number or a name: {}",
+                if refused.len() > 1 { "s" } else { "" },
+                refused.join(", ")
+            ),
+            Some("write each value as a number or text (flatten nested objects and arrays), or drop the column".into()),
+        ));
+    }
+    for name in as_text {
+        let text = frame.column(&name)?.cast(&DataType::String)?;
+        frame.with_column(text)?;
+    }
+    Ok(frame)
 }
 
 pub(crate) fn data_error(path: &Path, message: &str, help: Option<String>) -> Error {

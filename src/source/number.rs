@@ -195,7 +195,33 @@ pub struct NumberProblem {
 /// [`parse_number`]. Refused cells become missing and are returned as problems, in row order.
 pub fn parse_number_column(column: &Column) -> PolarsResult<(Column, Vec<NumberProblem>)> {
     if column.dtype() != &DataType::String {
-        return Ok((column.cast(&DataType::Float64)?, Vec::new()));
+        // A typed column (Parquet, JSON): its numbers are kept, except NaN and infinities, which
+        // are reported like text cells that are not numbers.
+        let cast = column.cast(&DataType::Float64)?;
+        let values = cast.f64()?;
+        if values.iter().all(|v| v.is_none_or(f64::is_finite)) {
+            return Ok((cast, Vec::new()));
+        }
+        let mut problems = Vec::new();
+        let finite: Float64Chunked = values
+            .iter()
+            .enumerate()
+            .map(|(row, value)| match value {
+                Some(v) if !v.is_finite() => {
+                    problems.push(NumberProblem {
+                        row,
+                        text: format!("{v}"),
+                        reason: "not a finite number".into(),
+                    });
+                    None
+                }
+                other => other,
+            })
+            .collect();
+        return Ok((
+            Column::from(finite.with_name(column.name().clone()).into_series()),
+            problems,
+        ));
     }
     let cast = column.cast(&DataType::Float64)?;
     let values = cast.f64()?;

@@ -14,6 +14,9 @@ mod secondary_2020;
 mod tertiary_2020;
 mod tertiary_core;
 
+/// Most institutions `jixiao sample` writes (about 330 MB of CSV for the largest kind).
+pub const MAX_INSTITUTIONS: usize = 1_000_000;
+
 /// Which scheme's data to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SampleKind {
