@@ -214,6 +214,21 @@ fn error_formula_types_that_cannot_work() {
     insta::assert_snapshot!("error_type_mismatch", user_error("type-mismatch"));
 }
 
+/// Each used to pass `check` (and score wrongly, silently); each is now refused at the call.
+#[test]
+fn error_formula_types_are_checked_when_the_scripts_run() {
+    for fixture in [
+        "veto-not-condition",
+        "number-in-quotes",
+        "grade-ordered",
+        "text-arithmetic",
+        "if-else-branches",
+        "condition-as-indicator",
+    ] {
+        insta::assert_snapshot!(format!("error_types_{fixture}"), user_error(fixture));
+    }
+}
+
 #[test]
 fn sample_writes_both_periods_deterministically() {
     let dir = tempfile::tempdir().unwrap();
