@@ -229,6 +229,21 @@ fn error_formula_types_are_checked_when_the_scripts_run() {
     }
 }
 
+/// Each used to end in exit 2 ("a bug in jixiao"); each is now a scheme error naming the clash.
+#[test]
+fn error_names_that_clash_with_columns() {
+    for fixture in [
+        "id-score",
+        "id-rank",
+        "id-flags",
+        "id-beside-its-score",
+        "id-is-id-column",
+        "internal-column",
+    ] {
+        insta::assert_snapshot!(format!("error_names_{fixture}"), user_error(fixture));
+    }
+}
+
 #[test]
 fn sample_writes_both_periods_deterministically() {
     let dir = tempfile::tempdir().unwrap();

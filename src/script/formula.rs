@@ -231,6 +231,12 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
     if name.is_empty() {
         return Err("a column name cannot be empty".into());
     }
+    if name.starts_with("__") || name.contains(PREVIOUS_SUFFIX) {
+        return Err(super::types::mismatch(
+            format!("\"{name}\" is a column jixiao adds itself, not a column of the data"),
+            format!("formulas read the data's columns; names starting with `__` and ending in `{PREVIOUS_SUFFIX}` are jixiao's own (read last year's value with prev(\"…\"))"),
+        ));
+    }
     let pos: Position = ctx.call_position();
     let reference = ColumnRef {
         name: name.to_string(),
