@@ -142,6 +142,9 @@ fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
                 "score",
                 "--data",
                 reversed.to_str().unwrap(),
+                // --data never takes the scheme's previous period: it is named.
+                "--prev",
+                "datasets/tertiary-core/previous.csv",
                 "--out",
                 second.to_str().unwrap(),
             ],
@@ -227,6 +230,36 @@ fn error_formula_types_are_checked_when_the_scripts_run() {
     ] {
         insta::assert_snapshot!(format!("error_types_{fixture}"), user_error(fixture));
     }
+}
+
+/// A copied scheme used to fail with a bare "no such file"; now its `dataset:` line is shown.
+#[test]
+fn error_missing_dataset_points_at_its_line() {
+    insta::assert_snapshot!("error_dataset_missing", user_error("dataset-missing"));
+}
+
+/// `--data` without `--prev` used to pair the new data with the scheme's shipped previous period.
+#[test]
+fn data_without_prev_never_takes_the_schemes_previous_period() {
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/tiny",
+        "--data",
+        "tests/fixtures/tiny/current.csv",
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    insta::assert_snapshot!("error_data_without_prev", transcript(&o));
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/tiny",
+        "--data",
+        "tests/fixtures/tiny/current.csv",
+        "--prev",
+        "tests/fixtures/tiny/previous.csv",
+    ]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
 }
 
 /// Each used to end in exit 2 ("a bug in jixiao"); each is now a scheme error naming the clash.

@@ -44,6 +44,26 @@ impl Scheme {
         Ok(scheme)
     }
 
+    /// The file `dataset:` names (`path`, as written there), resolved against the scheme folder;
+    /// refused at its line in scheme.yaml when it does not exist.
+    pub fn dataset_file(&self, path: &str) -> Result<std::path::PathBuf> {
+        let file = self.dir.join(path);
+        if file.exists() {
+            return Ok(file);
+        }
+        Err(Error::invalid(
+            format!(
+                "the dataset named in scheme.yaml does not exist: {}",
+                file.display()
+            ),
+            self.span(path, Some("dataset:")),
+        )
+        .with_help(format!(
+            "paths under dataset: are relative to the scheme folder {}; to score other data, pass --data FILE (and --prev FILE)",
+            self.dir.display()
+        )))
+    }
+
     /// Points at `needle` in scheme.yaml, searching after the line holding `anchor`.
     pub fn span(&self, needle: &str, anchor: Option<&str>) -> Option<SourceSpan> {
         SourceSpan::find_after(&self.yaml_path, &self.yaml_text, needle, anchor)
