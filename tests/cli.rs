@@ -262,6 +262,20 @@ fn data_without_prev_never_takes_the_schemes_previous_period() {
     assert_eq!(o.code, 0, "{}", transcript(&o));
 }
 
+/// A scheme.yaml saved with a byte-order mark used to be refused as "missing field `version`".
+#[test]
+fn scheme_with_a_byte_order_mark_is_read() {
+    let o = jixiao(&["check", "--scheme", "tests/fixtures/scheme-bom"]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+}
+
+/// A GBK scheme.yaml got no position; "expected f64" was Rust's word for a number.
+#[test]
+fn error_scheme_yaml_messages_a_person_understands() {
+    insta::assert_snapshot!("error_scheme_gbk", user_error("scheme-gbk"));
+    insta::assert_snapshot!("error_yaml_not_a_number", user_error("yaml-not-a-number"));
+}
+
 /// Each used to end in exit 2 ("a bug in jixiao"); each is now a scheme error naming the clash.
 #[test]
 fn error_names_that_clash_with_columns() {

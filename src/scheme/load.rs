@@ -15,10 +15,11 @@ impl Scheme {
                 path: dir.to_path_buf(),
             });
         }
-        let yaml_text = std::fs::read_to_string(&yaml_path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(&yaml_path).map_err(|source| Error::Io {
             path: yaml_path.clone(),
             source,
         })?;
+        let yaml_text = utf8_text(&yaml_path, bytes)?;
         Self::from_text(dir, &yaml_path, yaml_text)
     }
 
@@ -71,6 +72,48 @@ impl Scheme {
     }
 }
 
+/// scheme.yaml as UTF-8 text: a byte-order mark (Notepad's "UTF-8 with BOM") is dropped; any
+/// other encoding is refused, naming the encoding detected and the first line that is not UTF-8,
+/// rather than guessed (the scripts and error positions are read as UTF-8).
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let bytes = error.as_bytes();
+            let valid = error.utf8_error().valid_up_to();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+            let (decoded, _, _) = encoding.decode(bytes);
+            // The column of the first byte that is not UTF-8, counted in the detected encoding.
+            let prefix = &bytes[..valid];
+            let start = prefix
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = encoding.decode(&prefix[start..]).0.chars().count() + 1;
+            Err(Error::SchemeSyntax {
+                file: path.to_path_buf(),
+                message: format!(
+                    "scheme.yaml is not UTF-8 (it looks like {})",
+                    encoding.name()
+                ),
+                span: Some(SourceSpan::in_text(path, &decoded, line, column, 1)),
+                help: Some(format!(
+                    "save scheme.yaml as UTF-8 (in Notepad: Save as, Encoding UTF-8; or `iconv -f {} -t UTF-8`)",
+                    encoding.name()
+                )),
+            })
+        }
+    }
+}
+
 fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
     let span = error
         .location()
@@ -79,6 +122,16 @@ fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
     let mut message = error.to_string();
     if let Some(cut) = message.find(" at line ") {
         message.truncate(cut);
+    }
+    // serde names Rust types; a person reads "a number".
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+    ] {
+        message = message.replace(rust, words);
     }
     Error::SchemeSyntax {
         file: path.to_path_buf(),
