@@ -256,16 +256,24 @@ fn check_out(out: &Path, inputs: &[Option<&Path>]) -> Result<()> {
 fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> {
     let scheme = Scheme::load(&scheme_folder(&inputs.scheme)?)?;
     let declared = scheme.spec.dataset.as_ref();
-    let data = inputs
-        .data
-        .or_else(|| declared.map(|d| tidy(&scheme.dir.join(&d.current))));
+    let given_data = inputs.data.is_some();
+    let data = match inputs.data {
+        Some(data) => Some(data),
+        None => declared
+            .map(|d| scheme.dataset_file(&d.current).map(|p| tidy(&p)))
+            .transpose()?,
+    };
     let prev = match (inputs.prev, &inputs.prev_sheet) {
         (Some(prev), _) => Some(prev),
         // Another sheet of the same workbook.
         (None, Some(_)) => data.clone(),
+        // The scheme's previous period goes with its own dataset, never with --data: a period
+        // is not guessed.
+        (None, None) if given_data => None,
         (None, None) => declared
             .and_then(|d| d.previous.as_ref())
-            .map(|p| tidy(&scheme.dir.join(p))),
+            .map(|p| scheme.dataset_file(p).map(|p| tidy(&p)))
+            .transpose()?,
     };
     let read = &inputs.read;
     let data = data.map(|path| DataFile::new(path, read.options(read.sheet.clone())));

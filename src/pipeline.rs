@@ -134,7 +134,7 @@ fn located(plan: &Plan, error: LoadError) -> Error {
             span: reference
                 .as_ref()
                 .and_then(|r| plan.scripts.reference_span(r)),
-            help: Some("pass --prev FILE, or set dataset.previous in scheme.yaml".into()),
+            help: Some("pass --prev FILE with the previous period's data (with --data, the scheme's dataset.previous is not used: it goes with the scheme's own dataset)".into()),
         },
     }
 }

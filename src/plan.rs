@@ -12,7 +12,7 @@ use crate::adjust::{Adjustments, PointsRule};
 use crate::error::{Error, Result};
 use crate::normalise;
 use crate::scheme::{AdjustmentRule, Impute, IndicatorSpec, Scheme, Scoring, Treat};
-use crate::script::{ColumnRef, Formula, ScriptSet};
+use crate::script::{ColumnRef, Formula, Kind, ScriptSet};
 use crate::weight::WeightTree;
 
 /// One indicator, compiled.
@@ -63,7 +63,12 @@ impl Plan {
         let leaves: Vec<IndicatorSpec> = scheme.leaves().into_iter().cloned().collect();
         for spec in &leaves {
             let what = format!("indicator {} ({})", spec.id, spec.name);
-            let value = match scripts.formula(spec.formula_name(), &what) {
+            let value = match scripts
+                .formula(spec.formula_name(), &what)
+                .and_then(|value| {
+                    expect_kind(&scripts, spec.formula_name(), &value, Kind::Number, &what)?;
+                    Ok(value)
+                }) {
                 Ok(value) => value,
                 Err(e) => {
                     errors.push(e);
@@ -81,7 +86,22 @@ impl Plan {
                 None => None,
                 Some(Scoring::Custom { function }) => {
                     let input = Formula::constant(input);
-                    match scripts.call_scoring_function(function, input, &what) {
+                    match scripts
+                        .call_scoring_function(function, input, &what)
+                        .and_then(|score| {
+                            if score.kind.fits(Kind::Number) {
+                                Ok(score)
+                            } else {
+                                Err(Error::Script {
+                                    message: format!(
+                                        "{what}: scoring function `{function}` returns {}, not a score",
+                                        score.kind.described()
+                                    ),
+                                    span: None,
+                                    help: Some("a scoring function returns a number (the score); one_if(condition) turns a condition into 1/0".into()),
+                                })
+                            }
+                        }) {
                         Ok(score) => {
                             references.extend(score.columns.iter().cloned());
                             Some(score.expr.cast(DataType::Float64))
@@ -110,7 +130,12 @@ impl Plan {
             });
         }
 
-        let mut rule_formula = |name: &str, what: String| match scripts.formula(name, &what) {
+        let mut rule_formula = |name: &str, what: String, kind: Kind| match scripts
+            .formula(name, &what)
+            .and_then(|formula| {
+                expect_kind(&scripts, name, &formula, kind, &what)?;
+                Ok(formula)
+            }) {
             Ok(formula) => {
                 references.extend(formula.columns.iter().cloned());
                 Some(formula.expr)
@@ -124,14 +149,20 @@ impl Plan {
         let vetoes: Vec<Expr> = spec
             .vetoes
             .iter()
-            .filter_map(|v| rule_formula(&v.when, format!("veto \"{}\"", v.reason)))
+            .filter_map(|v| {
+                rule_formula(&v.when, format!("veto \"{}\"", v.reason), Kind::Condition)
+            })
             .collect();
         let mut points = |rules: &[AdjustmentRule], kind: &str| -> Vec<PointsRule> {
             rules
                 .iter()
                 .filter_map(|r| {
-                    rule_formula(&r.points, format!("{kind} rule \"{}\"", r.reason))
-                        .map(|points| PointsRule { points, cap: r.cap })
+                    rule_formula(
+                        &r.points,
+                        format!("{kind} rule \"{}\"", r.reason),
+                        Kind::Number,
+                    )
+                    .map(|points| PointsRule { points, cap: r.cap })
                 })
                 .collect()
         };
@@ -208,4 +239,52 @@ impl Plan {
             references,
         })
     }
+}
+
+/// Refuses the binding `name` when its formula is not of the kind its role needs: an indicator's
+/// value and a rule's points are numbers, a veto's `when:` is a condition. The error points at
+/// `let name` and says what was found and what was expected.
+fn expect_kind(
+    scripts: &ScriptSet,
+    name: &str,
+    formula: &Formula,
+    expected: Kind,
+    what: &str,
+) -> Result<()> {
+    if formula.kind.fits(expected) {
+        return Ok(());
+    }
+    let found = formula.kind.described();
+    let (needs, help) = match (expected, formula.kind) {
+        (Kind::Condition, Kind::Number) => (
+            "a condition",
+            format!("bind a condition, such as `let … = {name} > 5;`, and name it in `when:`"),
+        ),
+        (Kind::Condition, _) => (
+            "a condition",
+            format!("bind a condition, such as `{name} == \"A\"`, and name it in `when:`"),
+        ),
+        (_, Kind::Condition) => (
+            "a number",
+            format!("score the condition as 1/0 with `let {name} = one_if(…);`, or choose the values with if_else(condition, a, b)"),
+        ),
+        _ => (
+            "a number",
+            "turn labels into numbers with levels(\"column\", #{…}) or if_else(g == \"A\", 100, 60)".to_string(),
+        ),
+    };
+    let role = match expected {
+        Kind::Condition => "a veto needs",
+        _ if what.starts_with("indicator") => "an indicator's value must be",
+        _ => "points must be",
+    };
+    let example = match expected {
+        Kind::Condition if formula.kind == Kind::Number => format!(" such as `{name} > 5`"),
+        _ => String::new(),
+    };
+    Err(Error::Script {
+        message: format!("{what}: {name} is {found}; {role} {needs}{example}"),
+        span: scripts.binding_span(name),
+        help: Some(help),
+    })
 }

@@ -142,6 +142,9 @@ fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
                 "score",
                 "--data",
                 reversed.to_str().unwrap(),
+                // --data never takes the scheme's previous period: it is named.
+                "--prev",
+                "datasets/tertiary-core/previous.csv",
                 "--out",
                 second.to_str().unwrap(),
             ],
@@ -212,6 +215,80 @@ fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
 #[test]
 fn error_formula_types_that_cannot_work() {
     insta::assert_snapshot!("error_type_mismatch", user_error("type-mismatch"));
+}
+
+/// Each used to pass `check` (and score wrongly, silently); each is now refused at the call.
+#[test]
+fn error_formula_types_are_checked_when_the_scripts_run() {
+    for fixture in [
+        "veto-not-condition",
+        "number-in-quotes",
+        "grade-ordered",
+        "text-arithmetic",
+        "if-else-branches",
+        "condition-as-indicator",
+    ] {
+        insta::assert_snapshot!(format!("error_types_{fixture}"), user_error(fixture));
+    }
+}
+
+/// A copied scheme used to fail with a bare "no such file"; now its `dataset:` line is shown.
+#[test]
+fn error_missing_dataset_points_at_its_line() {
+    insta::assert_snapshot!("error_dataset_missing", user_error("dataset-missing"));
+}
+
+/// `--data` without `--prev` used to pair the new data with the scheme's shipped previous period.
+#[test]
+fn data_without_prev_never_takes_the_schemes_previous_period() {
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/tiny",
+        "--data",
+        "tests/fixtures/tiny/current.csv",
+    ]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    insta::assert_snapshot!("error_data_without_prev", transcript(&o));
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/tiny",
+        "--data",
+        "tests/fixtures/tiny/current.csv",
+        "--prev",
+        "tests/fixtures/tiny/previous.csv",
+    ]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+}
+
+/// A scheme.yaml saved with a byte-order mark used to be refused as "missing field `version`".
+#[test]
+fn scheme_with_a_byte_order_mark_is_read() {
+    let o = jixiao(&["check", "--scheme", "tests/fixtures/scheme-bom"]);
+    assert_eq!(o.code, 0, "{}", transcript(&o));
+}
+
+/// A GBK scheme.yaml got no position; "expected f64" was Rust's word for a number.
+#[test]
+fn error_scheme_yaml_messages_a_person_understands() {
+    insta::assert_snapshot!("error_scheme_gbk", user_error("scheme-gbk"));
+    insta::assert_snapshot!("error_yaml_not_a_number", user_error("yaml-not-a-number"));
+}
+
+/// Each used to end in exit 2 ("a bug in jixiao"); each is now a scheme error naming the clash.
+#[test]
+fn error_names_that_clash_with_columns() {
+    for fixture in [
+        "id-score",
+        "id-rank",
+        "id-flags",
+        "id-beside-its-score",
+        "id-is-id-column",
+        "internal-column",
+    ] {
+        insta::assert_snapshot!(format!("error_names_{fixture}"), user_error(fixture));
+    }
 }
 
 #[test]

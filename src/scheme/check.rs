@@ -36,6 +36,26 @@ impl Scheme {
                 ));
             }
         }
+        // Ids name columns of the output and of the frame the stages run on: none may be a
+        // column jixiao writes itself, nor a column of the data.
+        let ids: Vec<&str> = spec
+            .dimensions
+            .iter()
+            .flat_map(|d| std::iter::once(&d.id).chain(d.subdimensions.iter().map(|s| &s.id)))
+            .chain(self.all_indicators().into_iter().map(|i| &i.id))
+            .map(String::as_str)
+            .collect();
+        for id in &ids {
+            if let Some(clash) = name_clash(id, &ids, &spec.columns) {
+                errors.push(
+                    Error::invalid(
+                        format!("id \"{id}\" clashes with {clash}"),
+                        self.span(&format!("id: {id}"), Some("dimensions:")),
+                    )
+                    .with_help("rename the id: ids name the columns of the output, so each must be a name of its own"),
+                );
+            }
+        }
         if spec.indicators.is_empty() {
             errors.push(Error::invalid("the scheme has no indicators", None));
         }
@@ -773,4 +793,66 @@ pub fn check_grades(grades: &GradeSpec) -> Result<(), String> {
         previous = Some(bound);
     }
     Ok(())
+}
+
+/// What the dimension, sub-dimension or indicator id `id` would collide with, if anything: an
+/// output column (`score`, `rank` …), a generated column of another node (`A.score`), an internal
+/// column (`__row`, `x@prev`), or a data column the scheme names (id, name, peer group).
+pub(crate) fn name_clash(id: &str, ids: &[&str], columns: &super::Columns) -> Option<String> {
+    use crate::columns::*;
+    let output = [
+        SCORE_COLUMN,
+        RANK_COLUMN,
+        GROUP_RANK_COLUMN,
+        GRADE_COLUMN,
+        FLAGS_COLUMN,
+        WEIGHTED_COLUMN,
+        COVERAGE_COLUMN,
+        BONUS_COLUMN,
+        DEDUCTION_COLUMN,
+        MONEY_COLUMN,
+    ];
+    if output.contains(&id) {
+        return Some(format!("the output column `{id}` that jixiao writes"));
+    }
+    if id.starts_with("__") {
+        return Some("jixiao's internal columns (names starting with `__`)".to_string());
+    }
+    if id.contains(PREVIOUS_SUFFIX) {
+        return Some(format!(
+            "the previous period's columns (`{PREVIOUS_SUFFIX}` marks them)"
+        ));
+    }
+    let generated: [(&str, fn(&str) -> String); 6] = [
+        ("score", score_column),
+        ("treated", treated_column),
+        ("display", display_column_name),
+        ("coefficient", coefficient_column),
+        ("corrected_points", corrected_column),
+        ("money", money_column),
+    ];
+    for (what, name_of) in generated {
+        let suffix = name_of("");
+        if let Some(owner) = id.strip_suffix(suffix.as_str()) {
+            return Some(if ids.contains(&owner) {
+                format!("the {what} column of \"{owner}\", `{id}`, that jixiao writes")
+            } else {
+                format!("the names jixiao gives its generated columns (`<id>{suffix}`)")
+            });
+        }
+    }
+    if id == columns.id {
+        return Some(format!("the id column \"{id}\" of the data (columns.id)"));
+    }
+    if columns.name.as_deref() == Some(id) {
+        return Some(format!(
+            "the name column \"{id}\" of the data (columns.name)"
+        ));
+    }
+    if columns.peer_group.as_deref() == Some(id) {
+        return Some(format!(
+            "the peer-group column \"{id}\" of the data (columns.peer_group)"
+        ));
+    }
+    None
 }

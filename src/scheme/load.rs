@@ -28,10 +28,11 @@ impl Scheme {
                 ));
             }
         }
-        let yaml_text = std::fs::read_to_string(&yaml_path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(&yaml_path).map_err(|source| Error::Io {
             path: yaml_path.clone(),
             source,
         })?;
+        let yaml_text = utf8_text(&yaml_path, bytes)?;
         Self::from_text(dir, &yaml_path, yaml_text)
     }
 
@@ -58,10 +59,72 @@ impl Scheme {
         Ok(scheme)
     }
 
+    /// The file `dataset:` names (`path`, as written there), resolved against the scheme folder;
+    /// refused at its line in scheme.yaml when it does not exist.
+    pub fn dataset_file(&self, path: &str) -> Result<std::path::PathBuf> {
+        let file = self.dir.join(path);
+        if file.exists() {
+            return Ok(file);
+        }
+        Err(Error::invalid(
+            format!(
+                "the dataset named in scheme.yaml does not exist: {}",
+                file.display()
+            ),
+            self.span(path, Some("dataset:")),
+        )
+        .with_help(format!(
+            "paths under dataset: are relative to the scheme folder {}; to score other data, pass --data FILE (and --prev FILE)",
+            self.dir.display()
+        )))
+    }
+
     /// Points at `needle` in scheme.yaml, searching after the line holding `anchor`.
     pub fn span(&self, needle: &str, anchor: Option<&str>) -> Option<SourceSpan> {
         SourceSpan::find_after(&self.yaml_path, &self.yaml_text, needle, anchor)
             .or_else(|| SourceSpan::find(&self.yaml_path, &self.yaml_text, needle))
+    }
+}
+
+/// scheme.yaml as UTF-8 text: a byte-order mark (Notepad's "UTF-8 with BOM") is dropped; any
+/// other encoding is refused, naming the encoding detected and the first line that is not UTF-8,
+/// rather than guessed (the scripts and error positions are read as UTF-8).
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let bytes = error.as_bytes();
+            let valid = error.utf8_error().valid_up_to();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+            let (decoded, _, _) = encoding.decode(bytes);
+            // The column of the first byte that is not UTF-8, counted in the detected encoding.
+            let prefix = &bytes[..valid];
+            let start = prefix
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = encoding.decode(&prefix[start..]).0.chars().count() + 1;
+            Err(Error::SchemeSyntax {
+                file: path.to_path_buf(),
+                message: format!(
+                    "scheme.yaml is not UTF-8 (it looks like {})",
+                    encoding.name()
+                ),
+                span: Some(SourceSpan::in_text(path, &decoded, line, column, 1)),
+                help: Some(format!(
+                    "save scheme.yaml as UTF-8 (in Notepad: Save as, Encoding UTF-8; or `iconv -f {} -t UTF-8`)",
+                    encoding.name()
+                )),
+            })
+        }
     }
 }
 
@@ -73,6 +136,16 @@ fn yaml_error(path: &Path, text: &str, error: &serde_yaml::Error) -> Error {
     let mut message = error.to_string();
     if let Some(cut) = message.find(" at line ") {
         message.truncate(cut);
+    }
+    // serde names Rust types; a person reads "a number".
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+    ] {
+        message = message.replace(rust, words);
     }
     Error::SchemeSyntax {
         file: path.to_path_buf(),

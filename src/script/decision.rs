@@ -58,7 +58,7 @@ impl Matrix {
     fn read(name: &str, xs: Array, ws: Array, dirs: Option<Array>) -> RhaiResult<Matrix> {
         let formulas: Vec<Formula> = xs
             .into_iter()
-            .map(Formula::from_dynamic)
+            .map(Formula::number)
             .collect::<RhaiResult<_>>()?;
         if formulas.is_empty() {
             return Err(format!("{name} needs at least one criterion").into());
@@ -217,7 +217,7 @@ fn objective_weights(
 ) -> RhaiResult<Array> {
     let formulas: Vec<Formula> = xs
         .into_iter()
-        .map(Formula::from_dynamic)
+        .map(Formula::number)
         .collect::<RhaiResult<_>>()?;
     if formulas.is_empty() {
         return Err(format!("{name} needs at least one criterion").into());
@@ -248,7 +248,7 @@ fn weight_formulas(formulas: &[Formula], weights: Vec<Expr>) -> Array {
 fn critic_weights(name: &str, xs: Array, over: Option<&str>) -> RhaiResult<Array> {
     let formulas: Vec<Formula> = xs
         .into_iter()
-        .map(Formula::from_dynamic)
+        .map(Formula::number)
         .collect::<RhaiResult<_>>()?;
     if formulas.is_empty() {
         return Err(format!("{name} needs at least one criterion").into());

@@ -101,6 +101,21 @@ pub fn runtime_error(texts: &SourceTexts, source: &str, error: &EvalAltResult) -
             &ParseError(Box::new(kind.clone()), *pos),
         );
     }
+    // A type mistake carries its own message and help.
+    if let EvalAltResult::ErrorRuntime(value, pos) = root {
+        if let Some(mismatch) = value.clone().try_cast::<super::types::TypeMismatch>() {
+            let message = if context.is_empty() {
+                mismatch.message
+            } else {
+                format!("{} (in {})", mismatch.message, context.join(", in "))
+            };
+            return Error::Script {
+                message,
+                span: span_from(texts, &root_source, *pos),
+                help: Some(mismatch.help),
+            };
+        }
+    }
     // Display appends " (line L, position C)"; the span shows the place better.
     let message = root.to_string();
     let mut message = message;

@@ -14,6 +14,8 @@
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, Position};
 
+pub use super::types::Kind;
+use super::types::{common_kind, expect_condition, expect_number};
 use crate::columns::{PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
 
 /// Which period a referenced column belongs to.
@@ -55,6 +57,8 @@ pub struct Formula {
     pub zero_denominators: Vec<Expr>,
     /// The `share(part, whole)` calls inside this formula.
     pub shares: Vec<PartOfWhole>,
+    /// What its values are: numbers, conditions or text (see `super::types`).
+    pub kind: Kind,
 }
 
 /// A `share(part, whole)` call: the part counts a subset of what the whole counts (operated
@@ -86,13 +90,27 @@ impl PartOfWhole {
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
 impl Formula {
+    /// A formula of numbers reading no column.
     pub fn constant(value: Expr) -> Formula {
+        Formula::literal(value, Kind::Number)
+    }
+
+    fn literal(value: Expr, kind: Kind) -> Formula {
         Formula {
             expr: value,
             columns: Vec::new(),
             zero_denominators: Vec::new(),
             shares: Vec::new(),
+            kind,
         }
+    }
+
+    /// Converts a script value into a formula that must hold numbers (an argument of `ratio`,
+    /// `mean`, a scoring method…); text or a condition is refused at the call.
+    pub fn number(value: Dynamic) -> RhaiResult<Formula> {
+        let formula = Formula::from_dynamic(value)?;
+        expect_number(&formula, "this function")?;
+        Ok(formula)
     }
 
     /// Converts a script value (formula, number, bool, string or `()`) into a formula.
@@ -100,16 +118,16 @@ impl Formula {
         if value.is::<Formula>() {
             return Ok(value.cast::<Formula>());
         }
-        let expr = if let Some(v) = value.clone().try_cast::<rhai::INT>() {
-            lit(v as f64)
+        let (expr, kind) = if let Some(v) = value.clone().try_cast::<rhai::INT>() {
+            (lit(v as f64), Kind::Number)
         } else if let Some(v) = value.clone().try_cast::<rhai::FLOAT>() {
-            lit(v)
+            (lit(v), Kind::Number)
         } else if let Some(v) = value.clone().try_cast::<bool>() {
-            lit(v)
+            (lit(v), Kind::Condition)
         } else if let Some(v) = value.clone().try_cast::<ImmutableString>() {
-            lit(v.as_str())
+            (lit(v.as_str()), Kind::Text)
         } else if value.is_unit() {
-            lit(NULL).cast(DataType::Float64)
+            (lit(NULL).cast(DataType::Float64), Kind::Missing)
         } else {
             return Err(format!(
                 "a {} cannot be used in a formula (expected a formula, a number, true/false or a string)",
@@ -117,11 +135,11 @@ impl Formula {
             )
             .into());
         };
-        Ok(Formula::constant(expr))
+        Ok(Formula::literal(expr, kind))
     }
 
     /// Combines the bookkeeping of several formulas around a new expression.
-    fn merge(expr: Expr, parts: &[&Formula]) -> Formula {
+    fn merge(expr: Expr, kind: Kind, parts: &[&Formula]) -> Formula {
         let mut columns = Vec::new();
         let mut zero_denominators = Vec::new();
         let mut shares = Vec::new();
@@ -135,19 +153,22 @@ impl Formula {
             columns,
             zero_denominators,
             shares,
+            kind,
         }
     }
 
-    fn map(self, f: impl FnOnce(Expr) -> Expr) -> Formula {
+    pub(super) fn map(self, f: impl FnOnce(Expr) -> Expr) -> Formula {
         Formula {
             expr: f(self.expr),
             ..self
         }
     }
 
-    fn zip(a: Formula, b: Formula, f: impl FnOnce(Expr, Expr) -> Expr) -> Formula {
+    /// Combines two formulas of numbers into a formula of numbers (the caller changes the kind
+    /// of a comparison).
+    pub(super) fn zip(a: Formula, b: Formula, f: impl FnOnce(Expr, Expr) -> Expr) -> Formula {
         let expr = f(a.expr.clone(), b.expr.clone());
-        Formula::merge(expr, &[&a, &b])
+        Formula::merge(expr, Kind::Number, &[&a, &b])
     }
 
     /// `num / den`, null where `den` is zero (counted) or null.
@@ -161,7 +182,7 @@ impl Formula {
                     .cast(DataType::Float64)
                     .true_div(den.expr.clone()),
             );
-        let mut out = Formula::merge(expr, &[&num, &den]);
+        let mut out = Formula::merge(expr, Kind::Number, &[&num, &den]);
         out.zero_denominators.push(den_is_zero);
         out
     }
@@ -210,6 +231,12 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
     if name.is_empty() {
         return Err("a column name cannot be empty".into());
     }
+    if name.starts_with("__") || name.contains(PREVIOUS_SUFFIX) {
+        return Err(super::types::mismatch(
+            format!("\"{name}\" is a column jixiao adds itself, not a column of the data"),
+            format!("formulas read the data's columns; names starting with `__` and ending in `{PREVIOUS_SUFFIX}` are jixiao's own (read last year's value with prev(\"…\"))"),
+        ));
+    }
     let pos: Position = ctx.call_position();
     let reference = ColumnRef {
         name: name.to_string(),
@@ -224,6 +251,7 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
         columns: vec![reference],
         zero_denominators: Vec::new(),
         shares: Vec::new(),
+        kind: Kind::Number,
     })
 }
 
@@ -280,83 +308,8 @@ fn to_f64(value: Dynamic, what: &str) -> RhaiResult<f64> {
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Formula>("Formula");
 
-    macro_rules! binary {
-        ($op:literal, |$a:ident, $b:ident| $body:expr) => {{
-            engine.register_fn($op, |$a: Formula, $b: Formula| -> Formula {
-                Formula::zip($a, $b, |$a, $b| $body)
-            });
-            engine.register_fn($op, |$a: Formula, b: rhai::FLOAT| -> Formula {
-                $a.map(|$a| {
-                    let $b = lit(b);
-                    $body
-                })
-            });
-            engine.register_fn($op, |$a: Formula, b: rhai::INT| -> Formula {
-                $a.map(|$a| {
-                    let $b = lit(b as f64);
-                    $body
-                })
-            });
-            engine.register_fn($op, |a: rhai::FLOAT, $b: Formula| -> Formula {
-                $b.map(|$b| {
-                    let $a = lit(a);
-                    $body
-                })
-            });
-            engine.register_fn($op, |a: rhai::INT, $b: Formula| -> Formula {
-                $b.map(|$b| {
-                    let $a = lit(a as f64);
-                    $body
-                })
-            });
-        }};
-    }
-    binary!("+", |a, b| a + b);
-    binary!("-", |a, b| a - b);
-    binary!("*", |a, b| a * b);
-    binary!("%", |a, b| a % b);
-    binary!("**", |a, b| a.pow(b));
-    binary!("==", |a, b| a.eq(b));
-    binary!("!=", |a, b| a.neq(b));
-    binary!("<", |a, b| a.lt(b));
-    binary!("<=", |a, b| a.lt_eq(b));
-    binary!(">", |a, b| a.gt(b));
-    binary!(">=", |a, b| a.gt_eq(b));
-    // Division is `ratio`: a zero denominator gives null (counted), never inf or NaN.
-    engine.register_fn("/", |a: Formula, b: Formula| Formula::ratio(a, b));
-    engine.register_fn("/", |a: Formula, b: rhai::FLOAT| {
-        Formula::ratio(a, Formula::constant(lit(b)))
-    });
-    engine.register_fn("/", |a: Formula, b: rhai::INT| {
-        Formula::ratio(a, Formula::constant(lit(b as f64)))
-    });
-    engine.register_fn("/", |a: rhai::FLOAT, b: Formula| {
-        Formula::ratio(Formula::constant(lit(a)), b)
-    });
-    engine.register_fn("/", |a: rhai::INT, b: Formula| {
-        Formula::ratio(Formula::constant(lit(a as f64)), b)
-    });
-    // Text comparisons, e.g. `col("机构类别") == "中医"`.
-    engine.register_fn("==", |a: Formula, b: ImmutableString| {
-        a.map(|a| a.eq(lit(b.as_str())))
-    });
-    engine.register_fn("!=", |a: Formula, b: ImmutableString| {
-        a.map(|a| a.neq(lit(b.as_str())))
-    });
-    // Boolean logic: `&&` and `||` cannot be overloaded in rhai, so formulas use `&` and `|`.
-    engine.register_fn("&", |a: Formula, b: Formula| {
-        Formula::zip(a, b, |a, b| a.and(b))
-    });
-    engine.register_fn("&", |a: Formula, b: bool| a.map(|a| a.and(lit(b))));
-    engine.register_fn("&", |a: bool, b: Formula| b.map(|b| lit(a).and(b)));
-    engine.register_fn("|", |a: Formula, b: Formula| {
-        Formula::zip(a, b, |a, b| a.or(b))
-    });
-    engine.register_fn("|", |a: Formula, b: bool| a.map(|a| a.or(lit(b))));
-    engine.register_fn("|", |a: bool, b: Formula| b.map(|b| lit(a).or(b)));
-    engine.register_fn("!", |a: Formula| a.map(|a| a.not()));
-    engine.register_fn("-", |a: Formula| a.map(|a| lit(0.0) - a));
-    engine.register_fn("+", |a: Formula| a);
+    // Operators, checked for the kinds of their operands.
+    super::types::register(engine);
 
     // Sources of data.
     engine.register_fn("col", |ctx: NativeCallContext, name: &str| {
@@ -389,7 +342,7 @@ pub fn register(engine: &mut Engine) {
     );
 
     // Arithmetic helpers. Arguments accept formulas or plain numbers.
-    let f = Formula::from_dynamic;
+    let f = Formula::number;
     engine.register_fn("ratio", move |n: Dynamic, d: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?))
     });
@@ -411,17 +364,25 @@ pub fn register(engine: &mut Engine) {
             Ok::<_, Box<EvalAltResult>>(Formula::share(&ctx, f(n)?, f(d)?).map(|x| x * lit(100.0)))
         },
     );
+    let any = Formula::from_dynamic;
     engine.register_fn("if_else", move |c: Dynamic, a: Dynamic, b: Dynamic| {
-        let (c, a, b) = (f(c)?, f(a)?, f(b)?);
+        let (c, a, b) = (any(c)?, any(a)?, any(b)?);
+        expect_condition(&c, "if_else's first argument")?;
+        let kind = common_kind("if_else's two branches", &[&a, &b])?;
         let expr = when(c.expr.clone())
-            .then(a.expr.clone())
-            .otherwise(b.expr.clone());
-        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&c, &a, &b]))
+            .then(super::types::as_kind(&a, kind))
+            .otherwise(super::types::as_kind(&b, kind));
+        let kind = if kind == Kind::Missing {
+            Kind::Number
+        } else {
+            kind
+        };
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, kind, &[&c, &a, &b]))
     });
     engine.register_fn("clip", move |x: Dynamic, lo: Dynamic, hi: Dynamic| {
         let (x, lo, hi) = (f(x)?, f(lo)?, f(hi)?);
         let expr = x.expr.clone().clip(lo.expr.clone(), hi.expr.clone());
-        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&x, &lo, &hi]))
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, Kind::Number, &[&x, &lo, &hi]))
     });
     engine.register_fn("abs", move |x: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.abs()))
@@ -449,34 +410,61 @@ pub fn register(engine: &mut Engine) {
         let (a, b) = (f(a)?, f(b)?);
         let expr = polars::lazy::dsl::min_horizontal([a.expr.clone(), b.expr.clone()])
             .map_err(|e| e.to_string())?;
-        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, Kind::Number, &[&a, &b]))
     });
     engine.register_fn("max", move |a: Dynamic, b: Dynamic| {
         let (a, b) = (f(a)?, f(b)?);
         let expr = polars::lazy::dsl::max_horizontal([a.expr.clone(), b.expr.clone()])
             .map_err(|e| e.to_string())?;
-        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, &[&a, &b]))
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, Kind::Number, &[&a, &b]))
     });
+    // Missing values: any kind, the replacement of the same kind as the value.
+    fn same_kind(what: &str, parts: Vec<Formula>) -> RhaiResult<(Vec<Formula>, Vec<Expr>, Kind)> {
+        let refs: Vec<&Formula> = parts.iter().collect();
+        let kind = common_kind(what, &refs)?;
+        let exprs = parts
+            .iter()
+            .map(|p| super::types::as_kind(p, kind))
+            .collect();
+        let kind = if kind == Kind::Missing {
+            Kind::Number
+        } else {
+            kind
+        };
+        Ok((parts, exprs, kind))
+    }
     engine.register_fn("fill_null", move |x: Dynamic, v: Dynamic| {
-        Ok::<_, Box<EvalAltResult>>(Formula::zip(f(x)?, f(v)?, |x, v| x.fill_null(v)))
+        let (parts, exprs, kind) =
+            same_kind("fill_null's value and replacement", vec![any(x)?, any(v)?])?;
+        let expr = exprs[0].clone().fill_null(exprs[1].clone());
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(expr, kind, &[&parts[0], &parts[1]]))
     });
     engine.register_fn("is_null", move |x: Dynamic| {
-        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_null()))
+        let mut out = any(x)?.map(|x| x.is_null());
+        out.kind = Kind::Condition;
+        Ok::<_, Box<EvalAltResult>>(out)
     });
     engine.register_fn("is_not_null", move |x: Dynamic| {
-        Ok::<_, Box<EvalAltResult>>(f(x)?.map(|x| x.is_not_null()))
+        let mut out = any(x)?.map(|x| x.is_not_null());
+        out.kind = Kind::Condition;
+        Ok::<_, Box<EvalAltResult>>(out)
     });
     engine.register_fn("coalesce", move |a: Dynamic, b: Dynamic| {
-        Ok::<_, Box<EvalAltResult>>(Formula::zip(f(a)?, f(b)?, |a, b| coalesce(&[a, b])))
+        let (parts, exprs, kind) = same_kind("coalesce's values", vec![any(a)?, any(b)?])?;
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(
+            coalesce(&exprs),
+            kind,
+            &[&parts[0], &parts[1]],
+        ))
     });
     engine.register_fn("coalesce", move |items: Array| {
-        let parts = items.into_iter().map(f).collect::<RhaiResult<Vec<_>>>()?;
+        let parts = items.into_iter().map(any).collect::<RhaiResult<Vec<_>>>()?;
         if parts.is_empty() {
             return Err("coalesce needs at least one value".into());
         }
-        let exprs: Vec<Expr> = parts.iter().map(|p| p.expr.clone()).collect();
+        let (parts, exprs, kind) = same_kind("coalesce's values", parts)?;
         let refs: Vec<&Formula> = parts.iter().collect();
-        Ok::<_, Box<EvalAltResult>>(Formula::merge(coalesce(&exprs), &refs))
+        Ok::<_, Box<EvalAltResult>>(Formula::merge(coalesce(&exprs), kind, &refs))
     });
 
     // Column statistics, broadcast to every row; `group_*` within the institution's peer group.

@@ -41,9 +41,13 @@ type Bounds = (Array, fn(&mut GradeBand, f64));
 /// The grade formula of `x` by `spec`, after the scheme's checks.
 fn graded(name: &str, x: Dynamic, spec: &GradeSpec) -> RhaiResult<Formula> {
     check_grades(spec).map_err(|e| format!("{name}: {e}"))?;
-    let x = Formula::from_dynamic(x)?;
+    let x = Formula::number(x)?;
     let expr = grade::label_expr(spec, &Graded::values(x.expr.clone(), spec.within));
-    Ok(Formula { expr, ..x })
+    Ok(Formula {
+        expr,
+        kind: super::Kind::Text,
+        ..x
+    })
 }
 
 fn labels(name: &str, labels: Array) -> RhaiResult<Vec<String>> {

@@ -22,7 +22,7 @@ use crate::scheme::{Direction, Scoring, Treat, Within};
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
 fn with(x: Dynamic, f: impl FnOnce(Expr) -> Expr) -> RhaiResult<Formula> {
-    let x = Formula::from_dynamic(x)?;
+    let x = Formula::number(x)?;
     Ok(Formula {
         expr: f(x.expr.clone()),
         ..x
@@ -100,7 +100,7 @@ fn normalise_with(x: Dynamic, direction_name: &str, method: Map) -> RhaiResult<F
         return Err("normalise: a custom method is a script function; call it directly".into());
     }
     crate::scheme::check_scoring(&scoring, direction).map_err(|e| format!("normalise: {e}"))?;
-    let x = Formula::from_dynamic(x)?;
+    let x = Formula::number(x)?;
     let expr = normalise::score_expr(x.expr.clone(), direction, None, &scoring)
         .ok_or("normalise: this method cannot score this direction")?;
     Ok(Formula { expr, ..x })

@@ -14,11 +14,13 @@ pub mod grading;
 pub mod methods;
 pub mod reference;
 pub mod sandbox;
+pub mod types;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 
 pub use formula::{ColumnRef, Formula, PartOfWhole, Period};
 use sandbox::SourceTexts;
+pub use types::Kind;
 
 use crate::error::{closest, Error, Result};
 use crate::scheme::Scheme;
@@ -202,24 +204,30 @@ impl ScriptSet {
         Ok(weight)
     }
 
-    /// Where `let name` is written (pointing at the name), for errors about a binding.
+    /// Where `let name` is last written (pointing at the name: the binding that counts when a
+    /// later `let` shadows an earlier one), for errors about a binding.
     pub fn binding_span(&self, name: &str) -> Option<crate::error::SourceSpan> {
         let texts = self.texts.lock().unwrap();
-        self.files.iter().find_map(|(source, _)| {
+        let needles = [format!("let {name} "), format!("let {name}=")];
+        self.files.iter().rev().find_map(|(source, _)| {
             let text = texts.get(source)?;
-            let path = std::path::Path::new(source);
-            [format!("let {name} "), format!("let {name}=")]
-                .iter()
-                .find_map(|needle| {
-                    let at = crate::error::SourceSpan::find(path, text, needle)?;
-                    Some(crate::error::SourceSpan::in_text(
-                        path,
-                        text,
-                        at.line,
-                        at.column + 4,
-                        name.chars().count(),
-                    ))
+            let (index, line_text, byte) = text
+                .lines()
+                .enumerate()
+                .filter_map(|(index, line_text)| {
+                    needles
+                        .iter()
+                        .find_map(|n| line_text.find(n.as_str()))
+                        .map(|byte| (index, line_text, byte))
                 })
+                .last()?;
+            Some(crate::error::SourceSpan::in_text(
+                std::path::Path::new(source),
+                text,
+                index + 1,
+                line_text[..byte].chars().count() + 5,
+                name.chars().count(),
+            ))
         })
     }
 

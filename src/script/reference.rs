@@ -172,6 +172,11 @@ pub static DOCS: &[FunctionDoc] = &[
         description: "Excel's IF, row by row: a where cond holds, else b (a formula has no `if`)",
     },
     FunctionDoc {
+        name: "one_if",
+        forms: &["one_if(cond: condition) -> number"],
+        description: "1 where cond holds, 0 where it does not (missing where cond is): a condition as a number, said explicitly",
+    },
+    FunctionDoc {
         name: "clip",
         forms: &["clip(x: number, lo: number, hi: number) -> number"],
         description: "x bounded to [lo, hi]",
