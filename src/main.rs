@@ -97,6 +97,10 @@ enum Command {
         /// Rows of the ranking to print.
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Add `<node>.points` columns to --out: each dimension's, sub-dimension's and
+        /// indicator's points of the weighted total (they add up to `weighted`).
+        #[arg(long)]
+        contributions: bool,
     },
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
@@ -246,6 +250,7 @@ fn run(command: Command) -> Result<()> {
             out,
             excel_csv,
             top,
+            contributions,
         } => {
             let options = report::OutputOptions { excel_csv };
             if let Some(out) = &out {
@@ -257,7 +262,13 @@ fn run(command: Command) -> Result<()> {
                     .into(),
             })?;
             let plan = Plan::compile(scheme)?;
-            let run = pipeline::score(&plan, &data, prev.as_ref())?;
+            if contributions {
+                jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
+            }
+            let mut run = pipeline::score(&plan, &data, prev.as_ref())?;
+            if contributions {
+                run = pipeline::with_contributions(&plan, run)?;
+            }
             print!("{}", report::format_ranking(&plan, &run.table, top)?);
             println!();
             print!("{}", run.summary);
