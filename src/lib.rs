@@ -30,6 +30,7 @@ pub mod columns;
 pub mod contribution;
 pub mod display;
 pub mod error;
+pub mod explain;
 pub mod grade;
 pub mod indicators;
 pub mod load;

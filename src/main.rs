@@ -11,7 +11,7 @@ use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
-use jixiao::{check, matrix, mcda, pipeline, report, synthetic};
+use jixiao::{check, explain, matrix, mcda, pipeline, report, synthetic};
 
 /// The scheme scored when no --scheme is given, relative to the working directory.
 const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
@@ -101,6 +101,21 @@ enum Command {
         /// indicator's points of the weighted total (they add up to `weighted`).
         #[arg(long)]
         contributions: bool,
+    },
+    /// Explain one institution's score: the weight tree with its own weights, points and points
+    /// lost, missing indicators, rules fired, strengths and weaknesses against its peer group.
+    Explain {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The institution's id (repeat for several).
+        #[arg(long, required_unless_present = "rank", conflicts_with = "rank")]
+        id: Vec<String>,
+        /// Explain the institution(s) holding this overall rank instead.
+        #[arg(long)]
+        rank: Option<u32>,
+        /// text (fits 100 columns), json (every number unrounded) or md.
+        #[arg(long = "output-format", alias = "as", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(report::explain::ExplainFormat::NAMES))]
+        output_format: String,
     },
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
@@ -276,6 +291,34 @@ fn run(command: Command) -> Result<()> {
                 report::write_output(&plan, &run, &out, &options)?;
                 println!("wrote {} rows to {}", run.table.height(), out.display());
             }
+            Ok(())
+        }
+        Command::Explain {
+            inputs,
+            id,
+            rank,
+            output_format,
+        } => {
+            let format = known(
+                Some(output_format),
+                report::explain::ExplainFormat::from_name,
+            )?
+            .expect("given");
+            let (scheme, data, prev) = open(inputs)?;
+            let data = data.ok_or_else(|| Error::Usage {
+                message: "no data to explain: pass --data FILE (the scheme declares no dataset)"
+                    .into(),
+            })?;
+            let plan = Plan::compile(scheme)?;
+            jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
+            let run = pipeline::score(&plan, &data, prev.as_ref())?;
+            let run = pipeline::with_contributions(&plan, run)?;
+            let selection = match rank {
+                Some(n) => explain::Selection::Rank(n),
+                None => explain::Selection::Ids(id),
+            };
+            let explanations = explain::explain(&plan, &run, &selection)?;
+            print!("{}", report::explain::render(&explanations, format)?);
             Ok(())
         }
         Command::Check { inputs } => {

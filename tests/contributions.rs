@@ -86,9 +86,9 @@ fn check_sums(scored: &DataFrame, tree: &WeightTree) -> (usize, usize) {
     };
     let leaf_ids: Vec<&str> = leaves.iter().map(|n| n.id.as_str()).collect();
     let dimension_ids: Vec<&str> = tree.dimensions.iter().map(|d| d.id.as_str()).collect();
-    let by_leaf = sum_over(&leaf_ids, |id| points_column(id));
-    let by_dimension = sum_over(&dimension_ids, |id| points_column(id));
-    let own_weight = sum_over(&leaf_ids, |id| effective_weight_column(id));
+    let by_leaf = sum_over(&leaf_ids, points_column);
+    let by_dimension = sum_over(&dimension_ids, points_column);
+    let own_weight = sum_over(&leaf_ids, effective_weight_column);
     let written: Vec<f64> = tree.effective_weights().iter().map(|(_, w)| *w).collect();
     let (mut scored_rows, mut partial) = (0, 0);
     for row in 0..scored.height() {
