@@ -37,6 +37,7 @@ pub mod load;
 pub mod matrix;
 pub mod mcda;
 pub mod normalise;
+pub mod outcomes;
 pub mod pipeline;
 pub mod plan;
 pub mod points;

@@ -299,3 +299,59 @@ fn unknown_id_and_rank_are_user_errors() {
     let o = jixiao(&["explain", "--scheme", "tests/fixtures/explain"]);
     assert_eq!(o.code, 1, "neither --id nor --rank");
 }
+
+#[test]
+fn the_summary_counts_grades_rules_and_partial_weight() {
+    use jixiao::outcomes::{GradeCounts, RuleCount};
+    let dir = root().join("tests/fixtures/explain");
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let run = pipeline::score(&plan, &dir.join("current.csv").into(), None).unwrap();
+    let o = &run.summary.outcomes;
+    // W 91 优, Y 77 良, Z 54.5 and X 50 差; only Y's bonus fired; only Y misses b.
+    let expected = |group: Option<&str>| GradeCounts {
+        group: group.map(str::to_string),
+        counts: vec![("优".into(), 1), ("良".into(), 1), ("差".into(), 2)],
+        ungraded: 0,
+    };
+    assert_eq!(o.grades, [expected(None), expected(Some("综合"))]);
+    assert_eq!(
+        o.rules,
+        [RuleCount {
+            kind: "bonus",
+            reason: "科研奖励".into(),
+            fired: 1
+        }]
+    );
+    assert_eq!(o.partial_weight, 1);
+    // The tiny fixture: C's accident fires the veto; two peer groups.
+    let dir = root().join("tests/fixtures/tiny");
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let run = pipeline::score(
+        &plan,
+        &dir.join("current.csv").into(),
+        Some(&dir.join("previous.csv").into()),
+    )
+    .unwrap();
+    let o = &run.summary.outcomes;
+    assert_eq!(
+        o.rules,
+        [RuleCount {
+            kind: "veto",
+            reason: "发生重大事故".into(),
+            fired: 1
+        }]
+    );
+    assert_eq!(o.grades.len(), 3, "overall, 专科, 综合");
+    let total: usize =
+        o.grades[0].counts.iter().map(|(_, n)| n).sum::<usize>() + o.grades[0].ungraded;
+    assert_eq!(total, 4);
+    let by_group: usize = o.grades[1..]
+        .iter()
+        .flat_map(|g| g.counts.iter().map(|(_, n)| *n))
+        .sum();
+    assert_eq!(
+        by_group,
+        o.grades[0].counts.iter().map(|(_, n)| n).sum::<usize>()
+    );
+    assert_eq!(o.grades[1].group.as_deref(), Some("专科"));
+}
