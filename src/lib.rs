@@ -27,6 +27,7 @@ pub mod adjust;
 pub mod aggregate;
 pub mod check;
 pub mod columns;
+pub mod concordance;
 pub mod contribution;
 pub mod display;
 pub mod error;
