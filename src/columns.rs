@@ -86,3 +86,14 @@ pub fn corrected_column(item: &str) -> String {
 pub fn money_column(item: &str) -> String {
     format!("{item}.money")
 }
+
+/// A node's contribution to the weighted total, in points (`score --contributions`, `explain`).
+pub fn points_column(id: &str) -> String {
+    format!("{id}.points")
+}
+
+/// Internal: a node's own effective weight for this institution (0–1), after the missing-data
+/// policy moved the weight of its missing siblings (see `crate::contribution`).
+pub fn effective_weight_column(id: &str) -> String {
+    format!("__weight.{id}")
+}

@@ -16,7 +16,7 @@ use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
-use jixiao::{check, init, matrix, mcda, pipeline, report, shipped, synthetic};
+use jixiao::{check, explain, init, matrix, mcda, pipeline, report, shipped, synthetic};
 
 /// The scheme scored when no --scheme is given: the repository's folder when run from its root,
 /// else the copy built into jixiao.
@@ -104,6 +104,25 @@ enum Command {
         /// Rows of the ranking to print.
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Add `<node>.points` columns to --out: each dimension's, sub-dimension's and
+        /// indicator's points of the weighted total (they add up to `weighted`).
+        #[arg(long)]
+        contributions: bool,
+    },
+    /// Explain one institution's score: the weight tree with its own weights, points and points
+    /// lost, missing indicators, rules fired, strengths and weaknesses against its peer group.
+    Explain {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The institution's id (repeat for several).
+        #[arg(long, required_unless_present = "rank", conflicts_with = "rank")]
+        id: Vec<String>,
+        /// Explain the institution(s) holding this overall rank instead.
+        #[arg(long)]
+        rank: Option<u32>,
+        /// text (fits 100 columns), json (every number unrounded) or md.
+        #[arg(long = "output-format", alias = "as", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(report::explain::ExplainFormat::NAMES))]
+        output_format: String,
     },
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
@@ -320,6 +339,7 @@ fn run(command: Command) -> Result<()> {
             out,
             excel_csv,
             top,
+            contributions,
         } => {
             let options = report::OutputOptions { excel_csv };
             if let Some(out) = &out {
@@ -337,7 +357,13 @@ fn run(command: Command) -> Result<()> {
                 )?;
             }
             let plan = Plan::compile(scheme)?;
-            let run = pipeline::score(&plan, &data, prev.as_ref())?;
+            if contributions {
+                jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
+            }
+            let mut run = pipeline::score(&plan, &data, prev.as_ref())?;
+            if contributions {
+                run = pipeline::with_contributions(&plan, run)?;
+            }
             if let Some(out) = &out {
                 report::write_output(&plan, &run, out, &options)?;
             }
@@ -353,6 +379,33 @@ fn run(command: Command) -> Result<()> {
             }
             say(&text)
         }
+        Command::Explain {
+            inputs,
+            id,
+            rank,
+            output_format,
+        } => {
+            let format = known(
+                Some(output_format),
+                report::explain::ExplainFormat::from_name,
+            )?
+            .expect("given");
+            let (scheme, data, prev) = open(inputs)?;
+            let data = data.ok_or_else(|| Error::Usage {
+                message: "no data to explain: pass --data FILE (the scheme declares no dataset)"
+                    .into(),
+            })?;
+            let plan = Plan::compile(scheme)?;
+            jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
+            let run = pipeline::score(&plan, &data, prev.as_ref())?;
+            let run = pipeline::with_contributions(&plan, run)?;
+            let selection = match rank {
+                Some(n) => explain::Selection::Rank(n),
+                None => explain::Selection::Ids(id),
+            };
+            let explanations = explain::explain(&plan, &run, &selection)?;
+            say(&report::explain::render(&explanations, format)?)
+        }
         Command::Check { inputs } => {
             let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
@@ -361,29 +414,26 @@ fn run(command: Command) -> Result<()> {
         }
         Command::Mcda(args) => run_mcda(args),
         Command::Init { dir, from } => {
+            let mut text = String::new();
             for path in init::init(&dir, &from)? {
-                println!("wrote {}", path.display());
+                text.push_str(&format!("wrote {}\n", path.display()));
             }
-            println!("score it with: jixiao score --scheme {}", dir.display());
-            Ok(())
+            text.push_str(&format!(
+                "score it with: jixiao score --scheme {}\n",
+                dir.display()
+            ));
+            say(&text)
         }
         Command::Functions { name } => {
             let text = jixiao::script::reference::reference(name.as_deref())
                 .map_err(|message| Error::Usage { message })?;
-            print!("{text}");
-            Ok(())
+            say(&text)
         }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
-            match std::io::Write::write_all(&mut std::io::stdout(), &script) {
-                // A reader that stops early (`| head`) is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
-                    path: "standard output".into(),
-                    source: e,
-                }),
-                _ => Ok(()),
-            }
+            say(&String::from_utf8_lossy(&script))
+        }
         }
         Command::Sample {
             kind,

@@ -22,12 +22,36 @@ use crate::plan::Plan;
 use crate::source::DataFile;
 use crate::summary::RunSummary;
 use crate::weight::WeightTree;
-use crate::{aggregate, grade, indicators, points, rank, table, weighting};
+use crate::{aggregate, contribution, grade, indicators, points, rank, table, weighting};
 
-/// The result of scoring: the output table in rank order and the run summary.
+/// The result of scoring: the output table in rank order and the run summary, with the full
+/// scored frame (every stage's columns, internal ones included, in input order) and the weights
+/// it was aggregated with, for callers that explain or compare runs.
 pub struct ScoreRun {
     pub table: DataFrame,
     pub summary: RunSummary,
+    pub scored: DataFrame,
+    pub weights: WeightTree,
+}
+
+/// Adds each node's effective weight and contribution in points (see `crate::contribution`) to
+/// the scored frame and the `<id>.points` columns to the output table. Refused (exit 1) for a
+/// total that is not a weighted arithmetic mean.
+pub fn with_contributions(plan: &Plan, run: ScoreRun) -> Result<ScoreRun> {
+    let spec = &plan.scheme.spec;
+    contribution::check_supported(&spec.aggregation)?;
+    let mut query = run.scored.lazy();
+    for stage in contribution::stages(&run.weights, spec.missing.policy) {
+        query = query.with_columns(stage);
+    }
+    let scored = query.collect()?;
+    let table = table::output_table(plan, scored.clone())?;
+    Ok(ScoreRun {
+        table,
+        summary: run.summary,
+        scored,
+        weights: run.weights,
+    })
 }
 
 /// Loads `data` (and `previous`, if the formulas need it) for `plan`, each read as its
@@ -300,8 +324,13 @@ fn finish(
     )?;
     summary.warnings.extend(weight_notes);
     summary.data_problems = loaded.report.summary_lines();
-    let table = table::output_table(plan, scored)?;
-    Ok(ScoreRun { table, summary })
+    let table = table::output_table(plan, scored.clone())?;
+    Ok(ScoreRun {
+        table,
+        summary,
+        scored,
+        weights: weights.clone(),
+    })
 }
 
 /// Loads `data` (and `previous`) and scores it with `plan`.

@@ -7,6 +7,7 @@
 //! `crate::table` and `crate::summary`.
 
 pub mod atomic;
+pub mod explain;
 pub mod xlsx;
 
 use std::fmt::Write as _;

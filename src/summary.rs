@@ -59,6 +59,8 @@ pub struct RunSummary {
     pub ranked: usize,
     pub vetoed: usize,
     pub excluded: usize,
+    /// Grade distribution, rules fired, institutions scored on less than the full weight.
+    pub outcomes: crate::outcomes::Outcomes,
     pub indicators: Vec<IndicatorQuality>,
     pub effective_weights: Vec<(String, String, f64)>,
     /// Each dimension's share of the total, with its indicators' effective weights.
@@ -152,6 +154,7 @@ impl RunSummary {
             ranked: scored.column(RANK_COLUMN)?.len() - scored.column(RANK_COLUMN)?.null_count(),
             vetoed: count_true(scored, VETOED_COLUMN)?,
             excluded: count_true(scored, EXCLUDED_COLUMN)?,
+            outcomes: crate::outcomes::Outcomes::of(plan, weights, scored)?,
             indicators,
             effective_weights: weights
                 .effective_weights()
@@ -252,6 +255,7 @@ impl std::fmt::Display for RunSummary {
             "institutions: {n} in, {n} out; {} ranked, {} vetoed, {} excluded for missing data",
             self.ranked, self.vetoed, self.excluded
         )?;
+        write!(f, "{}", self.outcomes)?;
         // One entry per top-level indicator: a bundle's parts are added up.
         let mut folded: Vec<(&str, Vec<&IndicatorQuality>)> = Vec::new();
         for q in &self.indicators {

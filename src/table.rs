@@ -6,9 +6,10 @@
 //! | `rank`, `group_rank` | rank overall and within the peer group (empty when not ranked) |
 //! | the id column, the name and peer-group columns | as named in the data |
 //! | `score`, `grade`, `flags` | final score, grade, and `; `-separated reasons (veto, missing data, bonus…) |
-//! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules |
+//! | `weighted`, `bonus`, `deduction` | only when the scheme has bonus or deduction rules (`weighted` also with contributions) |
 //! | work points, `<item>.coefficient`, `<item>.corrected_points`, `<item>.money`, `money` | only with a point-based assessment (`points:`) |
 //! | `<dimension>.score`, `<sub-dimension>.score` | weighted scores of the tree's inner nodes |
+//! | `<node>.points` | with `score --contributions`, beside each weighted node's score: its points of `weighted` (see `crate::contribution`) |
 //! | `<indicator>`, `<indicator>.treated`, `<indicator>.display`, `<indicator>.score` | each indicator's value, the value scored after outlier treatment and imputation (only with `treat:` or `missing:` median/mean), its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
 //! | `<indicator>.score`, then its parts' columns | an indicator made of parts: the weighted mean of its parts' scores |
 //!
@@ -19,9 +20,9 @@ use polars::prelude::*;
 
 use crate::columns::{
     bonus_column, coefficient_column, corrected_column, deduction_column, display_column_name,
-    money_column, score_column, treated_column, veto_column, BONUS_COLUMN, COVERAGE_COLUMN,
-    DATA_FLAGS_COLUMN, DEDUCTION_COLUMN, FLAGS_COLUMN, GRADE_COLUMN, GROUP_RANK_COLUMN,
-    MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED, WEIGHTED_COLUMN,
+    money_column, points_column, score_column, treated_column, veto_column, BONUS_COLUMN,
+    COVERAGE_COLUMN, DATA_FLAGS_COLUMN, DEDUCTION_COLUMN, FLAGS_COLUMN, GRADE_COLUMN,
+    GROUP_RANK_COLUMN, MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED, WEIGHTED_COLUMN,
 };
 use crate::display::format_number;
 use crate::error::Result;
@@ -60,13 +61,19 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         col(GRADE_COLUMN),
         lit(flags).alias(FLAGS_COLUMN),
     ]);
+    // `<id>.points` beside each score when contributions were computed (`score --contributions`);
+    // they add up to `weighted`, shown then even without bonus or deduction rules.
+    let contributions = plan
+        .weights
+        .dimensions
+        .first()
+        .is_some_and(|d| sorted.schema().contains(&points_column(&d.id)));
     let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
+    if has_points || contributions {
+        columns.push(round(WEIGHTED_COLUMN));
+    }
     if has_points {
-        columns.extend([
-            round(WEIGHTED_COLUMN),
-            round(BONUS_COLUMN),
-            round(DEDUCTION_COLUMN),
-        ]);
+        columns.extend([round(BONUS_COLUMN), round(DEDUCTION_COLUMN)]);
     }
     if let Some(points) = &spec.points {
         let mut work_columns: Vec<&str> = Vec::new();
@@ -86,11 +93,17 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         }
         columns.push(round(MONEY_COLUMN));
     }
+    let score_and_points = |id: &str, columns: &mut Vec<Expr>| {
+        columns.push(round(&score_column(id)));
+        if contributions {
+            columns.push(round(&points_column(id)));
+        }
+    };
     for dimension in &plan.weights.dimensions {
-        columns.push(round(&score_column(&dimension.id)));
+        score_and_points(&dimension.id, &mut columns);
         for child in &dimension.children {
             if child.kind == NodeKind::Subdimension {
-                columns.push(round(&score_column(&child.id)));
+                score_and_points(&child.id, &mut columns);
             }
         }
     }
@@ -98,7 +111,7 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         let id = indicator.id.as_str();
         if indicator.is_composite() {
             if plan.weights.contains(id) {
-                columns.push(round(&score_column(id)));
+                score_and_points(id, &mut columns);
             }
             continue;
         }
@@ -118,7 +131,10 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             .iter()
             .any(|i| i.spec.id == id && i.score.is_some())
         {
-            columns.push(round(&score_column(id)));
+            match plan.weights.contains(id) {
+                true => score_and_points(id, &mut columns),
+                false => columns.push(round(&score_column(id))),
+            }
         }
     }
     Ok(sorted.lazy().select(columns).collect()?)

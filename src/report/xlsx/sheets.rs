@@ -311,6 +311,50 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
         sheet.row(vec![(text(label), general), count(value)]);
     }
 
+    sheet.row(vec![
+        (text("按不足全部权重计分（有计分指标缺失）"), general),
+        count(summary.outcomes.partial_weight),
+    ]);
+    if !summary.outcomes.grades.is_empty() {
+        let bands: Vec<&str> = summary.outcomes.grades[0]
+            .counts
+            .iter()
+            .map(|(grade, _)| grade.as_str())
+            .collect();
+        let mut header = vec!["范围"];
+        header.extend(bands);
+        header.push("无等级");
+        sheet.section("等级分布", &header);
+        for g in &summary.outcomes.grades {
+            let mut row = vec![(
+                text(
+                    g.group
+                        .as_deref()
+                        .map_or("全部机构".to_string(), |name| format!("同类组 {name}")),
+                ),
+                general,
+            )];
+            row.extend(g.counts.iter().map(|(_, n)| count(*n)));
+            row.push(count(g.ungraded));
+            sheet.row(row);
+        }
+    }
+    if !summary.outcomes.rules.is_empty() {
+        sheet.section("规则触发次数", &["类型", "规则", "机构数"]);
+        for r in &summary.outcomes.rules {
+            let kind = match r.kind {
+                "veto" => "一票否决",
+                "bonus" => "加分",
+                _ => "扣分",
+            };
+            sheet.row(vec![
+                (text(kind), general),
+                (text(&r.reason), general),
+                count(r.fired),
+            ]);
+        }
+    }
+
     sheet.section(
         "有效权重（无缺失数据时占总分的比例）",
         &["维度", "维度权重", "指标", "指标名称", "有效权重"],

@@ -1,0 +1,208 @@
+//! Rank agreement between two runs (for comparing schemes or periods): Spearman's ρ and Kendall's
+//! τ-b of two paired lists of values (ranks or scores; higher or lower first does not matter as
+//! long as both lists use the same sense).
+//!
+//! * Spearman's ρ is the Pearson correlation of the average ranks (ties share the mean of the
+//!   places they span), so it stays exact with ties.
+//! * Kendall's τ-b = (n_c − n_d) / √((n₀ − n₁)(n₀ − n₂)), n₀ = n(n−1)/2, n₁ and n₂ the pairs tied
+//!   in the first and second list; computed in O(n log n) by Knight's algorithm (sort by the
+//!   first list, then count the swaps a merge sort by the second needs), as SciPy does.
+//!
+//! Both are undefined (`None`) with fewer than two pairs or when either list is constant.
+
+/// The average rank (1 = smallest) of each value; ties get the mean of their places.
+pub fn average_ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && values[order[end]] == values[order[start]] {
+            end += 1;
+        }
+        // Places start+1 ..= end share their mean.
+        let rank = (start + 1 + end) as f64 / 2.0;
+        for &i in &order[start..end] {
+            ranks[i] = rank;
+        }
+        start = end;
+    }
+    ranks
+}
+
+/// Spearman's ρ of paired values.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    assert_eq!(x.len(), y.len(), "paired lists");
+    if x.len() < 2 {
+        return None;
+    }
+    let (rx, ry) = (average_ranks(x), average_ranks(y));
+    let n = x.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    if sxx == 0.0 || syy == 0.0 {
+        return None;
+    }
+    Some(sxy / (sxx * syy).sqrt())
+}
+
+/// Pairs tied within runs of equal values of a sorted list: Σ t(t−1)/2.
+fn tied_pairs<T: PartialEq>(sorted: impl Iterator<Item = T>) -> u64 {
+    let mut total = 0u64;
+    let mut run = 0u64;
+    let mut last: Option<T> = None;
+    for v in sorted {
+        if last.as_ref() == Some(&v) {
+            run += 1;
+        } else {
+            total += run * (run + 1) / 2;
+            run = 0;
+        }
+        last = Some(v);
+    }
+    total + run * (run + 1) / 2
+}
+
+/// Sorts `v` and returns the number of inversions (pairs out of order, ties not counted).
+fn merge_count(v: &mut [f64], buffer: &mut Vec<f64>) -> u64 {
+    let n = v.len();
+    if n < 2 {
+        return 0;
+    }
+    let mid = n / 2;
+    let mut swaps = merge_count(&mut v[..mid], buffer) + merge_count(&mut v[mid..], buffer);
+    buffer.clear();
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < n {
+        if v[j] < v[i] {
+            buffer.push(v[j]);
+            swaps += (mid - i) as u64;
+            j += 1;
+        } else {
+            buffer.push(v[i]);
+            i += 1;
+        }
+    }
+    buffer.extend_from_slice(&v[i..mid]);
+    buffer.extend_from_slice(&v[j..n]);
+    v.copy_from_slice(buffer);
+    swaps
+}
+
+/// Kendall's τ-b of paired values.
+pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
+    assert_eq!(x.len(), y.len(), "paired lists");
+    let n = x.len() as u64;
+    if n < 2 {
+        return None;
+    }
+    let mut pairs: Vec<(f64, f64)> = x.iter().copied().zip(y.iter().copied()).collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let n0 = n * (n - 1) / 2;
+    let n1 = tied_pairs(pairs.iter().map(|p| p.0));
+    let joint = tied_pairs(pairs.iter().copied());
+    let mut ys: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let mut buffer = Vec::with_capacity(ys.len());
+    let swaps = merge_count(&mut ys, &mut buffer);
+    let n2 = tied_pairs(ys.iter().copied());
+    if n0 == n1 || n0 == n2 {
+        return None;
+    }
+    // Concordant − discordant = n₀ − n₁ − n₂ + n₃ − 2·swaps.
+    let numerator = n0 as f64 - n1 as f64 - n2 as f64 + joint as f64 - 2.0 * swaps as f64;
+    Some(numerator / ((n0 - n1) as f64 * (n0 - n2) as f64).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: Option<f64>, e: f64) {
+        let a = a.expect("defined");
+        assert!((a - e).abs() < 1e-12, "{a} vs {e}");
+    }
+
+    #[test]
+    fn identical_and_reversed() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        close(spearman(&x, &x), 1.0);
+        close(kendall_tau_b(&x, &x), 1.0);
+        let r = [5.0, 4.0, 3.0, 2.0, 1.0];
+        close(spearman(&x, &r), -1.0);
+        close(kendall_tau_b(&x, &r), -1.0);
+    }
+
+    #[test]
+    fn one_swap_by_hand() {
+        // d = 0, 1, 1, 0: ρ = 1 − 6·2 / (4·15) = 0.8; one discordant pair of 6: τ = 4/6.
+        let (x, y) = ([1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 2.0, 4.0]);
+        close(spearman(&x, &y), 0.8);
+        close(kendall_tau_b(&x, &y), 4.0 / 6.0);
+    }
+
+    #[test]
+    fn ties_by_hand() {
+        // x ranks 1, 2.5, 2.5, 4; y ranks 1, 2, 3.5, 3.5: Σdxdy = 3.75, Σdx² = Σdy² = 4.5,
+        // ρ = 0.8333…. Pairs: 4 concordant, 0 discordant, 1 tied in x, 1 tied in y:
+        // τ-b = 4 / √(5·5) = 0.8.
+        let (x, y) = ([1.0, 2.0, 2.0, 3.0], [1.0, 2.0, 3.0, 3.0]);
+        close(spearman(&x, &y), 3.75 / 4.5);
+        close(kendall_tau_b(&x, &y), 0.8);
+        assert_eq!(average_ranks(&x), [1.0, 2.5, 2.5, 4.0]);
+    }
+
+    #[test]
+    fn undefined_for_constant_or_single() {
+        assert_eq!(spearman(&[1.0], &[2.0]), None);
+        assert_eq!(kendall_tau_b(&[1.0, 1.0], &[1.0, 2.0]), None);
+        assert_eq!(spearman(&[1.0, 2.0], &[3.0, 3.0]), None);
+    }
+
+    /// The O(n²) definition, to check Knight's algorithm against.
+    fn naive_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
+        let (mut c, mut d, mut tx, mut ty) = (0i64, 0i64, 0i64, 0i64);
+        for i in 0..x.len() {
+            for j in i + 1..x.len() {
+                let (a, b) = ((x[i] - x[j]).signum(), (y[i] - y[j]).signum());
+                match (x[i] == x[j], y[i] == y[j]) {
+                    (true, true) => {
+                        tx += 1;
+                        ty += 1;
+                    }
+                    (true, false) => tx += 1,
+                    (false, true) => ty += 1,
+                    _ if a == b => c += 1,
+                    _ => d += 1,
+                }
+            }
+        }
+        let n0 = (x.len() * (x.len() - 1) / 2) as i64;
+        let denominator = ((n0 - tx) as f64 * (n0 - ty) as f64).sqrt();
+        (denominator > 0.0).then(|| (c - d) as f64 / denominator)
+    }
+
+    #[test]
+    fn knight_matches_the_definition_with_many_ties() {
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % 7
+        };
+        for n in [2, 3, 5, 17, 60] {
+            let x: Vec<f64> = (0..n).map(|_| next() as f64).collect();
+            let y: Vec<f64> = (0..n).map(|_| next() as f64).collect();
+            match (kendall_tau_b(&x, &y), naive_tau_b(&x, &y)) {
+                (Some(a), Some(e)) => assert!((a - e).abs() < 1e-12, "n {n}: {a} vs {e}"),
+                (a, e) => assert_eq!(a, e, "n {n}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Contributions: how many points of an institution's weighted total each node of the weight tree
+//! brings, so that an evaluator can see why the total is what it is.
+//!
+//! With the arithmetic weighted mean (the default aggregation) the total is linear in the
+//! indicator scores: `weighted = Σ eᵢ · sᵢ` over the weighted indicators, where `eᵢ` is the
+//! institution's **own** effective weight of indicator `i`, the product down the tree of each
+//! node's share among its siblings. Under `missing.policy: renormalise` that share is
+//! `w / Σ w(siblings present)` for a node with a score and 0 for a missing one, so the weight of a
+//! missing indicator goes to its present siblings, level by level, exactly as
+//! `crate::aggregate` computes; under `zero` it is the written weight, and a missing score counts
+//! 0. A node's contribution is `e · s` points; an inner node's equals the sum of its children's,
+//! and the dimensions' (or the indicators') add up to `weighted` (the total before bonus,
+//! deduction and vetoes) up to floating-point rounding.
+//!
+//! A geometric or harmonic mean and a total by TOPSIS, VIKOR or WRSR are not weighted sums: no
+//! split of their total into per-indicator points is exact, so contributions are refused for them
+//! ([`check_supported`]) rather than approximated.
+
+use polars::prelude::*;
+
+use crate::columns::{effective_weight_column, points_column, score_column};
+use crate::error::{Error, Result};
+use crate::scheme::{AggregationSpec, Mean, MissingPolicy, TotalMethod};
+use crate::weight::{WeightNode, WeightTree};
+
+/// Refuses an aggregation whose total is not a weighted arithmetic mean of the indicator scores.
+pub fn check_supported(aggregation: &AggregationSpec) -> Result<()> {
+    let what = match (aggregation.total, aggregation.mean) {
+        (Some(TotalMethod::Topsis { .. }), _) => "a TOPSIS total (aggregation.total: topsis)",
+        (Some(TotalMethod::Vikor { .. }), _) => "a VIKOR total (aggregation.total: vikor)",
+        (Some(TotalMethod::Wrsr { .. }), _) => "a WRSR total (aggregation.total: wrsr)",
+        (None, Mean::Geometric) => "a geometric mean (aggregation.mean: geometric)",
+        (None, Mean::Harmonic) => "a harmonic mean (aggregation.mean: harmonic)",
+        (None, Mean::Arithmetic) => return Ok(()),
+    };
+    Err(Error::Usage {
+        message: format!(
+            "contributions in points are defined only for a weighted arithmetic mean, and this \
+             scheme's total is {what}: it is not a sum of per-indicator parts, so no split of it \
+             would add up exactly; score without --contributions, or set aggregation.mean: \
+             arithmetic"
+        ),
+    })
+}
+
+/// The `with_columns` stages that add, for every node of `tree`, its effective weight
+/// ([`effective_weight_column`]) and its contribution ([`points_column`]), top-down: one stage per
+/// depth. They read the `<id>.score` columns of the aggregation stage.
+pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
+    let mut out: Vec<Vec<Expr>> = Vec::new();
+    let mut level: Vec<(Option<&str>, &[WeightNode])> = vec![(None, &tree.dimensions)];
+    while !level.is_empty() {
+        let mut exprs = Vec::new();
+        let mut next = Vec::new();
+        for (parent, siblings) in &level {
+            let above = match parent {
+                Some(id) => col(effective_weight_column(id)),
+                None => lit(1.0),
+            };
+            for node in siblings.iter() {
+                let weight = above.clone() * share(node, siblings, policy);
+                exprs.push(weight.clone().alias(effective_weight_column(&node.id)));
+                exprs.push(
+                    (weight * col(score_column(&node.id)).fill_null(lit(0.0)))
+                        .alias(points_column(&node.id)),
+                );
+                if !node.children.is_empty() {
+                    next.push((Some(node.id.as_str()), node.children.as_slice()));
+                }
+            }
+        }
+        out.push(exprs);
+        level = next;
+    }
+    out
+}
+
+/// A node's share of its parent's weight for each institution.
+fn share(node: &WeightNode, siblings: &[WeightNode], policy: MissingPolicy) -> Expr {
+    match policy {
+        MissingPolicy::Zero => lit(node.weight),
+        MissingPolicy::Renormalise => {
+            let present = |n: &WeightNode| {
+                col(score_column(&n.id))
+                    .is_not_null()
+                    .cast(DataType::Float64)
+            };
+            let total = siblings
+                .iter()
+                .map(|s| lit(s.weight) * present(s))
+                .reduce(|a, b| a + b)
+                .unwrap_or_else(|| lit(0.0));
+            when(total.clone().gt(lit(0.0)))
+                .then(lit(node.weight) * present(node) / total)
+                .otherwise(lit(0.0))
+        }
+    }
+}
+
+/// Every node of `tree` in output order: each dimension, then its descendants depth-first.
+pub fn nodes(tree: &WeightTree) -> Vec<&WeightNode> {
+    fn walk<'a>(node: &'a WeightNode, out: &mut Vec<&'a WeightNode>) {
+        out.push(node);
+        for child in &node.children {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    for dimension in &tree.dimensions {
+        walk(dimension, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate;
+    use crate::weight::NodeKind;
+
+    fn node(id: &str, weight: f64, children: Vec<WeightNode>) -> WeightNode {
+        WeightNode {
+            id: id.into(),
+            kind: if children.is_empty() {
+                NodeKind::Indicator
+            } else {
+                NodeKind::Dimension
+            },
+            weight,
+            children,
+        }
+    }
+
+    /// Dimension D (0.6) over a (0.25) and b (0.75); dimension E (0.4) over c alone.
+    fn tree() -> WeightTree {
+        WeightTree {
+            dimensions: vec![
+                node(
+                    "D",
+                    0.6,
+                    vec![node("a", 0.25, vec![]), node("b", 0.75, vec![])],
+                ),
+                node("E", 0.4, vec![node("c", 1.0, vec![])]),
+            ],
+        }
+    }
+
+    fn run(policy: MissingPolicy) -> DataFrame {
+        let frame = df!(
+            "a.score" => [Some(80.0), Some(80.0), None],
+            "b.score" => [Some(40.0), None, None],
+            "c.score" => [Some(50.0), Some(50.0), Some(70.0)],
+        )
+        .unwrap();
+        let tree = tree();
+        let mut query = frame.lazy();
+        for stage in aggregate::stages(&tree, policy, &AggregationSpec::default(), &[]) {
+            query = query.with_columns(stage);
+        }
+        for stage in stages(&tree, policy) {
+            query = query.with_columns(stage);
+        }
+        query.collect().unwrap()
+    }
+
+    fn column(frame: &DataFrame, name: &str) -> Vec<f64> {
+        frame
+            .column(name)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect()
+    }
+
+    fn close(actual: &[f64], expected: &[f64]) {
+        for (a, e) in actual.iter().zip(expected) {
+            assert!((a - e).abs() < 1e-12, "{actual:?} vs {expected:?}");
+        }
+    }
+
+    #[test]
+    fn renormalised_weight_goes_to_present_siblings() {
+        let out = run(MissingPolicy::Renormalise);
+        // Row 1 all present: a 0.6·0.25·80 = 12, b 0.6·0.75·40 = 18, c 0.4·50 = 20; total 50.
+        // Row 2 b missing: a carries all of D, 0.6·80 = 48; c 20; total 68.
+        // Row 3 D missing entirely: E carries all the weight, c 70; total 70.
+        close(&column(&out, "a.points"), &[12.0, 48.0, 0.0]);
+        close(&column(&out, "b.points"), &[18.0, 0.0, 0.0]);
+        close(&column(&out, "c.points"), &[20.0, 20.0, 70.0]);
+        close(&column(&out, "D.points"), &[30.0, 48.0, 0.0]);
+        close(&column(&out, "E.points"), &[20.0, 20.0, 70.0]);
+        close(&column(&out, "__weight.a"), &[0.15, 0.6, 0.0]);
+        close(&column(&out, "__weight.c"), &[0.4, 0.4, 1.0]);
+        close(&column(&out, "weighted"), &[50.0, 68.0, 70.0]);
+    }
+
+    #[test]
+    fn zero_policy_keeps_written_weights() {
+        let out = run(MissingPolicy::Zero);
+        // Row 2: a 12, b missing → 0, c 20; total 32. Row 3: 0 + 0 + 28.
+        close(&column(&out, "a.points"), &[12.0, 12.0, 0.0]);
+        close(&column(&out, "b.points"), &[18.0, 0.0, 0.0]);
+        close(&column(&out, "c.points"), &[20.0, 20.0, 28.0]);
+        close(&column(&out, "weighted"), &[50.0, 32.0, 28.0]);
+        close(&column(&out, "__weight.b"), &[0.45, 0.45, 0.45]);
+    }
+
+    #[test]
+    fn non_linear_totals_are_refused() {
+        let geometric = AggregationSpec {
+            mean: Mean::Geometric,
+            total: None,
+        };
+        let message = check_supported(&geometric).unwrap_err().to_string();
+        assert!(message.contains("geometric mean"), "{message}");
+        assert!(check_supported(&AggregationSpec::default()).is_ok());
+    }
+}

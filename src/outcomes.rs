@@ -1,0 +1,183 @@
+//! The run's outcomes for tuning a scheme, part of the run summary: how many institutions got
+//! each grade (overall and per peer group), how often each veto, bonus and deduction rule fired,
+//! and how many institutions were scored on less than the full weight (some weighted indicator
+//! missing, its weight renormalised to the others or, under `missing.policy: zero`, scored 0).
+
+use std::fmt::Write as _;
+
+use polars::prelude::*;
+
+use crate::columns::{
+    bonus_column, deduction_column, score_column, veto_column, GRADE_COLUMN, PEER_GROUP_COLUMN,
+    UNGROUPED, WEIGHTED_COLUMN,
+};
+use crate::error::Result;
+use crate::plan::Plan;
+use crate::weight::WeightTree;
+
+/// How many institutions hold each grade of one group, in band order (best first); `ungraded`
+/// counts those without a grade (excluded or unscored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeCounts {
+    /// The peer group; `None` for all institutions.
+    pub group: Option<String>,
+    pub counts: Vec<(String, usize)>,
+    pub ungraded: usize,
+}
+
+/// How many institutions one rule fired for (a veto whose condition held, a bonus or deduction
+/// rule that gave points).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleCount {
+    /// "veto", "bonus" or "deduction".
+    pub kind: &'static str,
+    pub reason: String,
+    pub fired: usize,
+}
+
+/// The outcomes of one run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Outcomes {
+    /// Overall first, then each peer group by name (only when the scheme has peer groups); empty
+    /// when the scheme has no grades.
+    pub grades: Vec<GradeCounts>,
+    /// Every rule of the scheme in its order, with how often it fired (0 included).
+    pub rules: Vec<RuleCount>,
+    /// Institutions with a weighted total for which some weighted indicator had no score.
+    pub partial_weight: usize,
+}
+
+impl Outcomes {
+    pub fn of(plan: &Plan, weights: &WeightTree, scored: &DataFrame) -> Result<Outcomes> {
+        let mut out = Outcomes::default();
+        if let Some(spec) = &plan.scheme.spec.grades {
+            let grades: Vec<Option<String>> = scored
+                .column(GRADE_COLUMN)?
+                .cast(&DataType::String)?
+                .str()?
+                .iter()
+                .map(|g| g.map(str::to_string))
+                .collect();
+            let count = |group: Option<String>, rows: &dyn Fn(usize) -> bool| GradeCounts {
+                counts: spec
+                    .bands
+                    .iter()
+                    .map(|b| {
+                        let n = (0..grades.len())
+                            .filter(|&r| rows(r) && grades[r].as_deref() == Some(b.grade.as_str()))
+                            .count();
+                        (b.grade.clone(), n)
+                    })
+                    .collect(),
+                ungraded: (0..grades.len())
+                    .filter(|&r| rows(r) && grades[r].is_none())
+                    .count(),
+                group,
+            };
+            out.grades.push(count(None, &|_| true));
+            if plan.scheme.spec.columns.peer_group.is_some() {
+                let groups: Vec<String> = scored
+                    .column(PEER_GROUP_COLUMN)?
+                    .cast(&DataType::String)?
+                    .str()?
+                    .iter()
+                    .map(|g| g.unwrap_or(UNGROUPED).to_string())
+                    .collect();
+                let mut names: Vec<&String> = groups.iter().collect();
+                names.sort();
+                names.dedup();
+                for name in names {
+                    out.grades
+                        .push(count(Some(name.clone()), &|r| &groups[r] == name));
+                }
+            }
+        }
+        for (i, reason) in plan.veto_reasons.iter().enumerate() {
+            let fired = scored.column(&veto_column(i))?.bool()?.sum().unwrap_or(0) as usize;
+            out.rules.push(RuleCount {
+                kind: "veto",
+                reason: reason.clone(),
+                fired,
+            });
+        }
+        for (kind, reasons, column) in [
+            (
+                "bonus",
+                &plan.bonus_reasons,
+                bonus_column as fn(usize) -> String,
+            ),
+            ("deduction", &plan.deduction_reasons, deduction_column),
+        ] {
+            for (i, reason) in reasons.iter().enumerate() {
+                let points = scored.column(&column(i))?.cast(&DataType::Float64)?;
+                let fired = points.f64()?.iter().flatten().filter(|p| *p > 0.0).count();
+                out.rules.push(RuleCount {
+                    kind,
+                    reason: reason.clone(),
+                    fired,
+                });
+            }
+        }
+        let any_missing = weights
+            .effective_weights()
+            .into_iter()
+            .map(|(id, _)| col(score_column(&id)).is_null())
+            .reduce(|a, b| a.or(b))
+            .unwrap_or_else(|| lit(false));
+        let partial = scored
+            .clone()
+            .lazy()
+            .select([col(WEIGHTED_COLUMN)
+                .is_not_null()
+                .and(any_missing)
+                .sum()
+                .alias("n")])
+            .collect()?;
+        out.partial_weight = partial
+            .column("n")?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(0)
+            .unwrap_or(0) as usize;
+        Ok(out)
+    }
+}
+
+fn grade_list(g: &GradeCounts) -> String {
+    let mut text = g
+        .counts
+        .iter()
+        .map(|(grade, n)| format!("{grade} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if g.ungraded > 0 {
+        let _ = write!(text, ", no grade {}", g.ungraded);
+    }
+    text
+}
+
+impl std::fmt::Display for Outcomes {
+    /// The summary's lines: grades overall and by peer group, rules fired, partial weight.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for g in &self.grades {
+            match &g.group {
+                None => writeln!(f, "grades: {}", grade_list(g))?,
+                Some(group) => writeln!(f, "  peer group {group}: {}", grade_list(g))?,
+            }
+        }
+        if !self.rules.is_empty() {
+            let rules: Vec<String> = self
+                .rules
+                .iter()
+                .map(|r| format!("{} {} {}", r.kind, r.reason, r.fired))
+                .collect();
+            writeln!(f, "rules fired (institutions): {}", rules.join("; "))?;
+        }
+        writeln!(
+            f,
+            "scored on less than the full weight (some weighted indicator missing): {} institution{}",
+            self.partial_weight,
+            if self.partial_weight == 1 { "" } else { "s" }
+        )
+    }
+}
