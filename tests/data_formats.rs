@@ -356,7 +356,16 @@ fn gbk_csv_is_detected_and_a_wrong_forced_encoding_is_refused() {
     let data = path.to_str().unwrap();
     let detected = run_in(
         dir.path(),
-        &["check", "--scheme", "tests/fixtures/tiny", "--data", data],
+        &[
+            "check",
+            "--scheme",
+            "tests/fixtures/tiny",
+            "--data",
+            data,
+            // --data never takes the scheme's previous period: it is named.
+            "--prev",
+            "tests/fixtures/tiny/previous.csv",
+        ],
     );
     insta::assert_snapshot!("check_gbk_detected", detected);
     let forced = run_in(

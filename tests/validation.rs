@@ -26,7 +26,11 @@ fn fixture(name: &str) -> PathBuf {
 /// `jixiao check --data` on one fixture file (relative paths, so snapshots are stable).
 fn check(file: &str) -> common::Outcome {
     let data = format!("{SCHEME}/{file}");
-    jixiao(&["check", "--scheme", SCHEME, "--data", &data])
+    // --data never takes the scheme's previous period: it is named.
+    let prev = format!("{SCHEME}/previous.csv");
+    jixiao(&[
+        "check", "--scheme", SCHEME, "--data", &data, "--prev", &prev,
+    ])
 }
 
 fn plan() -> Plan {

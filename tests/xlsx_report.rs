@@ -361,6 +361,9 @@ fn xlsx_is_byte_identical_on_rewrite_row_order_and_thread_count() {
                 "score",
                 "--data",
                 data.to_str().unwrap(),
+                // --data never takes the scheme's previous period: it is named.
+                "--prev",
+                "datasets/tertiary-core/previous.csv",
                 "--out",
                 out.to_str().unwrap(),
             ],

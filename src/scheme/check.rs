@@ -823,7 +823,8 @@ pub(crate) fn name_clash(id: &str, ids: &[&str], columns: &super::Columns) -> Op
             "the previous period's columns (`{PREVIOUS_SUFFIX}` marks them)"
         ));
     }
-    let generated: [(&str, fn(&str) -> String); 6] = [
+    type NameOf = fn(&str) -> String;
+    let generated: [(&str, NameOf); 6] = [
         ("score", score_column),
         ("treated", treated_column),
         ("display", display_column_name),
