@@ -434,7 +434,6 @@ fn run(command: Command) -> Result<()> {
             clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
             say(&String::from_utf8_lossy(&script))
         }
-        }
         Command::Sample {
             kind,
             institutions,
