@@ -440,10 +440,15 @@ fn run(command: Command) -> Result<()> {
             seed,
             out_dir,
         } => {
-            if institutions == 0 || institutions > synthetic::MAX_INSTITUTIONS {
+            if institutions == 0 {
+                return Err(Error::Usage {
+                    message: "--institutions must be at least 1".into(),
+                });
+            }
+            if institutions > synthetic::MAX_INSTITUTIONS {
                 return Err(Error::Usage {
                     message: format!(
-                        "--institutions must be between 1 and {}",
+                        "--institutions must be at most {}",
                         synthetic::MAX_INSTITUTIONS
                     ),
                 });

@@ -77,7 +77,14 @@ where
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let temporary = builder.tempfile_in(&folder).map_err(io)?;
+    // tempfile names the temporary file in its errors; the user asked for `path`, so only the
+    // kind of failure is kept.
+    let temporary = builder.tempfile_in(&folder).map_err(|e| {
+        io(std::io::Error::new(
+            e.kind(),
+            format!("cannot create a file in {}: {}", folder.display(), e.kind()),
+        ))
+    })?;
     if let Some(permissions) = existing {
         temporary
             .as_file()
@@ -314,6 +321,22 @@ mod tests {
         assert!(
             error.starts_with(&format!("error: {}: ", path.display())),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_folder_that_cannot_hold_the_file_is_named_without_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-folder/out.csv");
+        let error = write_atomically(&path, |_| Ok(())).unwrap_err().to_string();
+        assert!(!error.contains(".jixiao-"), "{error}");
+        assert_eq!(
+            error,
+            format!(
+                "error: {}: cannot create a file in {}: entity not found\n",
+                path.display(),
+                dir.path().join("no-such-folder").display()
+            )
         );
     }
 
