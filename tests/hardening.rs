@@ -366,7 +366,16 @@ fn parquet_infinities_and_nan_are_reported_with_their_row_like_bad_text_cells() 
     ParquetWriter::new(std::fs::File::create(&path).unwrap())
         .finish(&mut frame)
         .unwrap();
-    let o = jixiao(&["check", "--scheme", TINY, "--data", path_str(&path)]);
+    let prev = Path::new(TINY).join("previous.csv");
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        TINY,
+        "--data",
+        path_str(&path),
+        "--prev",
+        path_str(&prev),
+    ]);
     assert_eq!(o.code, 0, "{}", transcript(&o));
     let file = path.display().to_string();
     for (row, text) in [(2, "inf"), (3, "NaN")] {
@@ -693,7 +702,16 @@ fn ragged_rows_stray_and_unterminated_quotes_name_their_line_briefly() {
     let cr = dir.path().join("cr.csv");
     let text = std::fs::read_to_string(Path::new(TINY).join("current.csv")).unwrap();
     std::fs::write(&cr, text.replace('\n', "\r")).unwrap();
-    let o = jixiao(&["check", "--scheme", TINY, "--data", path_str(&cr)]);
+    let prev = Path::new(TINY).join("previous.csv");
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        TINY,
+        "--data",
+        path_str(&cr),
+        "--prev",
+        path_str(&prev),
+    ]);
     assert_eq!(o.code, 0, "{}", transcript(&o));
     assert!(o.stdout.contains("4 institutions"), "{}", o.stdout);
 }

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::sandbox::{engine_for_scheme, SourceTexts};
+use super::sandbox::{engine_for_scheme, SourceTexts, REFUSED};
 
 /// One function: its forms (one signature per number of arguments or per use) and what it does.
 pub struct FunctionDoc {
@@ -32,7 +32,9 @@ pub fn registered() -> BTreeMap<String, BTreeSet<usize>> {
         |info| Some((info.metadata.name.to_string(), info.metadata.num_params)),
         false,
     ) {
-        if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        if name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && !REFUSED.contains(&name.as_str())
+        {
             out.entry(name).or_default().insert(arity);
         }
     }

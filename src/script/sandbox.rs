@@ -63,7 +63,12 @@ pub fn check_script_path(root: &Path, entry: &str, path: &Path) -> Result<(), St
 /// show their source line.
 pub type SourceTexts = Arc<Mutex<HashMap<String, String>>>;
 
+/// Functions of rhai's standard library replaced by a refusal (the clock), so that a call names
+/// why; they are not functions of formulas, and `jixiao functions` leaves them out.
+pub const REFUSED: [&str; 1] = ["timestamp"];
+
 /// Builds the engine scripts of the scheme in `root` run on.
+
 pub fn engine_for_scheme(root: &Path, texts: SourceTexts) -> Engine {
     let mut engine = Engine::new();
     engine
@@ -80,7 +85,7 @@ pub fn engine_for_scheme(root: &Path, texts: SourceTexts) -> Engine {
     engine.disable_symbol("eval");
     // The clock: a scheme's results may not depend on when it runs (rhai has no random source).
     engine.register_fn(
-        "timestamp",
+        REFUSED[0],
         || -> Result<rhai::Dynamic, Box<EvalAltResult>> {
             Err("timestamp() is not available to schemes: the same data must give the same results whenever they are scored".into())
         },
