@@ -68,7 +68,6 @@ pub type SourceTexts = Arc<Mutex<HashMap<String, String>>>;
 pub const REFUSED: [&str; 1] = ["timestamp"];
 
 /// Builds the engine scripts of the scheme in `root` run on.
-
 pub fn engine_for_scheme(root: &Path, texts: SourceTexts) -> Engine {
     let mut engine = Engine::new();
     engine
