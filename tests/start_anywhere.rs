@@ -3,24 +3,14 @@
 //! its cache of unpacked schemes in another temporary folder.
 
 use std::path::Path;
-use std::process::Command;
 
 mod common;
 use common::Outcome;
 
 /// Runs jixiao in `dir` with the unpacked schemes cached under `cache`.
 fn jixiao_in(dir: &Path, cache: &Path, args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(dir)
-        .env("JIXIAO_CACHE_DIR", cache)
-        .output()
-        .expect("the jixiao binary runs");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let cache = cache.to_str().expect("a UTF-8 temporary path");
+    common::jixiao_in(dir, &[("JIXIAO_CACHE_DIR", cache)], args)
 }
 
 fn repository() -> &'static Path {

@@ -109,13 +109,20 @@ pub fn jixiao(args: &[&str]) -> Outcome {
 
 /// Runs jixiao, optionally with polars limited to `threads` threads.
 pub fn jixiao_with_threads(args: &[&str], threads: Option<usize>) -> Outcome {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jixiao"));
-    if let Some(threads) = threads {
-        command.env("POLARS_MAX_THREADS", threads.to_string());
-    }
-    let output = command
+    let threads = threads.map(|t| t.to_string());
+    let env: Vec<(&str, &str)> = threads
+        .iter()
+        .map(|t| ("POLARS_MAX_THREADS", t.as_str()))
+        .collect();
+    jixiao_in(Path::new(env!("CARGO_MANIFEST_DIR")), &env, args)
+}
+
+/// Runs jixiao in the folder `dir` with the environment variables `env` added.
+pub fn jixiao_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .envs(env.iter().copied())
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .output()
         .expect("the jixiao binary runs");
     Outcome {
