@@ -57,8 +57,10 @@ fn main() {
         feed(&bytes);
         writeln!(
             code,
-            "    ({relative:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            // Relative to the crate root, not absolute: a target folder shared by two checkouts
+            // (a CI clone and a working copy) keeps this file from the other's build when the
+            // folders' times say nothing changed, and an absolute path then names the other one.
+            "    ({relative:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/\", {relative:?}))),"
         )
         .unwrap();
     }

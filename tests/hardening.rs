@@ -117,6 +117,67 @@ fn xlsx_with_a_stray_note_in_a1048576_reads_only_its_used_rows() {
     assert_eq!(table.origin.rows, [2, 3, 4, 5, 1_048_576]);
 }
 
+/// An OpenDocument sheet: `rows` as written cells (numbers as floats), then `extra` XML rows.
+fn ods(path: &Path, rows: &[Vec<String>], extra: &str) {
+    use std::io::Write;
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">"#,
+    );
+    for row in rows {
+        xml.push_str("<table:table-row>");
+        for cell in row {
+            match cell.parse::<f64>() {
+                Ok(number) => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{number}"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+                Err(_) => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+            }
+        }
+        xml.push_str("</table:table-row>");
+    }
+    xml.push_str(extra);
+    xml.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn ods_repeating_one_filled_cell_into_millions_is_refused_before_it_is_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    // The table as it is reads as it is.
+    let plain = dir.path().join("plain.ods");
+    ods(&plain, &tiny_rows(), "");
+    let table = jixiao::source::read(&plain, &Default::default()).unwrap();
+    assert_eq!(table.origin.rows, [2, 3, 4, 5]);
+    // A few hundred bytes that declare 6,000 rows × 6,000 filled columns (2.4 GB once expanded).
+    let bomb = dir.path().join("bomb.ods");
+    ods(
+        &bomb,
+        &tiny_rows(),
+        r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="6000" office:value-type="float" office:value="1"/></table:table-row>"#,
+    );
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 5_000);
+    let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&bomb)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.starts_with(&format!(
+            "error: {}: sheet Sheet1 spans 6005 rows × 6000 columns (36030000 cells)",
+            bomb.display()
+        )),
+        "{}",
+        o.stderr
+    );
+}
+
 // Finding 3: a closed or full standard output.
 
 #[test]
@@ -384,6 +445,80 @@ fn parquet_infinities_and_nan_are_reported_with_their_row_like_bad_text_cells() 
         assert!(o.stdout.contains(text), "{text}\n{}", o.stdout);
     }
     assert!(o.stdout.contains("not a finite number"), "{}", o.stdout);
+}
+
+#[test]
+fn parquet_decimal_columns_score_exactly_as_the_same_digits_in_a_csv_file() {
+    // Databases and pandas' Decimal write money as Parquet DECIMAL; it used to abort the run.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("decimal.parquet");
+    let mut frame = tiny_frame();
+    for name in ["手术人数", "死亡人数", "费用"] {
+        let decimal = frame
+            .column(name)
+            .unwrap()
+            .cast(&DataType::Decimal(12, 2))
+            .unwrap();
+        frame.with_column(decimal).unwrap();
+    }
+    assert_eq!(frame.column("死亡人数").unwrap().dtype(), &DataType::Decimal(12, 2));
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let prev = Path::new(TINY).join("previous.csv");
+    let from_parquet = dir.path().join("from-parquet.csv");
+    let from_csv = dir.path().join("from-csv.csv");
+    for (data, out) in [(path.clone(), &from_parquet), (Path::new(TINY).join("current.csv"), &from_csv)] {
+        let o = jixiao(&[
+            "score",
+            "--scheme",
+            TINY,
+            "--data",
+            path_str(&data),
+            "--prev",
+            path_str(&prev),
+            "--out",
+            path_str(out),
+        ]);
+        assert_eq!(o.code, 0, "{}", transcript(&o));
+    }
+    // Same ranks, scores and flags to the last byte: 丁医院's 0.5 deaths read as 0.5, not as a
+    // scaled integer (50) or a truncated 0.
+    assert_eq!(
+        std::fs::read_to_string(&from_parquet).unwrap(),
+        std::fs::read_to_string(&from_csv).unwrap()
+    );
+}
+
+#[test]
+fn parquet_declaring_more_than_500_million_cells_is_refused_before_reading_them() {
+    // Two columns of 250,000,001 nulls: a few kilobytes of run lengths, gigabytes once read.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.parquet");
+    let rows = 250_000_001;
+    let mut frame = DataFrame::new(
+        rows,
+        vec![
+            Column::full_null("编码".into(), rows, &DataType::Null),
+            Column::full_null("出院人数".into(), rows, &DataType::Null),
+        ],
+    )
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    drop(frame);
+    assert!(std::fs::metadata(&path).unwrap().len() < 10_000_000);
+    let o = jixiao_limited(&["check", "--scheme", TINY, "--data", path_str(&path)]);
+    assert_eq!(o.code, 1, "{}", transcript(&o));
+    assert!(
+        o.stderr.starts_with(&format!(
+            "error: {}: the file declares 250000001 rows × 2 columns (500000002 cells), more than the 500000000 jixiao reads from a Parquet file",
+            path.display()
+        )),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -678,6 +813,16 @@ fn ragged_rows_stray_and_unterminated_quotes_name_their_line_briefly() {
             "stray.csv",
             format!("{header}\n{first}\nB,\"乙医院\"x,综合,50,100,0,100,100,800,0\n"),
             "line 3, field 2: text after a closing quote",
+        ),
+        (
+            "space-after-quote.csv",
+            format!("{header}\n{first}\n\"B\" ,乙医院,综合,50,100,0,100,100,800,0\n"),
+            "line 3, field 1: text after a closing quote (spaces included)",
+        ),
+        (
+            "inner-quote.csv",
+            format!("{header}\n{first}\nB,乙\"医院,综合,50,100,0,100,100,800,0\n"),
+            "line 3, field 2: a quote (\") inside a field that does not start with one",
         ),
         (
             "unterminated.csv",

@@ -23,8 +23,9 @@
 //! - **Limits**, checked on the records before any cell is copied: at most [`MAX_COLUMNS`] fields
 //!   on a line and [`MAX_CELL_BYTES`] bytes in a field (an unterminated quote, which swallows the
 //!   rest of the file into one field, is reported here with the line it opens on). A record with
-//!   more fields than the header, or with text after a closing quote (`"ab"c`), is an error naming
-//!   its line.
+//!   more fields than the header, with text after a closing quote (`"ab"c`, `"ab" ,`), or with a
+//!   quote inside a field that does not start with one (`乙"医院`, which Excel never writes and
+//!   readers split differently) is an error naming its line and field.
 //! - **Header**: `--header-row N` names the line of the header; else it is detected as for Excel
 //!   (see [`crate::source`]), which skips title lines above it.
 
@@ -118,8 +119,15 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
         if let Some(column) = shape.stray_quote {
             return Err(data_error(
                 path,
-                &format!("line {line}, field {column}: text after a closing quote"),
-                Some("a field that starts with a quote must end with it; write a quote inside a quoted field as \"\"".into()),
+                &format!("line {line}, field {column}: text after a closing quote (spaces included)"),
+                Some("a field that starts with a quote must end with it, right before the separator; write a quote inside a quoted field as \"\"".into()),
+            ));
+        }
+        if let Some(column) = shape.inner_quote {
+            return Err(data_error(
+                path,
+                &format!("line {line}, field {column}: a quote (\") inside a field that does not start with one"),
+                Some("put the whole field in quotes and double the quote inside it (乙\"医院 becomes \"乙\"\"医院\"), or delete the quote".into()),
             ));
         }
     }
@@ -423,6 +431,8 @@ struct Shape {
     unterminated: bool,
     /// The field (1-based) with text after its closing quote.
     stray_quote: Option<usize>,
+    /// The field (1-based) with a quote inside it that does not open it (`乙"医院`).
+    inner_quote: Option<usize>,
 }
 
 /// The number of fields of a record, its longest field and its quoting faults, parsed as
@@ -434,6 +444,7 @@ fn shape(record: &str, separator: u8) -> Shape {
         longest: 0,
         unterminated: false,
         stray_quote: None,
+        inner_quote: None,
     };
     let (mut quoted, mut at_start, mut closed) = (false, true, false);
     let mut length = 0usize;
@@ -460,8 +471,11 @@ fn shape(record: &str, separator: u8) -> Shape {
             }
             b'\r' | b'\n' if !quoted => {}
             _ => {
-                if closed && shape.stray_quote.is_none() && !b.is_ascii_whitespace() {
+                if closed && shape.stray_quote.is_none() {
                     shape.stray_quote = Some(shape.fields);
+                }
+                if b == b'"' && !quoted && shape.inner_quote.is_none() {
+                    shape.inner_quote = Some(shape.fields);
                 }
                 length += 1;
             }

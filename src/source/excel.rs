@@ -36,6 +36,7 @@ type SheetRow = (u32, Vec<(u32, Data)>);
 
 /// Reads one sheet of a workbook; see the module documentation.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
+    super::ods::check_extent(path)?;
     let mut book = open_workbook_auto(path)
         .map_err(|e| data_error(path, &format!("cannot read the workbook: {e}"), None))?;
     let sheets = book.sheet_names();
@@ -215,7 +216,8 @@ fn used_rows(
                 )?;
             }
         }
-        // .xls (at most 65,536 × 256 cells) and .ods are read whole.
+        // .xls (at most 65,536 × 256 cells) and .ods (its extent checked before opening, see
+        // `super::ods`) are read whole.
         _ => {
             let range = book.worksheet_range(sheet).map_err(|e| cannot(&e))?;
             for (row, column, value) in range.used_cells() {

@@ -25,6 +25,7 @@
 pub mod csv;
 pub mod excel;
 pub mod number;
+pub mod ods;
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +34,12 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 
 pub use number::{parse_number, parse_number_column, CellNumber, NumberProblem};
+
+/// The most cells (rows × columns, as its footer declares them) read from a Parquet file, checked
+/// before any is read: 1,000,000 institutions × 500 columns. A Parquet file's size does not bound
+/// its memory (a few kilobytes of run-length encoding can declare a billion rows); a CSV or JSON
+/// file's does, so they have no such limit.
+pub const MAX_PARQUET_CELLS: usize = 500_000_000;
 
 /// Rows searched for the header when no header row is given.
 pub const HEADER_WINDOW: usize = 30;
@@ -302,7 +309,25 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
         source,
     })?;
     let frame = match format {
-        SourceFormat::Parquet => ParquetReader::new(file).finish(),
+        SourceFormat::Parquet => {
+            let mut reader = ParquetReader::new(file);
+            let declared = reader
+                .num_rows()
+                .and_then(|rows| Ok((rows, reader.schema()?.len())));
+            if let Ok((rows, columns)) = declared {
+                if rows.saturating_mul(columns) > MAX_PARQUET_CELLS {
+                    return Err(data_error(
+                        path,
+                        &format!(
+                            "the file declares {rows} rows × {columns} columns ({} cells), more than the {MAX_PARQUET_CELLS} jixiao reads from a Parquet file",
+                            rows.saturating_mul(columns)
+                        ),
+                        Some("keep the columns the scheme reads and split the file by region; Parquet compresses repeated values so far that its size does not bound the memory it takes".into()),
+                    ));
+                }
+            }
+            reader.finish()
+        }
         SourceFormat::Json => JsonReader::new(file)
             .with_json_format(JsonFormat::Json)
             .finish(),
@@ -327,9 +352,12 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
 }
 
 /// The columns of a Parquet or JSON file as cells jixiao can check: numbers, booleans and text are
-/// kept; dates, times and categories become text (a date where a number is expected is then
-/// reported cell by cell, as in a CSV file); a column of lists, objects or bytes is refused by
-/// name, since no cell of it can be a number or a name.
+/// kept; decimals (Parquet `DECIMAL`, as databases and pandas' `Decimal` write money) become their
+/// exact decimal text, which the number reader then turns into the nearest float — the same number
+/// the same digits give in a CSV file, with no detour through a scaled integer; dates, times and
+/// categories become text (a date where a number is expected is then reported cell by cell, as in
+/// a CSV file); a column of lists, objects or bytes is refused by name, since no cell of it can be
+/// a number or a name.
 fn typed_cells(path: &Path, mut frame: DataFrame) -> Result<DataFrame> {
     let mut refused = Vec::new();
     let mut as_text = Vec::new();
@@ -342,7 +370,7 @@ fn typed_cells(path: &Path, mut frame: DataFrame) -> Result<DataFrame> {
         {
             continue;
         }
-        if dtype.is_temporal() || dtype.is_categorical() || dtype.is_enum() {
+        if dtype.is_decimal() || dtype.is_temporal() || dtype.is_categorical() || dtype.is_enum() {
             as_text.push(column.name().clone());
         } else {
             refused.push(format!("{} ({dtype})", column.name()));
