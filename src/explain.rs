@@ -1,7 +1,7 @@
 //! Explain one institution (`jixiao explain`): why its total is what it is, from a scored run.
 //!
-//! An [`Explanation`] is computed from a [`ScoreRun`] that carries contributions
-//! (`crate::pipeline::with_contributions`): nothing is scored again per institution. It holds the
+//! An [`Explanation`] is computed from a [`ScoreRun`] scored with contributions and its scored
+//! frame kept (`crate::pipeline::ScoreOptions::EXPLAIN`): nothing is scored again per institution. It holds the
 //! total and how it was formed (weighted + bonus − deduction), the ranks, the grade and the
 //! distance to the next better grade, and the weight tree down to each indicator with the
 //! institution's value, its peer group's median and best, its score, its **own** effective weight
@@ -247,9 +247,11 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// Explains the selected institutions of `run`, which must carry contributions.
+/// Explains the selected institutions of `run`, scored with [`crate::pipeline::ScoreOptions::EXPLAIN`].
 pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec<Explanation>> {
-    let frame = &run.scored;
+    let frame = run.scored.as_ref().ok_or_else(|| {
+        Error::internal("explain needs a run that kept its scored frame (ScoreOptions::EXPLAIN)")
+    })?;
     let spec = &plan.scheme.spec;
     let Some(first) = run.weights.dimensions.first() else {
         return Ok(Vec::new());
@@ -378,7 +380,7 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
 }
 
 /// The name a node is shown by: the scheme's name, or its id.
-fn node_name(plan: &Plan, node: &WeightNode) -> (String, Option<String>) {
+pub fn node_name(plan: &Plan, node: &WeightNode) -> (String, Option<String>) {
     let spec = &plan.scheme.spec;
     match node.kind {
         NodeKind::Dimension => (

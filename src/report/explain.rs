@@ -73,7 +73,7 @@ fn rank(v: Option<f64>) -> String {
 }
 
 /// `text` cut to `width` display columns (an ellipsis marks the cut), padded to it.
-fn fit(text: &str, width: usize) -> String {
+pub(crate) fn fit(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     if text.width() > width {
@@ -96,7 +96,7 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 /// Wraps `text` to [`TEXT_WIDTH`], continuation lines indented by `indent` spaces.
-fn wrap(text: &str, indent: usize) -> String {
+pub(crate) fn wrap(text: &str, indent: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split(' ') {
