@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::diff::{Diff, Mover, Row};
 use crate::display::format_number;
 use crate::error::Result;
-use crate::report::explain::{fit, wrap};
+use crate::report::explain::{fit, TEXT_WIDTH};
 use crate::report::OutputOptions;
 
 /// Ids listed for entered and left institutions, and rows for changed grades, before "… more".
@@ -153,6 +153,9 @@ pub fn text(diff: &Diff) -> String {
         }
     }
     match (&diff.mean_rank_change, &diff.largest) {
+        (Some(mean), _) if *mean == 0.0 => {
+            out.push_str("rank changes: none (every institution ranked in both keeps its rank)\n")
+        }
         (Some(mean), Some(largest)) => out.push_str(&wrap(
             &format!(
                 "rank changes: mean |Δrank| {mean:.2}; largest: {}, {}",
@@ -216,7 +219,7 @@ pub fn text(diff: &Diff) -> String {
     if crossed.is_empty() {
         out.push_str("grade changed: none\n");
     } else {
-        let _ = writeln!(out, "grade changed: {} institutions", crossed.len());
+        let _ = writeln!(out, "grade changed: {} of {}", crossed.len(), diff.compared);
         for r in crossed.iter().take(LISTED) {
             out.push_str(&wrap(
                 &format!(
@@ -239,6 +242,32 @@ pub fn text(diff: &Diff) -> String {
             );
         }
     }
+    out
+}
+
+/// Wraps `text` at spaces to [`TEXT_WIDTH`] columns, keeping its leading spaces; continuation
+/// lines are indented by `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let body = text.trim_start_matches(' ');
+    let mut out = String::new();
+    let mut line = " ".repeat(text.len() - body.len());
+    let mut empty = true;
+    for word in body.split(' ') {
+        if !empty && line.width() + 1 + word.width() > TEXT_WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
     out
 }
 

@@ -96,7 +96,7 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
 }
 
 /// Wraps `text` to [`TEXT_WIDTH`], continuation lines indented by `indent` spaces.
-pub(crate) fn wrap(text: &str, indent: usize) -> String {
+fn wrap(text: &str, indent: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split(' ') {
