@@ -415,7 +415,9 @@ pub fn diff(this: &Side, against: &Side, movers: usize) -> Result<Diff> {
         };
         rows.push(Row {
             id: a.ids[i].clone(),
-            name: a.names[i].clone().or_else(|| j.and_then(|j| b.names[j].clone())),
+            name: a.names[i]
+                .clone()
+                .or_else(|| j.and_then(|j| b.names[j].clone())),
             peer_group: a.groups[i].clone(),
             status,
             rank: a.rank[i],

@@ -530,7 +530,12 @@ fn run(command: Command) -> Result<()> {
 
 /// One side of `jixiao diff` scored from a scheme and data, with contributions where the
 /// scheme's total is a weighted sum.
-fn diff_side(label: String, plan: &Plan, data: &DataFile, prev: Option<&DataFile>) -> Result<diff::Side> {
+fn diff_side(
+    label: String,
+    plan: &Plan,
+    data: &DataFile,
+    prev: Option<&DataFile>,
+) -> Result<diff::Side> {
     let supported = jixiao::contribution::check_supported(&plan.scheme.spec.aggregation);
     let options = pipeline::ScoreOptions {
         contributions: supported.is_ok(),
@@ -549,7 +554,9 @@ fn run_diff(args: DiffArgs) -> Result<()> {
     if let Some(out) = &args.out {
         options.format_of(out)?;
     }
-    if args.against_scheme.is_none() && args.against_data.is_none() && args.against_file.is_none()
+    if args.against_scheme.is_none()
+        && args.against_data.is_none()
+        && args.against_file.is_none()
         && args.against_prev.is_none()
     {
         return Err(Error::Usage {
@@ -560,7 +567,10 @@ fn run_diff(args: DiffArgs) -> Result<()> {
         });
     }
     let scheme_name = args.inputs.scheme.display().to_string();
-    let against_scheme = args.against_scheme.clone().unwrap_or(args.inputs.scheme.clone());
+    let against_scheme = args
+        .against_scheme
+        .clone()
+        .unwrap_or(args.inputs.scheme.clone());
     let against_plan = Plan::compile(Scheme::load(&scheme_folder(&against_scheme)?)?)?;
     let against_name = against_scheme.display().to_string();
     let (this, against) = match (args.file, args.against_file) {
@@ -610,7 +620,12 @@ fn run_diff(args: DiffArgs) -> Result<()> {
             };
             let plan = Plan::compile(scheme)?;
             (
-                diff_side(label(&scheme_name, &data, prev.as_ref()), &plan, &data, prev.as_ref())?,
+                diff_side(
+                    label(&scheme_name, &data, prev.as_ref()),
+                    &plan,
+                    &data,
+                    prev.as_ref(),
+                )?,
                 diff_side(
                     label(&against_name, &against_data, against_prev.as_ref()),
                     &against_plan,

@@ -47,7 +47,10 @@ fn default_side(label: &str) -> Side {
 
 fn close(actual: Option<f64>, expected: f64, what: &str) {
     let actual = actual.unwrap_or_else(|| panic!("{what}: undefined"));
-    assert!((actual - expected).abs() < 1e-12, "{what}: {actual} vs {expected}");
+    assert!(
+        (actual - expected).abs() < 1e-12,
+        "{what}: {actual} vs {expected}"
+    );
 }
 
 #[test]
@@ -123,12 +126,20 @@ fn two_institutions_swap_by_hand() {
     let z = &d.movers_down[0];
     assert_eq!(z.row.id, "Z");
     assert_eq!(z.row.places_up(), Some(-1.0));
-    assert!(z.dimensions.is_empty() && z.indicators.is_empty(), "Z's own points did not move");
+    assert!(
+        z.dimensions.is_empty() && z.indicators.is_empty(),
+        "Z's own points did not move"
+    );
 
     // Transitions (rows: against): 优→优 W, 良→良 Y, 差→良 X, 差→差 Z.
     assert_eq!(d.grades, ["优", "良", "差"]);
     assert_eq!(d.transitions, [[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
-    let crossed: Vec<&str> = d.rows.iter().filter(|r| r.crossed()).map(|r| r.id.as_str()).collect();
+    let crossed: Vec<&str> = d
+        .rows
+        .iter()
+        .filter(|r| r.crossed())
+        .map(|r| r.id.as_str())
+        .collect();
     assert_eq!(crossed, ["X"]);
     assert!(d.rows.iter().all(|r| r.status == Status::Compared));
 }
@@ -149,12 +160,21 @@ fn entered_and_left_are_matched_by_id() {
     let this = side("this", &plan, &data, None);
     let against = side("current", &plan, &dir.join("current.csv"), None);
     let d = diff::diff(&this, &against, 5).unwrap();
-    assert_eq!((d.compared, d.entered.clone(), d.left.clone()), (3, vec!["V".to_string()], vec!["Z".to_string()]));
+    assert_eq!(
+        (d.compared, d.entered.clone(), d.left.clone()),
+        (3, vec!["V".to_string()], vec!["Z".to_string()])
+    );
     let statuses: Vec<(&str, Status)> = d.rows.iter().map(|r| (r.id.as_str(), r.status)).collect();
     // This run's rank order (W 91, Y 77, X 62, V 10), then those that left.
     assert_eq!(
         statuses,
-        [("W", Status::Compared), ("Y", Status::Compared), ("X", Status::Compared), ("V", Status::Entered), ("Z", Status::Left)]
+        [
+            ("W", Status::Compared),
+            ("Y", Status::Compared),
+            ("X", Status::Compared),
+            ("V", Status::Entered),
+            ("Z", Status::Left)
+        ]
     );
     // Ranks among the compared: W 1 → 1, Y 2 → 2, X 4 → 3.
     close(d.agreement.spearman, 1.0, "ρ of W, Y, X");
@@ -164,7 +184,11 @@ fn entered_and_left_are_matched_by_id() {
 /// and their dataset at the relative paths the scheme names.
 fn edited_scheme() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["scoring/tertiary-core", "scoring/edited", "datasets/tertiary-core"] {
+    for sub in [
+        "scoring/tertiary-core",
+        "scoring/edited",
+        "datasets/tertiary-core",
+    ] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
     }
     for (from, to) in [
@@ -195,44 +219,125 @@ fn diff_of_output_files_equals_diff_of_runs() {
     let this = side("this", &edited, &current, Some(&previous));
     let against = side("against", &original, &current, Some(&previous));
     let from_runs = diff::diff(&this, &against, 5).unwrap();
-    assert!(!from_runs.movers_up.is_empty(), "the edit moves institutions");
-    assert!(from_runs.movers_up[0].dimensions.iter().any(|d| d.id == "医疗质量"));
+    assert!(
+        !from_runs.movers_up.is_empty(),
+        "the edit moves institutions"
+    );
+    assert!(from_runs.movers_up[0]
+        .dimensions
+        .iter()
+        .any(|d| d.id == "医疗质量"));
 
     for ext in ["csv", "json", "parquet"] {
         let (a, b) = (at.join(format!("a.{ext}")), at.join(format!("b.{ext}")));
         for (scheme, out) in [("scoring/edited", &a), ("scoring/tertiary-core", &b)] {
-            let o = jixiao_in(at, &[], &["score", "--scheme", scheme, "--contributions", "--out", out.to_str().unwrap()]);
+            let o = jixiao_in(
+                at,
+                &[],
+                &[
+                    "score",
+                    "--scheme",
+                    scheme,
+                    "--contributions",
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+            );
             assert_eq!(o.code, 0, "{}", o.stderr);
         }
         let this = Side::new("this", &edited, diff::read_output(&edited, &a).unwrap());
-        let against = Side::new("against", &original, diff::read_output(&original, &b).unwrap());
+        let against = Side::new(
+            "against",
+            &original,
+            diff::read_output(&original, &b).unwrap(),
+        );
         let from_files = diff::diff(&this, &against, 5).unwrap();
         assert_eq!(from_files, from_runs, "{ext}");
     }
 
     // The same through the command: identical --out tables, identical reports below the labels.
-    let by_runs = jixiao_in(at, &[], &["diff", "--scheme", "scoring/edited", "--against-scheme", "scoring/tertiary-core", "--out", "runs.csv"]);
-    let by_files = jixiao_in(at, &[], &["diff", "--scheme", "scoring/edited", "--against-scheme", "scoring/tertiary-core", "--file", "a.csv", "--against-file", "b.csv", "--out", "files.csv"]);
-    assert_eq!((by_runs.code, by_files.code), (0, 0), "{}{}", by_runs.stderr, by_files.stderr);
+    let by_runs = jixiao_in(
+        at,
+        &[],
+        &[
+            "diff",
+            "--scheme",
+            "scoring/edited",
+            "--against-scheme",
+            "scoring/tertiary-core",
+            "--out",
+            "runs.csv",
+        ],
+    );
+    let by_files = jixiao_in(
+        at,
+        &[],
+        &[
+            "diff",
+            "--scheme",
+            "scoring/edited",
+            "--against-scheme",
+            "scoring/tertiary-core",
+            "--file",
+            "a.csv",
+            "--against-file",
+            "b.csv",
+            "--out",
+            "files.csv",
+        ],
+    );
+    assert_eq!(
+        (by_runs.code, by_files.code),
+        (0, 0),
+        "{}{}",
+        by_runs.stderr,
+        by_files.stderr
+    );
     let body = |text: &str| -> String {
         let lines = text.lines().skip_while(|l| !l.starts_with("institutions:"));
-        lines.filter(|l| !l.starts_with("wrote")).collect::<Vec<_>>().join("\n")
+        lines
+            .filter(|l| !l.starts_with("wrote"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     assert_eq!(body(&by_runs.stdout), body(&by_files.stdout));
-    assert_eq!(std::fs::read(at.join("runs.csv")).unwrap(), std::fs::read(at.join("files.csv")).unwrap());
+    assert_eq!(
+        std::fs::read(at.join("runs.csv")).unwrap(),
+        std::fs::read(at.join("files.csv")).unwrap()
+    );
 }
 
 #[test]
 fn files_without_points_are_compared_without_drivers() {
     let dir = edited_scheme();
     let at = dir.path();
-    for (scheme, out) in [("scoring/edited", "a.csv"), ("scoring/tertiary-core", "b.csv")] {
+    for (scheme, out) in [
+        ("scoring/edited", "a.csv"),
+        ("scoring/tertiary-core", "b.csv"),
+    ] {
         let o = jixiao_in(at, &[], &["score", "--scheme", scheme, "--out", out]);
         assert_eq!(o.code, 0, "{}", o.stderr);
     }
-    let o = jixiao_in(at, &[], &["diff", "--scheme", "scoring/edited", "--file", "a.csv", "--against-file", "b.csv"]);
+    let o = jixiao_in(
+        at,
+        &[],
+        &[
+            "diff",
+            "--scheme",
+            "scoring/edited",
+            "--file",
+            "a.csv",
+            "--against-file",
+            "b.csv",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("no drivers: a.csv has no <node>.points columns"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("no drivers: a.csv has no <node>.points columns"),
+        "{}",
+        o.stdout
+    );
     assert!(!o.stdout.contains("dimensions:"), "{}", o.stdout);
     assert!(o.stdout.contains("top movers up\n"), "{}", o.stdout);
 }
@@ -240,17 +345,41 @@ fn files_without_points_are_compared_without_drivers() {
 #[test]
 fn diff_default_scheme_against_an_edited_weight() {
     let dir = edited_scheme();
-    let o = jixiao_in(dir.path(), &[], &["diff", "--scheme", "scoring/edited", "--against-scheme", "scoring/tertiary-core", "--top", "3"]);
+    let o = jixiao_in(
+        dir.path(),
+        &[],
+        &[
+            "diff",
+            "--scheme",
+            "scoring/edited",
+            "--against-scheme",
+            "scoring/tertiary-core",
+            "--top",
+            "3",
+        ],
+    );
     assert_eq!(o.code, 0, "{}", o.stderr);
     for line in o.stdout.lines() {
-        assert!(line.width() <= TEXT_WIDTH, "{} columns: {line}", line.width());
+        assert!(
+            line.width() <= TEXT_WIDTH,
+            "{} columns: {line}",
+            line.width()
+        );
     }
     insta::assert_snapshot!("diff_default_edited_weight", transcript(&o));
 }
 
 #[test]
 fn diff_swapped_fixture_text() {
-    let o = jixiao(&["diff", "--scheme", "tests/fixtures/explain", "--data", "tests/fixtures/explain/swapped.csv", "--against-data", "tests/fixtures/explain/current.csv"]);
+    let o = jixiao(&[
+        "diff",
+        "--scheme",
+        "tests/fixtures/explain",
+        "--data",
+        "tests/fixtures/explain/swapped.csv",
+        "--against-data",
+        "tests/fixtures/explain/current.csv",
+    ]);
     insta::assert_snapshot!("diff_swapped_fixture", transcript(&o));
 }
 
@@ -258,14 +387,73 @@ fn diff_swapped_fixture_text() {
 fn bad_input_is_exit_1() {
     let scheme = "tests/fixtures/explain";
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["diff", "--scheme", scheme], "nothing to compare against"),
-        (vec!["diff", "--scheme", scheme, "--against-scheme", "no/such/scheme"], "no/such/scheme"),
-        (vec!["diff", "--scheme", scheme, "--against-data", "no-such.csv"], "no-such.csv"),
-        (vec!["diff", "--scheme", scheme, "--file", "tests/fixtures/explain/current.csv"], "--against-file"),
-        (vec!["diff", "--scheme", scheme, "--file", "a.csv", "--against-file", "b.csv", "--data", "x.csv"], "cannot be used with"),
+        (
+            vec!["diff", "--scheme", scheme],
+            "nothing to compare against",
+        ),
+        (
+            vec![
+                "diff",
+                "--scheme",
+                scheme,
+                "--against-scheme",
+                "no/such/scheme",
+            ],
+            "no/such/scheme",
+        ),
+        (
+            vec!["diff", "--scheme", scheme, "--against-data", "no-such.csv"],
+            "no-such.csv",
+        ),
+        (
+            vec![
+                "diff",
+                "--scheme",
+                scheme,
+                "--file",
+                "tests/fixtures/explain/current.csv",
+            ],
+            "--against-file",
+        ),
+        (
+            vec![
+                "diff",
+                "--scheme",
+                scheme,
+                "--file",
+                "a.csv",
+                "--against-file",
+                "b.csv",
+                "--data",
+                "x.csv",
+            ],
+            "cannot be used with",
+        ),
         // A data file is not an output table: it has no rank column.
-        (vec!["diff", "--scheme", scheme, "--file", "tests/fixtures/explain/current.csv", "--against-file", "tests/fixtures/explain/swapped.csv"], "has no column \"rank\""),
-        (vec!["diff", "--scheme", scheme, "--against-data", "tests/fixtures/explain/current.csv", "--out", "diff.txt"], ".txt"),
+        (
+            vec![
+                "diff",
+                "--scheme",
+                scheme,
+                "--file",
+                "tests/fixtures/explain/current.csv",
+                "--against-file",
+                "tests/fixtures/explain/swapped.csv",
+            ],
+            "has no column \"rank\"",
+        ),
+        (
+            vec![
+                "diff",
+                "--scheme",
+                scheme,
+                "--against-data",
+                "tests/fixtures/explain/current.csv",
+                "--out",
+                "diff.txt",
+            ],
+            ".txt",
+        ),
     ];
     for (args, expected) in cases {
         let o = jixiao(&args);
@@ -278,13 +466,27 @@ fn bad_input_is_exit_1() {
 fn a_duplicate_id_in_an_output_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.csv");
-    let o = jixiao(&["score", "--scheme", "tests/fixtures/explain", "--out", a.to_str().unwrap()]);
+    let o = jixiao(&[
+        "score",
+        "--scheme",
+        "tests/fixtures/explain",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let text = std::fs::read_to_string(&a).unwrap();
     let last = text.lines().last().unwrap().to_string();
     let b = dir.path().join("b.csv");
     std::fs::write(&b, format!("{text}{last}\n")).unwrap();
-    let o = jixiao(&["diff", "--scheme", "tests/fixtures/explain", "--file", a.to_str().unwrap(), "--against-file", b.to_str().unwrap()]);
+    let o = jixiao(&[
+        "diff",
+        "--scheme",
+        "tests/fixtures/explain",
+        "--file",
+        a.to_str().unwrap(),
+        "--against-file",
+        b.to_str().unwrap(),
+    ]);
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(o.stderr.contains("twice"), "{}", o.stderr);
 }

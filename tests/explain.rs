@@ -26,9 +26,13 @@ fn explain_in(
 ) -> Vec<Explanation> {
     let plan = Plan::compile(Scheme::load(scheme).unwrap()).unwrap();
     let prev = prev.map(jixiao::source::DataFile::from);
-    let run =
-        pipeline::score_with(&plan, &data.into(), prev.as_ref(), pipeline::ScoreOptions::EXPLAIN)
-            .unwrap();
+    let run = pipeline::score_with(
+        &plan,
+        &data.into(),
+        prev.as_ref(),
+        pipeline::ScoreOptions::EXPLAIN,
+    )
+    .unwrap();
     explain::explain(&plan, &run, &selection).unwrap()
 }
 

@@ -43,7 +43,12 @@ fn who(r: &Row) -> String {
 }
 
 fn ids(ids: &[String]) -> String {
-    let mut text = ids.iter().take(LISTED).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = ids
+        .iter()
+        .take(LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if ids.len() > LISTED {
         let _ = write!(text, ", … {} more", ids.len() - LISTED);
     }
