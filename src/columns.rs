@@ -97,3 +97,12 @@ pub fn points_column(id: &str) -> String {
 pub fn effective_weight_column(id: &str) -> String {
     format!("__weight.{id}")
 }
+
+/// Internal: the written weight of the children of `parent` (the tree's root when `None`) that
+/// have a score, for this institution: the denominator of their renormalised shares.
+pub fn present_weight_column(parent: Option<&str>) -> String {
+    match parent {
+        Some(id) => format!("__present_weight.{id}"),
+        None => "__present_weight".to_string(),
+    }
+}

@@ -18,7 +18,7 @@
 
 use polars::prelude::*;
 
-use crate::columns::{effective_weight_column, points_column, score_column};
+use crate::columns::{effective_weight_column, points_column, present_weight_column, score_column};
 use crate::error::{Error, Result};
 use crate::scheme::{AggregationSpec, Mean, MissingPolicy, TotalMethod};
 use crate::weight::{WeightNode, WeightTree};
@@ -45,51 +45,80 @@ pub fn check_supported(aggregation: &AggregationSpec) -> Result<()> {
 
 /// The `with_columns` stages that add, for every node of `tree`, its effective weight
 /// ([`effective_weight_column`]) and its contribution ([`points_column`]), top-down: one stage per
-/// depth. They read the `<id>.score` columns of the aggregation stage.
+/// depth, after (under renormalisation) one stage with each sibling group's present weight
+/// ([`present_weight_column`]), summed once per group rather than once per sibling. They read the
+/// `<id>.score` columns of the aggregation stage.
 pub fn stages(tree: &WeightTree, policy: MissingPolicy) -> Vec<Vec<Expr>> {
     let mut out: Vec<Vec<Expr>> = Vec::new();
+    let mut groups: Vec<(Option<&str>, &[WeightNode])> = Vec::new();
     let mut level: Vec<(Option<&str>, &[WeightNode])> = vec![(None, &tree.dimensions)];
+    let mut levels = Vec::new();
     while !level.is_empty() {
-        let mut exprs = Vec::new();
         let mut next = Vec::new();
+        for (_, siblings) in &level {
+            for node in siblings.iter() {
+                if !node.children.is_empty() {
+                    next.push((Some(node.id.as_str()), node.children.as_slice()));
+                }
+            }
+        }
+        groups.extend(level.iter().copied());
+        levels.push(level);
+        level = next;
+    }
+    if policy == MissingPolicy::Renormalise {
+        out.push(
+            groups
+                .iter()
+                .map(|(parent, siblings)| {
+                    present_weight(siblings).alias(present_weight_column(*parent))
+                })
+                .collect(),
+        );
+    }
+    for level in levels {
+        let mut exprs = Vec::new();
         for (parent, siblings) in &level {
             let above = match parent {
                 Some(id) => col(effective_weight_column(id)),
                 None => lit(1.0),
             };
             for node in siblings.iter() {
-                let weight = above.clone() * share(node, siblings, policy);
+                let weight = above.clone() * share(node, *parent, policy);
                 exprs.push(weight.clone().alias(effective_weight_column(&node.id)));
                 exprs.push(
                     (weight * col(score_column(&node.id)).fill_null(lit(0.0)))
                         .alias(points_column(&node.id)),
                 );
-                if !node.children.is_empty() {
-                    next.push((Some(node.id.as_str()), node.children.as_slice()));
-                }
             }
         }
         out.push(exprs);
-        level = next;
     }
     out
 }
 
+/// Whether a node has a score, as 1.0 or 0.0.
+fn present(node: &WeightNode) -> Expr {
+    col(score_column(&node.id))
+        .is_not_null()
+        .cast(DataType::Float64)
+}
+
+/// The written weight of the siblings with a score.
+fn present_weight(siblings: &[WeightNode]) -> Expr {
+    siblings
+        .iter()
+        .map(|s| lit(s.weight) * present(s))
+        .reduce(|a, b| a + b)
+        .unwrap_or_else(|| lit(0.0))
+}
+
 /// A node's share of its parent's weight for each institution.
-fn share(node: &WeightNode, siblings: &[WeightNode], policy: MissingPolicy) -> Expr {
+fn share(node: &WeightNode, parent: Option<&str>, policy: MissingPolicy) -> Expr {
     match policy {
         MissingPolicy::Zero => lit(node.weight),
         MissingPolicy::Renormalise => {
-            let present = |n: &WeightNode| {
-                col(score_column(&n.id))
-                    .is_not_null()
-                    .cast(DataType::Float64)
-            };
-            let total = siblings
-                .iter()
-                .map(|s| lit(s.weight) * present(s))
-                .reduce(|a, b| a + b)
-                .unwrap_or_else(|| lit(0.0));
+            let total = col(present_weight_column(parent));
             when(total.clone().gt(lit(0.0)))
                 .then(lit(node.weight) * present(node) / total)
                 .otherwise(lit(0.0))

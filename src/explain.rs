@@ -1,7 +1,7 @@
 //! Explain one institution (`jixiao explain`): why its total is what it is, from a scored run.
 //!
-//! An [`Explanation`] is computed from a [`ScoreRun`] that carries contributions
-//! (`crate::pipeline::with_contributions`): nothing is scored again per institution. It holds the
+//! An [`Explanation`] is computed from a [`ScoreRun`] scored with contributions and its scored
+//! frame kept (`crate::pipeline::ScoreOptions::EXPLAIN`): nothing is scored again per institution. It holds the
 //! total and how it was formed (weighted + bonus − deduction), the ranks, the grade and the
 //! distance to the next better grade, and the weight tree down to each indicator with the
 //! institution's value, its peer group's median and best, its score, its **own** effective weight
@@ -234,22 +234,33 @@ fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
         .collect())
 }
 
-/// Median of the present values (mean of the two middle ones for an even count).
+/// Median of the present values (mean of the two middle ones for an even count), by selection
+/// rather than a full sort: it runs once per node of the tree over the whole peer group.
 fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
+    let n = values.len();
+    if n == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
+    let upper = *values.select_nth_unstable_by(n / 2, f64::total_cmp).1;
     Some(match n % 2 {
-        1 => values[n / 2],
-        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        1 => upper,
+        // The lower middle value is the largest of those below the upper one.
+        _ => {
+            let lower = values[..n / 2]
+                .iter()
+                .copied()
+                .max_by(f64::total_cmp)
+                .expect("n ≥ 2");
+            (lower + upper) / 2.0
+        }
     })
 }
 
-/// Explains the selected institutions of `run`, which must carry contributions.
+/// Explains the selected institutions of `run`, scored with [`crate::pipeline::ScoreOptions::EXPLAIN`].
 pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec<Explanation>> {
-    let frame = &run.scored;
+    let frame = run.scored.as_ref().ok_or_else(|| {
+        Error::internal("explain needs a run that kept its scored frame (ScoreOptions::EXPLAIN)")
+    })?;
     let spec = &plan.scheme.spec;
     let Some(first) = run.weights.dimensions.first() else {
         return Ok(Vec::new());
@@ -378,7 +389,7 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
 }
 
 /// The name a node is shown by: the scheme's name, or its id.
-fn node_name(plan: &Plan, node: &WeightNode) -> (String, Option<String>) {
+pub fn node_name(plan: &Plan, node: &WeightNode) -> (String, Option<String>) {
     let spec = &plan.scheme.spec;
     match node.kind {
         NodeKind::Dimension => (
@@ -668,5 +679,38 @@ fn grade_distance(
             }
         }
         _ => none("the cut-points of this grading method move with the data"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    /// The median by a full sort, to check the selection against.
+    fn sorted_median(mut values: Vec<f64>) -> Option<f64> {
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        (n > 0).then(|| match n % 2 {
+            1 => values[n / 2],
+            _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        })
+    }
+
+    #[test]
+    fn median_by_selection_matches_the_sorted_median() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(vec![5.0, 5.0, 1.0, 5.0]), Some(5.0));
+        let mut state = 7u64;
+        for n in 1..60 {
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    ((state >> 40) % 13) as f64
+                })
+                .collect();
+            assert_eq!(median(values.clone()), sorted_median(values), "n {n}");
+        }
     }
 }

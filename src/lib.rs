@@ -29,6 +29,7 @@ pub mod check;
 pub mod columns;
 pub mod concordance;
 pub mod contribution;
+pub mod diff;
 pub mod display;
 pub mod error;
 pub mod explain;

@@ -16,7 +16,7 @@ use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
-use jixiao::{check, explain, init, matrix, mcda, pipeline, report, shipped, synthetic};
+use jixiao::{check, diff, explain, init, matrix, mcda, pipeline, report, shipped, synthetic};
 
 /// The scheme scored when no --scheme is given: the repository's folder when run from its root,
 /// else the copy built into jixiao.
@@ -124,6 +124,13 @@ enum Command {
         #[arg(long = "output-format", alias = "as", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(report::explain::ExplainFormat::NAMES))]
         output_format: String,
     },
+    /// Compare this run against a baseline: institutions entered and left, rank agreement
+    /// (Spearman ρ, Kendall τ-b, overall and per peer group), rank changes, the grade transition
+    /// matrix, the top movers with the dimensions and indicators whose points moved them, and the
+    /// institutions whose grade changed. Baseline: --against-scheme (same data, another scheme),
+    /// --against-data (same scheme, another period), or --file with --against-file (two tables
+    /// written by `jixiao score --out`).
+    Diff(DiffArgs),
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
         #[command(flatten)]
@@ -166,6 +173,41 @@ enum Command {
         #[arg(long)]
         out_dir: PathBuf,
     },
+}
+
+/// The flags of `jixiao diff`: this run (the scoring flags), and what differs in the baseline.
+#[derive(Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// The baseline's scheme (default: --scheme): what an edit of the scheme changes.
+    #[arg(long)]
+    against_scheme: Option<PathBuf>,
+    /// The baseline's data (default: this run's data): what a new period changes. The read flags
+    /// (--format, --sheet, --header-row, --encoding) apply to it too.
+    #[arg(long)]
+    against_data: Option<PathBuf>,
+    /// The baseline's previous period (default: this run's with the same data, none with
+    /// --against-data).
+    #[arg(long)]
+    against_prev: Option<PathBuf>,
+    /// This run as a table written by `jixiao score --out` (.csv, .json, .parquet); with
+    /// --against-file. --scheme (and --against-scheme) name the scheme each was scored with.
+    #[arg(long, requires = "against_file", conflicts_with_all = ["data", "prev", "prev_sheet", "against_data", "against_prev"])]
+    file: Option<PathBuf>,
+    /// The baseline as a table written by `jixiao score --out`; with --file.
+    #[arg(long, requires = "file")]
+    against_file: Option<PathBuf>,
+    /// Movers listed each way.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Write one row per institution (both runs' rank, peer-group rank, score and grade, and the
+    /// changes) here: .csv, .json, .parquet or .xlsx.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+    #[arg(long)]
+    excel_csv: bool,
 }
 
 /// The flags of `jixiao mcda`; method-specific flags are refused for other methods.
@@ -357,13 +399,11 @@ fn run(command: Command) -> Result<()> {
                 )?;
             }
             let plan = Plan::compile(scheme)?;
-            if contributions {
-                jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
-            }
-            let mut run = pipeline::score(&plan, &data, prev.as_ref())?;
-            if contributions {
-                run = pipeline::with_contributions(&plan, run)?;
-            }
+            let scoring = pipeline::ScoreOptions {
+                contributions,
+                keep_scored: false,
+            };
+            let run = pipeline::score_with(&plan, &data, prev.as_ref(), scoring)?;
             if let Some(out) = &out {
                 report::write_output(&plan, &run, out, &options)?;
             }
@@ -396,9 +436,8 @@ fn run(command: Command) -> Result<()> {
                     .into(),
             })?;
             let plan = Plan::compile(scheme)?;
-            jixiao::contribution::check_supported(&plan.scheme.spec.aggregation)?;
-            let run = pipeline::score(&plan, &data, prev.as_ref())?;
-            let run = pipeline::with_contributions(&plan, run)?;
+            let run =
+                pipeline::score_with(&plan, &data, prev.as_ref(), pipeline::ScoreOptions::EXPLAIN)?;
             let selection = match rank {
                 Some(n) => explain::Selection::Rank(n),
                 None => explain::Selection::Ids(id),
@@ -406,6 +445,7 @@ fn run(command: Command) -> Result<()> {
             let explanations = explain::explain(&plan, &run, &selection)?;
             say(&report::explain::render(&explanations, format)?)
         }
+        Command::Diff(args) => run_diff(args),
         Command::Check { inputs } => {
             let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
@@ -486,6 +526,126 @@ fn run(command: Command) -> Result<()> {
             say(&text)
         }
     }
+}
+
+/// One side of `jixiao diff` scored from a scheme and data, with contributions where the
+/// scheme's total is a weighted sum.
+fn diff_side(
+    label: String,
+    plan: &Plan,
+    data: &DataFile,
+    prev: Option<&DataFile>,
+) -> Result<diff::Side> {
+    let supported = jixiao::contribution::check_supported(&plan.scheme.spec.aggregation);
+    let options = pipeline::ScoreOptions {
+        contributions: supported.is_ok(),
+        keep_scored: false,
+    };
+    let run = pipeline::score_with(plan, data, prev, options)?;
+    let mut side = diff::Side::new(label, plan, run.table);
+    side.no_points = supported.err().map(|e| format!("{}: {e}", side.label));
+    Ok(side)
+}
+
+fn run_diff(args: DiffArgs) -> Result<()> {
+    let options = report::OutputOptions {
+        excel_csv: args.excel_csv,
+    };
+    if let Some(out) = &args.out {
+        options.format_of(out)?;
+    }
+    if args.against_scheme.is_none()
+        && args.against_data.is_none()
+        && args.against_file.is_none()
+        && args.against_prev.is_none()
+    {
+        return Err(Error::Usage {
+            message: "nothing to compare against: pass --against-scheme DIR (same data, another \
+                      scheme), --against-data FILE (same scheme, another period), or --file A \
+                      --against-file B (two tables written by `jixiao score --out`)"
+                .into(),
+        });
+    }
+    let scheme_name = args.inputs.scheme.display().to_string();
+    let against_scheme = args
+        .against_scheme
+        .clone()
+        .unwrap_or(args.inputs.scheme.clone());
+    let against_plan = Plan::compile(Scheme::load(&scheme_folder(&against_scheme)?)?)?;
+    let against_name = against_scheme.display().to_string();
+    let (this, against) = match (args.file, args.against_file) {
+        (Some(file), Some(against_file)) => {
+            if let Some(out) = &args.out {
+                check_out(out, &[Some(&file), Some(&against_file)])?;
+            }
+            let plan = Plan::compile(Scheme::load(&scheme_folder(&args.inputs.scheme)?)?)?;
+            let this = diff::read_output(&plan, &file)?;
+            let baseline = diff::read_output(&against_plan, &against_file)?;
+            (
+                diff::Side::new(file.display().to_string(), &plan, this),
+                diff::Side::new(against_file.display().to_string(), &against_plan, baseline),
+            )
+        }
+        _ => {
+            let (scheme, data, prev) = open(args.inputs)?;
+            let data = data.ok_or_else(|| Error::Usage {
+                message: "no data to compare: pass --data FILE (the scheme declares no dataset)"
+                    .into(),
+            })?;
+            let against_data = match &args.against_data {
+                Some(path) => DataFile::new(path.clone(), data.options.clone()),
+                None => data.clone(),
+            };
+            let against_prev = match (&args.against_prev, &args.against_data) {
+                (Some(path), _) => Some(DataFile::new(path.clone(), data.options.clone())),
+                // A period is not guessed: another dataset brings its own previous period.
+                (None, Some(_)) => None,
+                (None, None) => prev.clone(),
+            };
+            if let Some(out) = &args.out {
+                let paths = [&data, &against_data]
+                    .into_iter()
+                    .chain(prev.iter())
+                    .chain(against_prev.iter())
+                    .map(|d| Some(d.path.as_path()))
+                    .collect::<Vec<_>>();
+                check_out(out, &paths)?;
+            }
+            let label = |scheme: &str, data: &DataFile, prev: Option<&DataFile>| {
+                let mut label = format!("scheme {scheme}, data {}", data.path.display());
+                if let Some(prev) = prev {
+                    label.push_str(&format!(", previous {}", prev.path.display()));
+                }
+                label
+            };
+            let plan = Plan::compile(scheme)?;
+            (
+                diff_side(
+                    label(&scheme_name, &data, prev.as_ref()),
+                    &plan,
+                    &data,
+                    prev.as_ref(),
+                )?,
+                diff_side(
+                    label(&against_name, &against_data, against_prev.as_ref()),
+                    &against_plan,
+                    &against_data,
+                    against_prev.as_ref(),
+                )?,
+            )
+        }
+    };
+    let result = diff::diff(&this, &against, args.top)?;
+    let mut text = report::diff::text(&result);
+    if let Some(out) = &args.out {
+        report::diff::write(&result, out, &options)?;
+        text.push_str(&format!(
+            "wrote {} rows to {}\n",
+            result.rows.len(),
+            out.display()
+        ));
+    }
+    say(&text)
 }
 
 /// A flag value clap already checked against its list, as the library's type.

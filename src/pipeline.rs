@@ -8,7 +8,9 @@
 //!
 //! Each stage's output can be kept and restarted from: [`load_for`] gives the [`LoadedData`],
 //! [`score_indicators`] the [`IndicatorScores`] (values, scores, weights), and [`rescore`] runs
-//! the rest from them — what a caller that varies only weights, rules or grades needs. Writing
+//! the rest from them — what a caller that varies only weights, rules or grades needs. [`score`],
+//! [`score_loaded`] and [`rescore`] each have a `_with` form taking [`ScoreOptions`]: contributions in points join the same query before the
+//! output table is built, and the scored frame is kept only for callers that read it. Writing
 //! the results is `crate::report`'s job, above this layer.
 
 use std::path::Path;
@@ -24,34 +26,35 @@ use crate::summary::RunSummary;
 use crate::weight::WeightTree;
 use crate::{aggregate, contribution, grade, indicators, points, rank, table, weighting};
 
-/// The result of scoring: the output table in rank order and the run summary, with the full
-/// scored frame (every stage's columns, internal ones included, in input order) and the weights
-/// it was aggregated with, for callers that explain or compare runs.
+/// What a run computes and keeps beyond the output table and the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScoreOptions {
+    /// Each node's effective weight and contribution in points (see `crate::contribution`),
+    /// computed in the scoring query itself, so that the output table gains the `<node>.points`
+    /// columns (`score --contributions`). Refused (exit 1) for a total that is not a weighted
+    /// arithmetic mean.
+    pub contributions: bool,
+    /// Keep the full scored frame in [`ScoreRun::scored`] (what `crate::explain` reads); a plain
+    /// run drops it once the table and the summary are built.
+    pub keep_scored: bool,
+}
+
+impl ScoreOptions {
+    /// What `crate::explain` needs: contributions, and the scored frame kept.
+    pub const EXPLAIN: ScoreOptions = ScoreOptions {
+        contributions: true,
+        keep_scored: true,
+    };
+}
+
+/// The result of scoring: the output table in rank order, the run summary and the weights it was
+/// aggregated with; with [`ScoreOptions::keep_scored`], the full scored frame too (every stage's
+/// columns, internal ones included, in input order), for callers that explain a run.
 pub struct ScoreRun {
     pub table: DataFrame,
     pub summary: RunSummary,
-    pub scored: DataFrame,
+    pub scored: Option<DataFrame>,
     pub weights: WeightTree,
-}
-
-/// Adds each node's effective weight and contribution in points (see `crate::contribution`) to
-/// the scored frame and the `<id>.points` columns to the output table. Refused (exit 1) for a
-/// total that is not a weighted arithmetic mean.
-pub fn with_contributions(plan: &Plan, run: ScoreRun) -> Result<ScoreRun> {
-    let spec = &plan.scheme.spec;
-    contribution::check_supported(&spec.aggregation)?;
-    let mut query = run.scored.lazy();
-    for stage in contribution::stages(&run.weights, spec.missing.policy) {
-        query = query.with_columns(stage);
-    }
-    let scored = query.collect()?;
-    let table = table::output_table(plan, scored.clone())?;
-    Ok(ScoreRun {
-        table,
-        summary: run.summary,
-        scored,
-        weights: run.weights,
-    })
 }
 
 /// Loads `data` (and `previous`, if the formulas need it) for `plan`, each read as its
@@ -188,6 +191,16 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 5–7 on scored indicators: aggregation with `weights`, adjustments, ranks, grades, points.
 pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> LazyFrame {
+    result_query_with(plan, weights, scored, ScoreOptions::default())
+}
+
+/// [`result_query`], with each node's effective weight and points when `options` ask for them.
+fn result_query_with(
+    plan: &Plan,
+    weights: &WeightTree,
+    scored: LazyFrame,
+    options: ScoreOptions,
+) -> LazyFrame {
     let spec = &plan.scheme.spec;
     let mut query = scored;
     let imputed: Vec<&str> = plan
@@ -210,6 +223,11 @@ pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> Laz
     }
     if let Some(points) = &spec.points {
         for stage in points::stages(points) {
+            query = query.with_columns(stage);
+        }
+    }
+    if options.contributions {
+        for stage in contribution::stages(weights, spec.missing.policy) {
             query = query.with_columns(stage);
         }
     }
@@ -277,21 +295,61 @@ pub fn rescore(
     scores: &IndicatorScores,
     weights: &WeightTree,
 ) -> Result<ScoreRun> {
-    let scored = result_query(plan, weights, scores.frame.clone().lazy()).collect()?;
-    finish(plan, loaded, scored, weights, scores.weight_notes.clone())
+    rescore_with(plan, loaded, scores, weights, ScoreOptions::default())
+}
+
+/// [`rescore`] with `options`.
+pub fn rescore_with(
+    plan: &Plan,
+    loaded: &LoadedData,
+    scores: &IndicatorScores,
+    weights: &WeightTree,
+    options: ScoreOptions,
+) -> Result<ScoreRun> {
+    if options.contributions {
+        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+    }
+    let scored =
+        result_query_with(plan, weights, scores.frame.clone().lazy(), options).collect()?;
+    finish(
+        plan,
+        loaded,
+        scored,
+        weights,
+        scores.weight_notes.clone(),
+        options,
+    )
 }
 
 /// Scores already-loaded data.
 pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
+    score_loaded_with(plan, loaded, ScoreOptions::default())
+}
+
+/// [`score_loaded`] with `options`.
+pub fn score_loaded_with(
+    plan: &Plan,
+    loaded: LoadedData,
+    options: ScoreOptions,
+) -> Result<ScoreRun> {
+    if options.contributions {
+        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+    }
     check_types(plan, &loaded.frame)?;
     // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first; otherwise
     // every stage runs as one query.
     if plan.scheme.spec.weighting.method.is_data_driven() {
         let scores = score_indicators(plan, loaded.frame.clone())?;
-        return rescore(plan, &loaded, &scores, &scores.weights);
+        return rescore_with(plan, &loaded, &scores, &scores.weights, options);
     }
-    let scored = scoring_query(plan, loaded.frame.clone()).collect()?;
-    finish(plan, &loaded, scored, &plan.weights, Vec::new())
+    let query = result_query_with(
+        plan,
+        &plan.weights,
+        indicator_query(plan, loaded.frame.clone()),
+        options,
+    );
+    let scored = query.collect()?;
+    finish(plan, &loaded, scored, &plan.weights, Vec::new(), options)
 }
 
 /// The run summary and the output table of a scored frame.
@@ -301,6 +359,7 @@ fn finish(
     scored: DataFrame,
     weights: &WeightTree,
     weight_notes: Vec<String>,
+    options: ScoreOptions,
 ) -> Result<ScoreRun> {
     let quality = scored
         .clone()
@@ -324,17 +383,31 @@ fn finish(
     )?;
     summary.warnings.extend(weight_notes);
     summary.data_problems = loaded.report.summary_lines();
-    let table = table::output_table(plan, scored.clone())?;
+    // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
+    let kept = options.keep_scored.then(|| scored.clone());
     Ok(ScoreRun {
-        table,
+        table: table::output_table(plan, scored)?,
         summary,
-        scored,
+        scored: kept,
         weights: weights.clone(),
     })
 }
 
 /// Loads `data` (and `previous`) and scores it with `plan`.
 pub fn score(plan: &Plan, data: &DataFile, previous: Option<&DataFile>) -> Result<ScoreRun> {
+    score_with(plan, data, previous, ScoreOptions::default())
+}
+
+/// [`score`] with `options`.
+pub fn score_with(
+    plan: &Plan,
+    data: &DataFile,
+    previous: Option<&DataFile>,
+    options: ScoreOptions,
+) -> Result<ScoreRun> {
+    if options.contributions {
+        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+    }
     let loaded = load_for(plan, data, previous)?;
-    score_loaded(plan, loaded)
+    score_loaded_with(plan, loaded, options)
 }

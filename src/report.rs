@@ -7,6 +7,7 @@
 //! `crate::table` and `crate::summary`.
 
 pub mod atomic;
+pub mod diff;
 pub mod explain;
 pub mod xlsx;
 

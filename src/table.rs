@@ -35,13 +35,10 @@ use crate::weight::NodeKind;
 pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
     let spec = &plan.scheme.spec;
     let id_column = spec.columns.id.as_str();
-    let sorted = scored.sort(
-        [RANK_COLUMN, id_column],
-        SortMultipleOptions::default()
-            .with_nulls_last(true)
-            .with_maintain_order(true),
-    )?;
-    let flags = flags_column(plan, &sorted)?;
+    // The published columns are chosen first and only they are sorted: the scored frame holds
+    // every stage's columns (hundreds with contributions), and ids are unique, so sorting after
+    // the selection gives the same rows in the same order.
+    let flags = flags_column(plan, &scored)?;
     let round = |name: &str| {
         let c = col(name);
         c.clone().round(6, RoundMode::HalfAwayFromZero).alias(name)
@@ -67,7 +64,7 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         .weights
         .dimensions
         .first()
-        .is_some_and(|d| sorted.schema().contains(&points_column(&d.id)));
+        .is_some_and(|d| scored.schema().contains(&points_column(&d.id)));
     let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
     if has_points || contributions {
         columns.push(round(WEIGHTED_COLUMN));
@@ -124,7 +121,7 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             columns.push(round(&treated_column(id)));
         }
         if let Some(display) = indicator.display {
-            columns.push(lit(display_column(&sorted, id, display)?));
+            columns.push(lit(display_column(&scored, id, display)?));
         }
         if plan
             .indicators
@@ -137,7 +134,16 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             }
         }
     }
-    Ok(sorted.lazy().select(columns).collect()?)
+    Ok(scored
+        .lazy()
+        .select(columns)
+        .sort(
+            [RANK_COLUMN, id_column],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .collect()?)
 }
 
 /// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.

@@ -30,13 +30,13 @@ fn plan_of(name: &str, edit: impl FnOnce(String) -> String) -> Plan {
 
 fn run_with_contributions(plan: &Plan, name: &str) -> ScoreRun {
     let data = root().join("datasets").join(name);
-    let run = pipeline::score(
+    pipeline::score_with(
         plan,
         &data.join("current.csv").into(),
         Some(&data.join("previous.csv").into()),
+        pipeline::ScoreOptions::EXPLAIN,
     )
-    .unwrap();
-    pipeline::with_contributions(plan, run).unwrap()
+    .unwrap()
 }
 
 fn values(frame: &DataFrame, name: &str) -> Vec<f64> {
@@ -133,7 +133,7 @@ fn contributions_add_up_for_every_shipped_scheme() {
     for name in SHIPPED {
         let plan = plan_of(name, |t| t);
         let run = run_with_contributions(&plan, name);
-        let (scored, partial) = check_sums(&run.scored, &run.weights);
+        let (scored, partial) = check_sums(run.scored.as_ref().unwrap(), &run.weights);
         assert!(scored > 100, "{name}: {scored} institutions scored");
         // Every shipped dataset has institutions with missing indicators: renormalisation is
         // exercised, not only the written weights.
@@ -155,7 +155,7 @@ fn contributions_add_up_under_the_zero_policy() {
             jixiao::scheme::MissingPolicy::Zero
         );
         let run = run_with_contributions(&plan, name);
-        let (_, partial) = check_sums(&run.scored, &run.weights);
+        let (_, partial) = check_sums(run.scored.as_ref().unwrap(), &run.weights);
         assert_eq!(partial, 0, "{name}: the zero policy never moves weight");
     }
 }
@@ -207,9 +207,15 @@ fn contributions_are_refused_for_a_geometric_mean() {
         Some(&data.join("previous.csv").into()),
     )
     .unwrap();
-    let error = pipeline::with_contributions(&plan, run)
-        .err()
-        .expect("refused");
+    assert!(run.scored.is_none(), "a plain run keeps no scored frame");
+    let error = pipeline::score_with(
+        &plan,
+        &data.join("current.csv").into(),
+        Some(&data.join("previous.csv").into()),
+        pipeline::ScoreOptions::EXPLAIN,
+    )
+    .err()
+    .expect("refused");
     assert_eq!(error.exit_code(), 1);
     assert!(error.to_string().contains("geometric mean"), "{error}");
 }
@@ -275,8 +281,7 @@ proptest! {
             frame.with_column(Series::new(column.as_str().into(), blanked).into_column()).unwrap();
         }
         let blanked = pipeline::IndicatorScores { frame, weights: tree.clone(), weight_notes: Vec::new() };
-        let run = pipeline::rescore(plan, loaded, &blanked, &tree).unwrap();
-        let run = pipeline::with_contributions(plan, run).unwrap();
-        check_sums(&run.scored, &run.weights);
+        let run = pipeline::rescore_with(plan, loaded, &blanked, &tree, pipeline::ScoreOptions::EXPLAIN).unwrap();
+        check_sums(run.scored.as_ref().unwrap(), &run.weights);
     }
 }

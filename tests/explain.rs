@@ -26,8 +26,13 @@ fn explain_in(
 ) -> Vec<Explanation> {
     let plan = Plan::compile(Scheme::load(scheme).unwrap()).unwrap();
     let prev = prev.map(jixiao::source::DataFile::from);
-    let run = pipeline::score(&plan, &data.into(), prev.as_ref()).unwrap();
-    let run = pipeline::with_contributions(&plan, run).unwrap();
+    let run = pipeline::score_with(
+        &plan,
+        &data.into(),
+        prev.as_ref(),
+        pipeline::ScoreOptions::EXPLAIN,
+    )
+    .unwrap();
     explain::explain(&plan, &run, &selection).unwrap()
 }
 
@@ -149,13 +154,13 @@ fn the_figures_add_up_for_every_institution_of_the_default_scheme() {
     let dir = root().join("scoring/tertiary-core");
     let data = root().join("datasets/tertiary-core");
     let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
-    let run = pipeline::score(
+    let run = pipeline::score_with(
         &plan,
         &data.join("current.csv").into(),
         Some(&data.join("previous.csv").into()),
+        pipeline::ScoreOptions::EXPLAIN,
     )
     .unwrap();
-    let run = pipeline::with_contributions(&plan, run).unwrap();
     let ids: Vec<String> = run
         .table
         .column("机构编码")

@@ -73,7 +73,7 @@ fn rank(v: Option<f64>) -> String {
 }
 
 /// `text` cut to `width` display columns (an ellipsis marks the cut), padded to it.
-fn fit(text: &str, width: usize) -> String {
+pub(crate) fn fit(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     if text.width() > width {

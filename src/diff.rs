@@ -1,0 +1,699 @@
+//! Compare two runs (`jixiao diff`): what an edit of the scheme, or a new period's data, changed.
+//!
+//! A [`Diff`] is computed from two output tables — the one `crate::table::output_table` builds and
+//! `jixiao score --out` writes — each with the [`Layout`] of the scheme that scored it: its id,
+//! name and peer-group columns, its weight tree and its grades. Whether a table comes from a run in
+//! memory ([`Side::new`]) or from a file written earlier ([`read_output`]) makes no difference, so
+//! the diff of two output files is the diff of the two runs (floats in files are rounded to 6
+//! decimals, as in the run's own table).
+//!
+//! "This run" is compared **against** a baseline; every change is this run minus the baseline:
+//!
+//! * institutions are matched by id: compared (in both), entered (only in this run), left (only in
+//!   the baseline);
+//! * rank agreement over the institutions ranked in both: Spearman's ρ and Kendall's τ-b
+//!   (`crate::concordance`, exact with ties), overall and within each peer group of this run;
+//! * places up = baseline rank − this rank (positive: moved up); the mean and largest |places|;
+//! * the grade transition matrix (rows: the baseline's grade, columns: this run's; "—" is no
+//!   grade), and the institutions whose grade changed;
+//! * the top movers up and down, each with the dimensions and indicators whose contributions in
+//!   points (the `<node>.points` columns of `score --contributions`, see `crate::contribution`)
+//!   changed most. A node absent from one run's tree counts 0 points there. Without points columns
+//!   in both tables the movers are listed without drivers, and [`Diff::drivers_note`] says why.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::columns::{
+    points_column, GRADE_COLUMN, GROUP_RANK_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED,
+};
+use crate::concordance::{kendall_tau_b, spearman};
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::weight::{NodeKind, WeightNode};
+
+/// The label of "no grade" in the transition matrix.
+pub const NO_GRADE: &str = "—";
+/// Dimensions and indicators listed as drivers of each mover.
+pub const DRIVERS: usize = 3;
+
+/// What a node of the weight tree is, for listing drivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Dimension,
+    /// A sub-dimension or an indicator made of parts: its points are its children's.
+    Inner,
+    /// A weighted indicator or part (a leaf of the tree).
+    Indicator,
+}
+
+/// A node of the weight tree, by id and name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// How a scheme lays out its output table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub id_column: String,
+    pub name_column: Option<String>,
+    pub peer_group_column: Option<String>,
+    /// Every node of the weight tree, each dimension then its descendants.
+    pub nodes: Vec<Node>,
+    /// The grades, best first.
+    pub grades: Vec<String>,
+}
+
+impl Layout {
+    pub fn of(plan: &Plan) -> Layout {
+        let columns = &plan.scheme.spec.columns;
+        let mut nodes = Vec::new();
+        fn walk(plan: &Plan, node: &WeightNode, depth: usize, out: &mut Vec<Node>) {
+            out.push(Node {
+                id: node.id.clone(),
+                name: crate::explain::node_name(plan, node).0,
+                role: match (depth, node.kind) {
+                    (0, _) => Role::Dimension,
+                    (_, NodeKind::Indicator) if node.is_leaf() => Role::Indicator,
+                    _ => Role::Inner,
+                },
+            });
+            for child in &node.children {
+                walk(plan, child, depth + 1, out);
+            }
+        }
+        for dimension in &plan.weights.dimensions {
+            walk(plan, dimension, 0, &mut nodes);
+        }
+        Layout {
+            id_column: columns.id.clone(),
+            name_column: columns.name.clone().filter(|n| *n != columns.id),
+            peer_group_column: columns.peer_group.clone().filter(|g| *g != columns.id),
+            nodes,
+            grades: plan
+                .scheme
+                .spec
+                .grades
+                .iter()
+                .flat_map(|g| g.bands.iter().map(|b| b.grade.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// One run to compare: its output table, what names it, and how it is laid out.
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// How the run is named in messages and the report ("scheme A on data X", a file's path).
+    pub label: String,
+    pub table: DataFrame,
+    pub layout: Layout,
+    /// Why the table has no points columns when the reason is not a missing
+    /// `--contributions` (e.g. a total that is not a weighted sum); shown instead of the hint.
+    pub no_points: Option<String>,
+}
+
+impl Side {
+    /// A run's output table (`ScoreRun::table`, or one read by [`read_output`]), scored by `plan`.
+    pub fn new(label: impl Into<String>, plan: &Plan, table: DataFrame) -> Side {
+        Side {
+            label: label.into(),
+            table,
+            layout: Layout::of(plan),
+            no_points: None,
+        }
+    }
+
+    /// Whether the table carries contributions in points (`score --contributions`).
+    fn has_points(&self) -> bool {
+        let schema = self.table.schema();
+        self.layout
+            .nodes
+            .iter()
+            .any(|n| schema.contains(&points_column(&n.id)))
+    }
+}
+
+/// Reads a table written by `jixiao score --out` (CSV, JSON, Parquet; the ranking sheet of the
+/// Excel report is not read back) with the columns `plan`'s scheme names.
+pub fn read_output(plan: &Plan, path: &Path) -> Result<DataFrame> {
+    let layout = Layout::of(plan);
+    let options = crate::source::ReadOptions {
+        expected_columns: vec![layout.id_column.clone()],
+        ..Default::default()
+    };
+    if crate::source::SourceFormat::of_path(path) == Some(crate::source::SourceFormat::Excel) {
+        return Err(Error::Usage {
+            message: format!(
+                "{}: diff reads the .csv, .json or .parquet files of `jixiao score --out`, not \
+                 the Excel report; write the run again with --out FILE.csv",
+                path.display()
+            ),
+        });
+    }
+    Ok(crate::source::read(path, &options)?.frame)
+}
+
+/// Every institution of either run, with both runs' figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub name: Option<String>,
+    /// This run's peer group (the baseline's for an institution that left).
+    pub peer_group: Option<String>,
+    pub status: Status,
+    pub rank: Option<f64>,
+    pub against_rank: Option<f64>,
+    pub group_rank: Option<f64>,
+    pub against_group_rank: Option<f64>,
+    pub score: Option<f64>,
+    pub against_score: Option<f64>,
+    pub grade: Option<String>,
+    pub against_grade: Option<String>,
+}
+
+impl Row {
+    /// Baseline rank − this rank: positive when the institution moved up.
+    pub fn places_up(&self) -> Option<f64> {
+        Some(self.against_rank? - self.rank?)
+    }
+
+    pub fn score_change(&self) -> Option<f64> {
+        Some(self.score? - self.against_score?)
+    }
+
+    /// Whether the grade differs between two runs that both hold the institution.
+    pub fn crossed(&self) -> bool {
+        self.status == Status::Compared && self.grade != self.against_grade
+    }
+}
+
+/// Where an institution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Compared,
+    /// Only in this run.
+    Entered,
+    /// Only in the baseline.
+    Left,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Compared => "compared",
+            Status::Entered => "entered",
+            Status::Left => "left",
+        }
+    }
+}
+
+/// Rank agreement of the institutions ranked in both runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// The peer group; `None` for all institutions.
+    pub group: Option<String>,
+    pub n: usize,
+    pub spearman: Option<f64>,
+    pub kendall: Option<f64>,
+}
+
+/// A node's change of points for one institution (this run − baseline).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Driver {
+    pub id: String,
+    pub name: String,
+    pub points: f64,
+}
+
+/// An institution that moved, with what moved it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mover {
+    pub row: Row,
+    /// The dimensions and the indicators whose points changed most, largest |change| first
+    /// (empty without points columns, or when none changed: others moved past it).
+    pub dimensions: Vec<Driver>,
+    pub indicators: Vec<Driver>,
+}
+
+/// Everything `jixiao diff` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub this: String,
+    pub against: String,
+    pub compared: usize,
+    pub entered: Vec<String>,
+    pub left: Vec<String>,
+    pub agreement: Agreement,
+    /// Per peer group of this run, by name (empty when its scheme has none).
+    pub groups: Vec<Agreement>,
+    /// Mean |places up| over the institutions ranked in both.
+    pub mean_rank_change: Option<f64>,
+    /// The institution with the largest |places up| (first in this run's order on a tie).
+    pub largest: Option<Row>,
+    /// The labels of the transition matrix: this run's grades, the baseline's others, then
+    /// [`NO_GRADE`] when some compared institution has no grade.
+    pub grades: Vec<String>,
+    /// `transitions[a][b]`: institutions graded `grades[a]` in the baseline and `grades[b]` now.
+    pub transitions: Vec<Vec<usize>>,
+    pub movers_up: Vec<Mover>,
+    pub movers_down: Vec<Mover>,
+    /// Why movers have no drivers; `None` when both tables carry points.
+    pub drivers_note: Option<String>,
+    /// This run's institutions in its rank order, then those that left in the baseline's.
+    pub rows: Vec<Row>,
+    /// This run's column names for the id, name and peer group.
+    pub id_column: String,
+    pub name_column: Option<String>,
+    pub peer_group_column: Option<String>,
+}
+
+/// One table's columns, read once.
+struct Read {
+    ids: Vec<String>,
+    names: Vec<Option<String>>,
+    groups: Vec<Option<String>>,
+    rank: Vec<Option<f64>>,
+    group_rank: Vec<Option<f64>>,
+    score: Vec<Option<f64>>,
+    grade: Vec<Option<String>>,
+}
+
+fn missing_column(side: &Side, column: &str, what: &str) -> Error {
+    Error::Usage {
+        message: format!(
+            "{} has no column \"{column}\" ({what}): diff reads tables written by `jixiao score \
+             --out`, each with the scheme that scored it; pass that --scheme (or \
+             --against-scheme for the baseline)",
+            side.label
+        ),
+    }
+}
+
+fn column<'a>(side: &'a Side, name: &str, what: &str) -> Result<&'a Column> {
+    side.table
+        .column(name)
+        .map_err(|_| missing_column(side, name, what))
+}
+
+fn texts(side: &Side, name: &str, what: &str) -> Result<Vec<Option<String>>> {
+    let values = column(side, name, what)?.cast(&DataType::String)?;
+    Ok(values
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string).filter(|v| !v.is_empty()))
+        .collect())
+}
+
+/// A number cell: a float, an integer or text holding a number (CSV); empty is `None`.
+fn number_at(side: &Side, name: &str, value: AnyValue, row: usize) -> Result<Option<f64>> {
+    let text = match value {
+        AnyValue::Null => return Ok(None),
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => return Ok(other.extract::<f64>()),
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>().map(Some).map_err(|_| Error::Usage {
+        message: format!(
+            "{}: column \"{name}\", row {} of the data, holds \"{text}\", not a number",
+            side.label,
+            row + 1
+        ),
+    })
+}
+
+fn numbers(side: &Side, name: &str, what: &str) -> Result<Vec<Option<f64>>> {
+    let values = column(side, name, what)?;
+    if values.dtype().is_primitive_numeric() {
+        return Ok(values.cast(&DataType::Float64)?.f64()?.iter().collect());
+    }
+    let values = values.as_materialized_series();
+    (0..values.len())
+        .map(|row| number_at(side, name, values.get(row)?, row))
+        .collect()
+}
+
+impl Read {
+    fn of(side: &Side) -> Result<Read> {
+        let layout = &side.layout;
+        let ids: Vec<String> = texts(side, &layout.id_column, "the id column")?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        let optional = |name: &Option<String>, what: &str| match name {
+            Some(name) => texts(side, name, what),
+            None => Ok(vec![None; ids.len()]),
+        };
+        Ok(Read {
+            names: optional(&layout.name_column, "the name column")?,
+            groups: optional(&layout.peer_group_column, "the peer-group column")?,
+            rank: numbers(side, RANK_COLUMN, "the rank")?,
+            group_rank: numbers(side, GROUP_RANK_COLUMN, "the peer-group rank")?,
+            score: numbers(side, SCORE_COLUMN, "the score")?,
+            grade: texts(side, GRADE_COLUMN, "the grade")?,
+            ids,
+        })
+    }
+
+    /// Row of each id; a duplicate id is refused.
+    fn index(&self, side: &Side) -> Result<HashMap<&str, usize>> {
+        let mut index = HashMap::with_capacity(self.ids.len());
+        for (row, id) in self.ids.iter().enumerate() {
+            if index.insert(id.as_str(), row).is_some() {
+                return Err(Error::Usage {
+                    message: format!(
+                        "{} holds the id \"{id}\" twice (column \"{}\"): institutions are \
+                         matched by id, so each may appear once",
+                        side.label, side.layout.id_column
+                    ),
+                });
+            }
+        }
+        Ok(index)
+    }
+}
+
+/// Rank agreement of `(this, baseline)` rank pairs.
+fn agreement(group: Option<String>, pairs: &[(f64, f64)]) -> Agreement {
+    let (x, y): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    Agreement {
+        group,
+        n: pairs.len(),
+        spearman: spearman(&x, &y),
+        kendall: kendall_tau_b(&x, &y),
+    }
+}
+
+/// Compares `this` run against the baseline `against`, listing `movers` movers each way.
+pub fn diff(this: &Side, against: &Side, movers: usize) -> Result<Diff> {
+    let (a, b) = (Read::of(this)?, Read::of(against)?);
+    let (_, b_index) = (a.index(this)?, b.index(against)?);
+    let mut rows = Vec::with_capacity(a.ids.len());
+    // (row in this, row in the baseline) of each compared institution, in `rows`' order.
+    let mut pairs: Vec<Option<(usize, usize)>> = Vec::with_capacity(a.ids.len());
+    let mut entered = Vec::new();
+    for i in 0..a.ids.len() {
+        let j = b_index.get(a.ids[i].as_str()).copied();
+        let status = match j {
+            Some(_) => Status::Compared,
+            None => {
+                entered.push(a.ids[i].clone());
+                Status::Entered
+            }
+        };
+        rows.push(Row {
+            id: a.ids[i].clone(),
+            name: a.names[i]
+                .clone()
+                .or_else(|| j.and_then(|j| b.names[j].clone())),
+            peer_group: a.groups[i].clone(),
+            status,
+            rank: a.rank[i],
+            against_rank: j.and_then(|j| b.rank[j]),
+            group_rank: a.group_rank[i],
+            against_group_rank: j.and_then(|j| b.group_rank[j]),
+            score: a.score[i],
+            against_score: j.and_then(|j| b.score[j]),
+            grade: a.grade[i].clone(),
+            against_grade: j.and_then(|j| b.grade[j].clone()),
+        });
+        pairs.push(j.map(|j| (i, j)));
+    }
+    let in_this: std::collections::HashSet<&str> = a.ids.iter().map(String::as_str).collect();
+    let mut left = Vec::new();
+    for j in 0..b.ids.len() {
+        if in_this.contains(b.ids[j].as_str()) {
+            continue;
+        }
+        left.push(b.ids[j].clone());
+        rows.push(Row {
+            id: b.ids[j].clone(),
+            name: b.names[j].clone(),
+            peer_group: b.groups[j].clone(),
+            status: Status::Left,
+            rank: None,
+            against_rank: b.rank[j],
+            group_rank: None,
+            against_group_rank: b.group_rank[j],
+            score: None,
+            against_score: b.score[j],
+            grade: None,
+            against_grade: b.grade[j].clone(),
+        });
+    }
+    let compared = pairs.iter().flatten().count();
+
+    // Rank agreement and changes, over the institutions ranked in both.
+    let ranked: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.status == Status::Compared && r.places_up().is_some())
+        .collect();
+    let rank_pairs: Vec<(f64, f64)> = ranked
+        .iter()
+        .map(|r| (r.rank.unwrap(), r.against_rank.unwrap()))
+        .collect();
+    let overall = agreement(None, &rank_pairs);
+    let mut groups = Vec::new();
+    if this.layout.peer_group_column.is_some() {
+        let mut by_group: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+        for r in &ranked {
+            by_group
+                .entry(r.peer_group.as_deref().unwrap_or(UNGROUPED))
+                .or_default()
+                .push((r.rank.unwrap(), r.against_rank.unwrap()));
+        }
+        for (group, pairs) in by_group {
+            groups.push(agreement(Some(group.to_string()), &pairs));
+        }
+    }
+    let mean_rank_change = (!ranked.is_empty()).then(|| {
+        ranked
+            .iter()
+            .map(|r| r.places_up().unwrap().abs())
+            .sum::<f64>()
+            / ranked.len() as f64
+    });
+    let largest = ranked
+        .iter()
+        .fold(None, |best: Option<&Row>, r| match best {
+            Some(b) if b.places_up().unwrap().abs() >= r.places_up().unwrap().abs() => best,
+            _ => Some(r),
+        })
+        .map(|r| (*r).clone());
+
+    let (grades, transitions) = transition_matrix(this, against, &rows);
+
+    // Movers: places up, largest first; ties in this run's order.
+    let mut moved: Vec<usize> = (0..rows.len())
+        .filter(|&k| rows[k].places_up().is_some_and(|p| p != 0.0))
+        .collect();
+    moved.sort_by(|&x, &y| {
+        let (px, py) = (rows[x].places_up().unwrap(), rows[y].places_up().unwrap());
+        py.total_cmp(&px).then(x.cmp(&y))
+    });
+    let drivers_note = match (this.has_points(), against.has_points()) {
+        (true, true) => None,
+        (this_has, _) => {
+            let side = if this_has { against } else { this };
+            Some(side.no_points.clone().unwrap_or_else(|| {
+                format!(
+                    "{} has no <node>.points columns: write it with `jixiao score \
+                     --contributions --out FILE` to see which dimensions and indicators moved \
+                     each institution",
+                    side.label
+                )
+            }))
+        }
+    };
+    let mover = |k: usize| -> Result<Mover> {
+        let (dimensions, indicators) = match (&drivers_note, pairs[k]) {
+            (None, Some((i, j))) => drivers(this, against, i, j)?,
+            _ => (Vec::new(), Vec::new()),
+        };
+        Ok(Mover {
+            row: rows[k].clone(),
+            dimensions,
+            indicators,
+        })
+    };
+    let movers_up = moved
+        .iter()
+        .copied()
+        .filter(|&k| rows[k].places_up().unwrap() > 0.0)
+        .take(movers)
+        .map(mover)
+        .collect::<Result<Vec<_>>>()?;
+    let movers_down = moved
+        .iter()
+        .rev()
+        .copied()
+        .filter(|&k| rows[k].places_up().unwrap() < 0.0)
+        .take(movers)
+        .map(mover)
+        .collect::<Result<Vec<_>>>()?;
+
+    Ok(Diff {
+        this: this.label.clone(),
+        against: against.label.clone(),
+        compared,
+        entered,
+        left,
+        agreement: overall,
+        groups,
+        mean_rank_change,
+        largest,
+        grades,
+        transitions,
+        movers_up,
+        movers_down,
+        drivers_note,
+        rows,
+        id_column: this.layout.id_column.clone(),
+        name_column: this.layout.name_column.clone(),
+        peer_group_column: this.layout.peer_group_column.clone(),
+    })
+}
+
+/// The grade labels and the transition counts of the compared institutions.
+fn transition_matrix(this: &Side, against: &Side, rows: &[Row]) -> (Vec<String>, Vec<Vec<usize>>) {
+    let compared: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.status == Status::Compared)
+        .collect();
+    let mut labels: Vec<String> = this.layout.grades.clone();
+    for grade in &against.layout.grades {
+        if !labels.contains(grade) {
+            labels.push(grade.clone());
+        }
+    }
+    let mut others: Vec<&String> = compared
+        .iter()
+        .flat_map(|r| [&r.grade, &r.against_grade])
+        .flatten()
+        .filter(|g| !labels.contains(g))
+        .collect();
+    others.sort();
+    others.dedup();
+    labels.extend(others.into_iter().cloned());
+    if labels.is_empty() {
+        return (labels, Vec::new());
+    }
+    if compared
+        .iter()
+        .any(|r| r.grade.is_none() || r.against_grade.is_none())
+    {
+        labels.push(NO_GRADE.to_string());
+    }
+    let at = |grade: &Option<String>| {
+        let label = grade.as_deref().unwrap_or(NO_GRADE);
+        labels.iter().position(|l| l == label).expect("listed")
+    };
+    let mut matrix = vec![vec![0; labels.len()]; labels.len()];
+    for r in compared {
+        matrix[at(&r.against_grade)][at(&r.grade)] += 1;
+    }
+    (labels, matrix)
+}
+
+/// The nodes whose points changed most between row `i` of this run and row `j` of the baseline.
+fn drivers(this: &Side, against: &Side, i: usize, j: usize) -> Result<(Vec<Driver>, Vec<Driver>)> {
+    let points = |side: &Side, id: &str, row: usize| -> Result<f64> {
+        let name = points_column(id);
+        match side.table.column(&name) {
+            Err(_) => Ok(0.0),
+            Ok(column) => {
+                let value = column.get(row)?;
+                Ok(number_at(side, &name, value, row)?.unwrap_or(0.0))
+            }
+        }
+    };
+    let mut nodes: Vec<&Node> = this.layout.nodes.iter().collect();
+    for node in &against.layout.nodes {
+        if !nodes.iter().any(|n| n.id == node.id) {
+            nodes.push(node);
+        }
+    }
+    let mut dimensions = Vec::new();
+    let mut indicators = Vec::new();
+    for node in nodes {
+        let change = points(this, &node.id, i)? - points(against, &node.id, j)?;
+        // Points are rounded to 6 decimals in output tables; smaller changes are rounding.
+        if change.abs() < 5e-7 {
+            continue;
+        }
+        let driver = Driver {
+            id: node.id.clone(),
+            name: node.name.clone(),
+            points: change,
+        };
+        match node.role {
+            Role::Dimension => dimensions.push(driver),
+            Role::Indicator => indicators.push(driver),
+            Role::Inner => {}
+        }
+    }
+    for list in [&mut dimensions, &mut indicators] {
+        list.sort_by(|x, y| {
+            y.points
+                .abs()
+                .total_cmp(&x.points.abs())
+                .then(x.id.cmp(&y.id))
+        });
+        list.truncate(DRIVERS);
+    }
+    Ok((dimensions, indicators))
+}
+
+impl Diff {
+    /// One row per institution: both runs' rank, peer-group rank, score and grade, and the
+    /// changes; floats rounded to 6 decimals, as in the output table.
+    pub fn table(&self) -> Result<DataFrame> {
+        let round = |v: Option<f64>| v.map(|v| (v * 1e6).round() / 1e6);
+        let floats = |name: &str, f: &dyn Fn(&Row) -> Option<f64>| {
+            Column::new(
+                name.into(),
+                self.rows.iter().map(|r| round(f(r))).collect::<Vec<_>>(),
+            )
+        };
+        let strings = |name: &str, f: &dyn Fn(&Row) -> Option<String>| {
+            Column::new(name.into(), self.rows.iter().map(f).collect::<Vec<_>>())
+        };
+        let mut columns = vec![strings(&self.id_column, &|r| Some(r.id.clone()))];
+        if let Some(name) = &self.name_column {
+            columns.push(strings(name, &|r| r.name.clone()));
+        }
+        if let Some(group) = &self.peer_group_column {
+            columns.push(strings(group, &|r| r.peer_group.clone()));
+        }
+        columns.extend([
+            strings("status", &|r| Some(r.status.name().to_string())),
+            floats("rank", &|r| r.rank),
+            floats("against_rank", &|r| r.against_rank),
+            floats("places_up", &Row::places_up),
+            floats("group_rank", &|r| r.group_rank),
+            floats("against_group_rank", &|r| r.against_group_rank),
+            floats("score", &|r| r.score),
+            floats("against_score", &|r| r.against_score),
+            floats("score_change", &Row::score_change),
+            strings("grade", &|r| r.grade.clone()),
+            strings("against_grade", &|r| r.against_grade.clone()),
+            Column::new(
+                "grade_changed".into(),
+                self.rows.iter().map(Row::crossed).collect::<Vec<_>>(),
+            ),
+        ]);
+        Ok(DataFrame::new(self.rows.len(), columns)?)
+    }
+}
