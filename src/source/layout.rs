@@ -419,19 +419,15 @@ fn long(
             item_order.push(item.clone());
         }
         if let Some(unit) = units[index].as_deref().filter(|u| !NO_UNIT.contains(u)) {
-            match origin.units.get(item) {
-                Some(known) if known != unit => return Err(data_error(
-                    &origin.file,
-                    &format!(
-                        "{}the item \"{item}\" is in {known} on one row and in {unit} on row {row}",
-                        origin.within()
-                    ),
-                    Some("give each item one unit".into()),
-                )),
-                _ => {
-                    origin.units.insert(item.clone(), unit.to_string());
-                }
+            if let Some(known) = origin.units.get(item).filter(|known| *known != unit) {
+                let message = format!(
+                    "{}the item \"{item}\" is in {known} on one row and in {unit} on row {row}",
+                    origin.within()
+                );
+                let help = Some("give each item one unit".to_string());
+                return Err(data_error(&origin.file, &message, help));
             }
+            origin.units.insert(item.clone(), unit.to_string());
         }
         let entry = extras.entry(id.clone()).or_default();
         if let Some((_, names)) = &name_cells {
