@@ -54,6 +54,7 @@ pub mod source;
 pub mod summary;
 pub mod synthetic;
 pub mod table;
+pub mod unit;
 pub mod validate;
 pub mod weight;
 pub mod weighting;

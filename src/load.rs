@@ -22,6 +22,8 @@ use crate::script::{ColumnRef, PartOfWhole, Period};
 use crate::source::{self, DataFile, Origin, SourceTable};
 use crate::validate::{with_data_flags, DataReport, Problem, RowSource};
 
+mod headers;
+
 /// What the scheme needs from the data.
 pub struct DataNeeds<'a> {
     pub id_column: &'a str,
@@ -33,6 +35,12 @@ pub struct DataNeeds<'a> {
     pub aliases: &'a BTreeMap<String, Vec<String>>,
     /// Numeric columns allowed below zero (`columns.may_be_negative`); the others are checked.
     pub may_be_negative: &'a [String],
+    /// The unit each column is in (`columns.units`; a column named "X(万元)" declares its own).
+    pub units: &'a BTreeMap<String, String>,
+    /// Columns the data may lack, each with why: read as missing on every row when absent, and
+    /// said in the run summary (a `columns.optional` column, or one read only by report-only
+    /// indicators, which then come out missing with one warning).
+    pub optional: BTreeMap<String, String>,
     /// Every `share(part, whole)` of the indicators' formulas, with its indicator's id.
     pub shares: Vec<(&'a str, &'a PartOfWhole)>,
 }
@@ -65,6 +73,12 @@ pub struct LoadSummary {
     /// Footer rows typed under a table (合计, 填表人：…), left out: "row 325 (合计)", with
     /// "previous period " before those of the previous period's file.
     pub footer_rows: Vec<String>,
+    /// How the returns were read when it was not plain: units converted, figures given under
+    /// several headers, optional columns absent; one line each for the run summary.
+    pub notes: Vec<String>,
+    /// Report-only indicators whose columns the data lacks (missing, not an error); one line
+    /// each, printed as warnings.
+    pub warnings: Vec<String>,
 }
 
 /// Words that open a footer row typed under a table rather than an institution: a row whose id —
@@ -148,7 +162,15 @@ pub fn load(
                 options.expected_columns.extend(aliases.iter().cloned());
             }
         }
-        source::read(&file.path, &options)
+        let table = source::read(&file.path, &options)?;
+        let no_aliases = Vec::new();
+        let columns = source::layout::SchemeColumns {
+            id: needs.id_column,
+            id_aliases: needs.aliases.get(needs.id_column).unwrap_or(&no_aliases),
+            name: needs.name_column,
+            peer_group: needs.peer_group_column,
+        };
+        source::layout::arrange(table, &file.layout, &columns)
     };
     let current = read(data)?;
     let wants_previous = needs
@@ -207,7 +229,7 @@ pub fn prepare_tables(
         &origin,
         needs,
         Period::Current,
-        &mut summary.footer_rows,
+        &mut summary,
         &mut report,
     )?;
     summary.institutions -= summary.footer_rows.len();
@@ -260,7 +282,7 @@ pub fn prepare_tables(
             &previous_origin,
             needs,
             Period::Previous,
-            &mut summary.footer_rows,
+            &mut summary,
             &mut report,
         )?;
         let blocked = blockers.block(&report);
@@ -371,7 +393,7 @@ fn checked(
     origin: &Origin,
     needs: &DataNeeds,
     period: Period,
-    footers: &mut Vec<String>,
+    summary: &mut LoadSummary,
     report: &mut DataReport,
 ) -> Result<(DataFrame, Blockers), LoadError> {
     let source = RowSource::of(origin);
@@ -387,10 +409,9 @@ fn checked(
     let rows: Vec<u32> = (0..frame.height()).map(|i| origin.row(i)).collect();
     let mut frame = frame;
     frame.with_column(Column::new(ROW_COLUMN.into(), rows))?;
-    let (frame, ambiguous) = resolve_aliases(frame, needs.aliases, source, report)?;
-    let (structural, mut missing) = missing_columns(&frame, source.file, needs, period);
-    // A column whose aliases are ambiguous is reported as such, not as missing as well.
-    missing.retain(|m| !ambiguous.contains(&m.reference.name));
+    let frame = headers::resolve(frame, needs, origin, period, &mut summary.notes, report)?;
+    let frame = headers::optional_columns(frame, needs, period, summary)?;
+    let (structural, missing) = missing_columns(&frame, source.file, needs, period);
     if !has_column(&frame, needs.id_column) {
         return Ok((
             frame,
@@ -404,7 +425,7 @@ fn checked(
         Period::Current => "",
         Period::Previous => "previous period ",
     };
-    let frame = drop_footer_rows(frame, needs, prefix, footers)?;
+    let frame = drop_footer_rows(frame, needs, prefix, &mut summary.footer_rows)?;
     crate::validate::check_ids(&frame, needs.id_column, source, report)?;
     let frame = frame
         .lazy()
@@ -450,63 +471,6 @@ fn present(frame: &DataFrame, columns: &[String]) -> Vec<String> {
         .filter(|c| has_column(frame, c))
         .cloned()
         .collect()
-}
-
-/// Renames alias headers to the scheme's column names. One alias present: read under the
-/// scheme's name. The scheme's name present too: it is read, the alias ignored (a warning). Two
-/// or more aliases and not the scheme's name: a hard error, since either could be meant.
-fn resolve_aliases(
-    frame: DataFrame,
-    aliases: &BTreeMap<String, Vec<String>>,
-    source: RowSource,
-    report: &mut DataReport,
-) -> Result<(DataFrame, Vec<String>)> {
-    let mut ambiguous = Vec::new();
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    let mut renames: Vec<(String, String)> = Vec::new();
-    for (column, alternatives) in aliases {
-        let present: Vec<String> = alternatives
-            .iter()
-            .filter(|a| names.contains(a))
-            .cloned()
-            .collect();
-        if present.is_empty() {
-            continue;
-        }
-        if names.contains(column) {
-            for alias in present {
-                report.push(
-                    Problem::AliasShadowed {
-                        column: column.clone(),
-                        alias: alias.clone(),
-                    },
-                    source.at(source.header_row, Some(&alias)),
-                    None,
-                );
-            }
-        } else if present.len() > 1 {
-            ambiguous.push(column.clone());
-            report.push(
-                Problem::AmbiguousAlias {
-                    column: column.clone(),
-                    headers: present,
-                },
-                source.at(source.header_row, None),
-                None,
-            );
-        } else {
-            renames.push((present[0].clone(), column.clone()));
-        }
-    }
-    let mut frame = frame;
-    for (from, to) in renames {
-        frame.rename(&from, to.into())?;
-    }
-    Ok((frame, ambiguous))
 }
 
 /// Every needed column the data lacks: the id, name and peer-group columns (structural, named by
@@ -763,6 +727,8 @@ mod tests {
             references: &refs,
             aliases: &BTreeMap::new(),
             may_be_negative: &[],
+            units: &BTreeMap::new(),
+            optional: BTreeMap::new(),
             shares: Vec::new(),
         };
         let loaded = load(&DataFile::from(&data), None, &needs).unwrap();
@@ -805,6 +771,8 @@ mod tests {
             references: &refs,
             aliases: &BTreeMap::new(),
             may_be_negative: &[],
+            units: &BTreeMap::new(),
+            optional: BTreeMap::new(),
             shares: Vec::new(),
         };
         let loaded = load(&DataFile::from(&data), Some(&DataFile::from(&prev)), &needs).unwrap();
@@ -831,6 +799,8 @@ mod tests {
             references: &[],
             aliases: &BTreeMap::new(),
             may_be_negative: &[],
+            units: &BTreeMap::new(),
+            optional: BTreeMap::new(),
             shares: Vec::new(),
         };
         let Err(LoadError::Invalid { report, .. }) = load(&DataFile::from(&data), None, &needs)
@@ -870,6 +840,8 @@ mod tests {
             references: &refs,
             aliases: &BTreeMap::new(),
             may_be_negative: &[],
+            units: &BTreeMap::new(),
+            optional: BTreeMap::new(),
             shares: Vec::new(),
         };
         let Err(LoadError::Invalid { missing, .. }) = load(&DataFile::from(&data), None, &needs)
@@ -880,6 +852,8 @@ mod tests {
         assert_eq!(missing[0].suggestion.as_deref(), Some("出院人数"));
         assert_eq!(missing[1].suggestion, None);
     }
+
+    static NO_UNITS: BTreeMap<String, String> = BTreeMap::new();
 
     fn needs_with<'a>(
         refs: &'a [ColumnRef],
@@ -892,6 +866,8 @@ mod tests {
             references: refs,
             aliases,
             may_be_negative: &[],
+            units: &NO_UNITS,
+            optional: BTreeMap::new(),
             shares: Vec::new(),
         }
     }
@@ -919,29 +895,42 @@ mod tests {
     }
 
     #[test]
-    fn two_aliases_present_are_refused() {
+    fn two_aliases_present_are_read_once_and_compared() {
+        // Issue 17: a figure repeated under two aliases is accepted when the values agree; when
+        // they disagree, the first listed alias is read and a warning names both cells.
         let dir = tempfile::tempdir().unwrap();
-        let data = write(dir.path(), "d.csv", "编码,出院人次,出院患者人次数\nA,7,7\n");
+        let data = write(
+            dir.path(),
+            "d.csv",
+            "编码,出院人次,出院患者人次数\nA,7,7\nB,8,9\n",
+        );
         let refs = [reference("出院人数", Period::Current)];
         let aliases = BTreeMap::from([(
             "出院人数".to_string(),
             vec!["出院患者人次数".to_string(), "出院人次".to_string()],
         )]);
-        let Err(LoadError::Invalid {
-            report, missing, ..
-        }) = load(&DataFile::from(&data), None, &needs_with(&refs, &aliases))
-        else {
-            panic!("expected invalid data")
-        };
+        let loaded = load(&DataFile::from(&data), None, &needs_with(&refs, &aliases)).unwrap();
+        let values: Vec<Option<f64>> = loaded
+            .frame
+            .column("出院人数")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(values, [Some(7.0), Some(9.0)]);
         assert_eq!(
-            report.findings[0].problem,
-            Problem::AmbiguousAlias {
+            loaded.report.findings[0].problem,
+            Problem::RepeatedFigureDiffers {
                 column: "出院人数".into(),
-                headers: vec!["出院患者人次数".into(), "出院人次".into()],
+                used: "出院患者人次数".into(),
+                used_value: "9".into(),
+                other: "出院人次".into(),
+                other_value: "8".into(),
             }
         );
-        // Reported as ambiguous, not as missing as well.
-        assert!(missing.is_empty());
+        assert_eq!(loaded.report.findings[0].location.row, Some(3));
+        assert_eq!(loaded.report.findings.len(), 1);
     }
 
     #[test]

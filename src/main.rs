@@ -15,6 +15,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use jixiao::error::{Error, Result};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
+use jixiao::source::layout::{Layout, LayoutOptions};
 use jixiao::source::{self, DataFile, ReadOptions, SourceFormat};
 use jixiao::{check, diff, explain, init, matrix, mcda, pipeline, report, shipped, synthetic};
 
@@ -50,6 +51,19 @@ struct Inputs {
     /// Excel: the sheet of the previous period's data (default: the first sheet).
     #[arg(long)]
     prev_sheet: Option<String>,
+    /// The data's layout: wide (one row per institution), form (a fill-in form: items as rows,
+    /// periods as columns) or long (institution, item, period, value); default: detected.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Layout::NAMES))]
+    layout: Option<String>,
+    /// A form or long table holding several periods: the current one (e.g. 2020).
+    #[arg(long)]
+    period: Option<String>,
+    /// The previous period (e.g. 2019), read from --prev, else from the --data file.
+    #[arg(long)]
+    prev_period: Option<String>,
+    /// A fill-in form's institution id (default: its 机构编码 row, else the file name).
+    #[arg(long)]
+    institution: Option<String>,
     #[command(flatten)]
     read: ReadFlags,
 }
@@ -328,6 +342,8 @@ fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> 
         (Some(prev), _) => Some(prev),
         // Another sheet of the same workbook.
         (None, Some(_)) => data.clone(),
+        // Another period of the same form or long table.
+        (None, None) if inputs.prev_period.is_some() => data.clone(),
         // The scheme's previous period goes with its own dataset, never with --data: a period
         // is not guessed.
         (None, None) if given_data => None,
@@ -337,8 +353,18 @@ fn open(inputs: Inputs) -> Result<(Scheme, Option<DataFile>, Option<DataFile>)> 
             .transpose()?,
     };
     let read = &inputs.read;
-    let data = data.map(|path| DataFile::new(path, read.options(read.sheet.clone())));
-    let prev = prev.map(|path| DataFile::new(path, read.options(inputs.prev_sheet.clone())));
+    let layout = inputs.layout.as_deref().and_then(Layout::from_name);
+    let arranged = |path: PathBuf, sheet: Option<String>, period: Option<String>| DataFile {
+        layout: LayoutOptions {
+            layout,
+            period,
+            institution: inputs.institution.clone(),
+        },
+        ..DataFile::new(path, read.options(sheet))
+    };
+    let data = data.map(|path| arranged(path, read.sheet.clone(), inputs.period.clone()));
+    let prev =
+        prev.map(|path| arranged(path, inputs.prev_sheet.clone(), inputs.prev_period.clone()));
     Ok((scheme, data, prev))
 }
 

@@ -83,12 +83,64 @@ fn needs(plan: &Plan) -> DataNeeds<'_> {
         references: &plan.references,
         aliases: &columns.aliases,
         may_be_negative: &columns.may_be_negative,
+        units: &columns.units,
+        optional: optional_columns(plan),
         shares: plan
             .indicators
             .iter()
             .flat_map(|i| i.value.shares.iter().map(|s| (i.spec.id.as_str(), s)))
             .collect(),
     }
+}
+
+/// The columns the data may lack (see [`DataNeeds::optional`]): `columns.optional`, and those
+/// read only by report-only indicators (no scoring) — not by a scored indicator or a rule.
+fn optional_columns(plan: &Plan) -> std::collections::BTreeMap<String, String> {
+    use std::collections::BTreeSet;
+    let mut optional: std::collections::BTreeMap<String, String> = plan
+        .scheme
+        .spec
+        .columns
+        .optional
+        .iter()
+        .map(|c| {
+            // `prev(X)`: X may be absent from the previous period's data only.
+            let previous = c
+                .strip_prefix("prev(")
+                .and_then(|c| c.strip_suffix(')'))
+                .map(|c| c.trim_matches(|q| q == '"' || q == '\''));
+            match previous {
+                Some(name) => (
+                    format!("{name}{}", crate::columns::PREVIOUS_SUFFIX),
+                    "columns.optional".to_string(),
+                ),
+                None => (c.clone(), "columns.optional".to_string()),
+            }
+        })
+        .collect();
+    let of = |report_only: bool| -> BTreeSet<&str> {
+        plan.indicators
+            .iter()
+            .filter(|i| i.scoring.is_none() == report_only)
+            .flat_map(|i| i.value.columns.iter().map(|c| c.name.as_str()))
+            .collect()
+    };
+    let (report_only, scored) = (of(true), of(false));
+    let by_indicators: BTreeSet<&str> = report_only.union(&scored).copied().collect();
+    let by_rules: BTreeSet<&str> = plan
+        .references
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| !by_indicators.contains(name))
+        .collect();
+    for column in report_only {
+        if !scored.contains(column) && !by_rules.contains(column) {
+            optional.entry(column.to_string()).or_insert_with(|| {
+                "read only by report-only indicators, which come out missing".to_string()
+            });
+        }
+    }
+    optional
 }
 
 /// A load problem as an error pointing at the scheme or formula that asked for the data.

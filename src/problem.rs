@@ -31,13 +31,21 @@ pub enum Problem {
         id: String,
         first_row: Option<u32>,
     },
-    AmbiguousAlias {
+    /// A figure the return gives under several headers (the scheme's name and its aliases), with
+    /// different values on one row: `used`'s value is read.
+    RepeatedFigureDiffers {
         column: String,
-        headers: Vec<String>,
+        used: String,
+        used_value: String,
+        other: String,
+        other_value: String,
     },
-    AliasShadowed {
+    /// A header in a unit that cannot be converted to the column's declared unit.
+    UnconvertibleUnit {
         column: String,
-        alias: String,
+        header: String,
+        unit: String,
+        declared: String,
     },
     NotANumber {
         text: String,
@@ -69,7 +77,7 @@ impl Problem {
             Problem::EmptyFile
             | Problem::MissingId
             | Problem::DuplicateId { .. }
-            | Problem::AmbiguousAlias { .. } => Severity::Error,
+            | Problem::UnconvertibleUnit { .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -80,8 +88,8 @@ impl Problem {
             Problem::EmptyFile => "empty-file",
             Problem::MissingId => "missing-id",
             Problem::DuplicateId { .. } => "duplicate-id",
-            Problem::AmbiguousAlias { .. } => "ambiguous-alias",
-            Problem::AliasShadowed { .. } => "alias-shadowed",
+            Problem::RepeatedFigureDiffers { .. } => "repeated-figure-differs",
+            Problem::UnconvertibleUnit { .. } => "unconvertible-unit",
             Problem::NotANumber { .. } => "not-a-number",
             Problem::AmbiguousNumber { .. } => "ambiguous-number",
             Problem::NegativeCount { .. } => "negative-count",
@@ -99,13 +107,23 @@ impl Problem {
                 Some(row) => format!("institution id \"{id}\" again (first at row {row})"),
                 None => format!("institution id \"{id}\" again"),
             },
-            Problem::AmbiguousAlias { column, headers } => format!(
-                "headers {} are all aliases of \"{column}\"",
-                quoted(headers)
+            Problem::RepeatedFigureDiffers {
+                column,
+                used,
+                used_value,
+                other,
+                other_value,
+            } => format!(
+                "\"{used}\" {used_value} and \"{other}\" {other_value} both give \"{column}\"; \"{used}\" is read"
             ),
-            Problem::AliasShadowed { column, alias } => {
-                format!("both \"{column}\" and its alias \"{alias}\"; \"{column}\" is read")
-            }
+            Problem::UnconvertibleUnit {
+                column,
+                header,
+                unit,
+                declared,
+            } => format!(
+                "\"{header}\" is in {unit}, and \"{column}\" is declared in {declared}: {unit} cannot be converted to {declared}"
+            ),
             Problem::NotANumber { text, reason } => match reason.as_str() {
                 "not a number" => format!("\"{text}\" is not a number"),
                 reason => format!("\"{text}\" is {reason}"),
@@ -136,10 +154,15 @@ impl Problem {
             Problem::EmptyFile => "the data file holds no institutions".into(),
             Problem::MissingId => format!("{n} row{s} without an institution id"),
             Problem::DuplicateId { .. } => format!("{n} duplicate institution id{s}"),
-            Problem::AmbiguousAlias { .. } => {
-                format!("{n} column{s} of the scheme matched by more than one header")
+            Problem::RepeatedFigureDiffers { .. } => {
+                format!(
+                    "{n} repeated figure{s} that disagree{}",
+                    if n == 1 { "s" } else { "" }
+                )
             }
-            Problem::AliasShadowed { .. } => format!("{n} alias column{s} ignored"),
+            Problem::UnconvertibleUnit { .. } => {
+                format!("{n} header{s} in a unit that cannot be converted")
+            }
             Problem::NotANumber { .. } => {
                 format!("{n} cell{s} in numeric columns that {is} not a number (read as missing)")
             }
@@ -167,8 +190,8 @@ impl Problem {
             Problem::EmptyFile => "check that this is the right file (and --sheet, --header-row for a workbook)",
             Problem::MissingId => "every institution needs an id",
             Problem::DuplicateId { .. } => "each institution must appear once per period; remove or merge the repeated rows",
-            Problem::AmbiguousAlias { .. } => "keep one of these columns, or rename the others",
-            Problem::AliasShadowed { .. } => "delete or rename the alias column if it is not the same data",
+            Problem::RepeatedFigureDiffers { .. } => "the return gives this figure twice with different values; correct the wrong cell, or drop one header from columns.aliases",
+            Problem::UnconvertibleUnit { .. } => "give the figure in the declared unit, or correct the unit (columns.units in scheme.yaml, or the header's bracket)",
             Problem::NotANumber { .. } => "enter a number or leave the cell empty (empty means missing)",
             Problem::AmbiguousNumber { .. } => "write the number without separators, e.g. 1234.5",
             Problem::NegativeCount { .. } => "counts and amounts cannot be below zero; a column that may be is listed in columns.may_be_negative",
@@ -189,17 +212,15 @@ impl Problem {
             Problem::AmbiguousNumber { .. } => Some(format!("ambiguous number: {column}")),
             Problem::NegativeCount { .. } => Some(format!("negative: {column}")),
             Problem::UnknownLevel { .. } => Some(format!("unknown level: {column}")),
+            Problem::RepeatedFigureDiffers { column, .. } => {
+                Some(format!("repeated figure differs: {column}"))
+            }
             Problem::PartExceedsWhole { indicator, .. } => {
                 Some(format!("part exceeds whole: {indicator}"))
             }
             _ => None,
         }
     }
-}
-
-fn quoted(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    quoted.join(", ")
 }
 
 /// Where a problem is.

@@ -362,6 +362,12 @@ impl std::fmt::Display for RunSummary {
                 self.load.footer_rows.join(", ")
             )?;
         }
+        for note in &self.load.notes {
+            writeln!(f, "{note}")?;
+        }
+        for warning in &self.load.warnings {
+            writeln!(f, "warning: {warning}")?;
+        }
         writeln!(
             f,
             "effective weights (share of the total score when no data are missing):"

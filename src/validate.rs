@@ -6,8 +6,8 @@
 //! - [`Problem::EmptyFile`]: the file holds no institution rows;
 //! - [`Problem::MissingId`]: a row without an institution id;
 //! - [`Problem::DuplicateId`]: an id on two rows of the same period;
-//! - [`Problem::AmbiguousAlias`]: two headers of the data that are both aliases of one column of
-//!   the scheme (which one to read is a guess jixiao will not make).
+//! - [`Problem::UnconvertibleUnit`]: a header (or a form's 单位) in a unit that cannot be
+//!   converted to the unit the scheme declares for its column.
 //!
 //! A column the formulas read that the data lacks is a hard error too; `crate::pipeline` reports
 //! it pointing at the formula that reads it, beside this report.
@@ -21,8 +21,8 @@
 //! - [`Problem::PartExceedsWhole`]: a `share(part, whole)` whose part is larger than its whole,
 //!   such as more operated patients than discharged patients;
 //! - [`Problem::UnknownLevel`]: a cell of a `levels(…)` column that is none of its levels;
-//! - [`Problem::AliasShadowed`]: the data has both the scheme's name of a column and one of its
-//!   aliases; the scheme's name is read, the alias column ignored.
+//! - [`Problem::RepeatedFigureDiffers`]: a figure the return gives under several headers (the
+//!   scheme's name and its aliases) with different values on a row; the first header is read.
 //!
 //! Row numbers are spreadsheet rows: the header is the row it sits on (row 1 in a plain CSV), the
 //! first institution the row below it.

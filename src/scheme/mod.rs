@@ -320,6 +320,16 @@ pub struct Columns {
     /// formulas read is a count or an amount: a negative cell is reported and read as missing.
     #[serde(default)]
     pub may_be_negative: Vec<String>,
+    /// The unit each column's figures are in (`医疗收入: 万元`); a column named with its unit in
+    /// brackets (`医疗收入(万元)`) declares it by its name. A header or a form's 单位 in another
+    /// unit of the same family is converted (`crate::unit`), and each conversion is stated in the
+    /// run summary; one that cannot be converted is an error naming both units.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+    /// Columns the data may lack: an absent one is read as missing on every row, said in the run
+    /// summary. For formulas that use a figure when a return gives it (`coalesce(…)`).
+    #[serde(default)]
+    pub optional: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

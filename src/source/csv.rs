@@ -85,6 +85,8 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
         encoding: Some(encoding),
         header_row: 1,
         rows: Vec::new(),
+        layout: None,
+        units: Default::default(),
     };
     if records.iter().all(|r| r.blank) {
         return Err(data_error(path, "the file is empty", None));

@@ -65,6 +65,8 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
         encoding: None,
         header_row: 1,
         rows: Vec::new(),
+        layout: None,
+        units: Default::default(),
     };
     if rows.is_empty() {
         return Err(data_error(

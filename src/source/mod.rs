@@ -12,7 +12,8 @@
 //!   [`number::parse_number_column`], so one bad cell never aborts a read and every bad cell can be
 //!   reported. Parquet and JSON keep their types.
 //! - **Header row**: [`ReadOptions::header_row`] (1-based, as Excel numbers rows), else detected
-//!   among the first [`HEADER_WINDOW`] rows: the first row holding one of
+//!   among the first [`HEADER_WINDOW`] rows: a fill-in form's (an item column and a period
+//!   column, see [`layout`]), else the first row holding one of
 //!   [`ReadOptions::expected_columns`]; failing that, the first row whose non-empty cells are all
 //!   text (not numbers) and at least as many as in any later row of the window, which skips title
 //!   rows such as a merged "2023年绩效考核数据" above the header; failing that, the first non-empty
@@ -24,6 +25,7 @@
 
 pub mod csv;
 pub mod excel;
+pub mod layout;
 pub mod number;
 pub mod ods;
 
@@ -105,6 +107,8 @@ pub struct ReadOptions {
 pub struct DataFile {
     pub path: PathBuf,
     pub options: ReadOptions,
+    /// Its layout, period and (for a form) institution; see [`layout`].
+    pub layout: layout::LayoutOptions,
 }
 
 impl DataFile {
@@ -112,6 +116,7 @@ impl DataFile {
         DataFile {
             path: path.into(),
             options,
+            layout: layout::LayoutOptions::default(),
         }
     }
 }
@@ -157,6 +162,11 @@ pub struct Origin {
     /// Excel, the line in a text editor for CSV (the first line of a record spanning lines), the
     /// record number (1-based) in Parquet and JSON.
     pub rows: Vec<u32>,
+    /// A fill-in form or long table: how it was turned into one row per institution
+    /// ([`layout`]); `None` for a table that already had that shape.
+    pub layout: Option<String>,
+    /// Units that columns are in, given beside the figures (a form's 单位 column), by column.
+    pub units: std::collections::BTreeMap<String, String>,
 }
 
 impl Origin {
@@ -169,6 +179,8 @@ impl Origin {
             encoding: None,
             header_row: 1,
             rows: (2..).take(height).collect(),
+            layout: None,
+            units: Default::default(),
         }
     }
 
@@ -223,6 +235,9 @@ impl Origin {
         }
         if self.header_row > 1 {
             notes.push(format!("header at row {}", self.header_row));
+        }
+        if let Some(layout) = &self.layout {
+            notes.push(layout.clone());
         }
         if notes.is_empty() {
             self.file.display().to_string()
@@ -347,6 +362,8 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
             encoding: None,
             header_row: 0,
             rows: (1..).take(height).collect(),
+            layout: None,
+            units: Default::default(),
         },
     })
 }
@@ -444,6 +461,10 @@ pub(crate) fn trim(text: &str) -> &str {
 /// Index (into `window`) of the header row; see the module documentation.
 pub(crate) fn detect_header(window: &[Vec<Option<HeaderCell>>], expected: &[String]) -> usize {
     let filled = |row: &Vec<Option<HeaderCell>>| row.iter().flatten().count();
+    // A fill-in form's header first: its item rows may name the id column (机构编码).
+    if let Some(at) = window.iter().position(|row| layout::is_form_header(row)) {
+        return at;
+    }
     if let Some(at) = window.iter().position(|row| {
         row.iter()
             .flatten()
@@ -581,6 +602,8 @@ mod tests {
             encoding: None,
             header_row: 3,
             rows: vec![4, 5, 7],
+            layout: None,
+            units: Default::default(),
         };
         assert_eq!(
             origin.cell(2, "出院人数"),
