@@ -89,22 +89,22 @@ pub(crate) fn table_extents<R: Read>(
             .map_err(|e| format!("content.xml: {e}"))?;
         match event {
             Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table" => {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
                 if let Some(done) = table.take() {
                     extents.push(done.extent());
                 }
-                let name = attribute(&e, b"table:name")?.unwrap_or_default();
+                let name = attribute(&e, "table:name")?.unwrap_or_default();
                 table = Some(Table::new(name));
             }
-            Event::Start(e) if e.name().as_ref() == b"table:table-row" => {
-                row = Some(Row::new(repeats(&e, b"table:number-rows-repeated")?));
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                row = Some(Row::new(repeats(&e, "table:number-rows-repeated")?));
             }
-            Event::Empty(e) if e.name().as_ref() == b"table:table-row" => {
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
                 if let Some(table) = table.as_mut() {
-                    table.add_row(&Row::new(repeats(&e, b"table:number-rows-repeated")?));
+                    table.add_row(&Row::new(repeats(&e, "table:number-rows-repeated")?));
                 }
             }
-            Event::End(e) if e.name().as_ref() == b"table:table-row" => {
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 if let (Some(table), Some(done)) = (table.as_mut(), row.take()) {
                     table.add_row(&done);
                 }
@@ -112,9 +112,9 @@ pub(crate) fn table_extents<R: Read>(
             ref event @ (Event::Start(ref e) | Event::Empty(ref e))
                 if is_cell(e.name().as_ref()) =>
             {
-                let mut used = attribute(e, b"office:value-type")?.is_some()
-                    || attribute(e, b"table:formula")?.is_some();
-                let columns = repeats(e, b"table:number-columns-repeated")?;
+                let mut used = attribute(e, "office:value-type")?.is_some()
+                    || attribute(e, "table:formula")?.is_some();
+                let columns = repeats(e, "table:number-columns-repeated")?;
                 if matches!(event, Event::Start(_)) {
                     used |= has_content(&mut reader)?;
                 }
@@ -122,7 +122,7 @@ pub(crate) fn table_extents<R: Read>(
                     row.add_cells(columns, used);
                 }
             }
-            Event::End(e) if e.name().as_ref() == b"table:table" => {
+            Event::End(e) if e.name().as_ref() == "table:table" => {
                 if let Some(done) = table.take() {
                     extents.push(done.extent());
                 }
@@ -154,7 +154,7 @@ fn has_content<R: std::io::BufRead>(reader: &mut Reader<R>) -> std::result::Resu
             }
             Event::End(_) => depth -= 1,
             Event::Empty(_) => content = true,
-            Event::Text(text) => content |= text.iter().any(|b| !b.is_ascii_whitespace()),
+            Event::Text(text) => content |= !text.trim().is_empty(),
             Event::CData(_) => content = true,
             Event::Eof => return Err("content.xml: a cell is not closed".into()),
             _ => {}
@@ -164,28 +164,27 @@ fn has_content<R: std::io::BufRead>(reader: &mut Reader<R>) -> std::result::Resu
     Ok(content)
 }
 
-fn is_cell(name: &[u8]) -> bool {
-    name == b"table:table-cell" || name == b"table:covered-table-cell"
+fn is_cell(name: &str) -> bool {
+    name == "table:table-cell" || name == "table:covered-table-cell"
 }
 
-fn attribute(e: &BytesStart, key: &[u8]) -> std::result::Result<Option<String>, String> {
+fn attribute(e: &BytesStart, key: &str) -> std::result::Result<Option<String>, String> {
     for attr in e.attributes().with_checks(false) {
         let attr = attr.map_err(|e| format!("content.xml: {e}"))?;
         if attr.key.as_ref() == key {
-            return Ok(Some(String::from_utf8_lossy(&attr.value).into_owned()));
+            return Ok(Some(attr.value.into_owned()));
         }
     }
     Ok(None)
 }
 
 /// A repeat count (1 when absent); a count that is not a number is an error, as calamine has it.
-fn repeats(e: &BytesStart, key: &[u8]) -> std::result::Result<u64, String> {
+fn repeats(e: &BytesStart, key: &str) -> std::result::Result<u64, String> {
     match attribute(e, key)? {
         None => Ok(1),
         Some(text) => text.trim().parse::<u64>().map_err(|_| {
             format!(
-                "content.xml: {} is not a count: \"{text}\"",
-                String::from_utf8_lossy(key)
+                "content.xml: {key} is not a count: \"{text}\""
             )
         }),
     }
