@@ -97,3 +97,13 @@ pub fn points_column(id: &str) -> String {
 pub fn effective_weight_column(id: &str) -> String {
     format!("__weight.{id}")
 }
+
+/// Internal: a formula computed once and read by several others (`crate::script::shared`).
+pub fn intermediate_column(id: u64) -> String {
+    format!("__let{id}")
+}
+
+/// Internal: true on rows where a division inside intermediate `id` has a zero denominator.
+pub fn intermediate_zero_column(id: u64) -> String {
+    format!("__let{id}|zero")
+}
