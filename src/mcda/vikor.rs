@@ -59,7 +59,7 @@ pub fn largest(terms: &[Expr]) -> Expr {
     else {
         return lit(0.0);
     };
-    match polars::lazy::dsl::max_horizontal(terms.to_vec()) {
+    match polars::lazy::dsl::max_horizontal(terms) {
         Ok(max) => when(any_missing)
             .then(lit(NULL).cast(DataType::Float64))
             .otherwise(max),
