@@ -135,7 +135,31 @@ impl Plan {
         let mut rule_formula = |name: &str, what: String, kind: Kind| match scripts
             .formula(name, &what)
             .and_then(|formula| {
-                expect_kind(&scripts, name, &formula, kind, &what)?;
+                expect_kind(&scripts, name, &formula, kind, &what).map_err(|e| match e {
+                    // The binding is shown where the script makes it; say where the rule names it.
+                    Error::Script {
+                        message,
+                        span,
+                        help,
+                    } if kind == Kind::Condition => {
+                        let named = scheme
+                            .span(&format!("when: {name}"), None)
+                            .map(|at| {
+                                format!(
+                                    "; the veto names it at {}:{} (`when: {name}`)",
+                                    at.file.display(),
+                                    at.line
+                                )
+                            })
+                            .unwrap_or_default();
+                        Error::Script {
+                            message,
+                            span,
+                            help: help.map(|h| format!("{h}{named}")),
+                        }
+                    }
+                    e => e,
+                })?;
                 Ok(formula)
             }) {
             Ok(formula) => {
