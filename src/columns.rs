@@ -106,3 +106,13 @@ pub fn present_weight_column(parent: Option<&str>) -> String {
         None => "__present_weight".to_string(),
     }
 }
+
+/// Internal: a formula computed once and read by several others (`crate::script::shared`).
+pub fn intermediate_column(id: u64) -> String {
+    format!("__let{id}")
+}
+
+/// Internal: true on rows where a division inside intermediate `id` has a zero denominator.
+pub fn intermediate_zero_column(id: u64) -> String {
+    format!("__let{id}|zero")
+}

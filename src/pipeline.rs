@@ -226,7 +226,9 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
-    let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
+    let mut query = plan
+        .with_intermediates(frame.lazy())
+        .with_columns(indicators::value_exprs(plan));
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }
@@ -297,7 +299,10 @@ pub fn check_types(plan: &Plan, frame: &DataFrame) -> Result<()> {
     // Name the first indicator whose own formula fails, if one does.
     let culprit = plan.indicators.iter().find(|i| {
         let value = indicators::value_exprs_of(std::slice::from_ref(*i));
-        empty.clone().lazy().select(value).collect().is_err()
+        plan.with_intermediates(empty.clone().lazy())
+            .select(value)
+            .collect()
+            .is_err()
     });
     let (what, span) = match culprit {
         Some(i) => (

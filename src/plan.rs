@@ -12,7 +12,7 @@ use crate::adjust::{Adjustments, PointsRule};
 use crate::error::{Error, Result};
 use crate::normalise;
 use crate::scheme::{AdjustmentRule, Impute, IndicatorSpec, Scheme, Scoring, Treat};
-use crate::script::{ColumnRef, Formula, Kind, ScriptSet};
+use crate::script::{shared, ColumnRef, Formula, Kind, ScriptSet};
 use crate::weight::WeightTree;
 
 /// One indicator, compiled.
@@ -46,6 +46,8 @@ pub struct Plan {
     pub veto_reasons: Vec<String>,
     pub bonus_reasons: Vec<String>,
     pub deduction_reasons: Vec<String>,
+    /// Formulas read by several others, computed once (see `crate::script::shared`).
+    pub intermediates: shared::Resolution,
 }
 
 impl Plan {
@@ -60,6 +62,7 @@ impl Plan {
         let mut errors = Vec::new();
         let mut references = Vec::new();
         let mut indicators = Vec::new();
+        let mut custom_scores: Vec<Option<Formula>> = Vec::new();
         let leaves: Vec<IndicatorSpec> = scheme.leaves().into_iter().cloned().collect();
         for spec in &leaves {
             let what = format!("indicator {} ({})", spec.id, spec.name);
@@ -82,6 +85,7 @@ impl Plan {
                 None => (None, Impute::Renormalise),
             };
             let input = normalise::score_input(&spec.id, treat.as_ref(), impute);
+            let mut custom = None;
             let score = match &scoring {
                 None => None,
                 Some(Scoring::Custom { function }) => {
@@ -104,7 +108,10 @@ impl Plan {
                         }) {
                         Ok(score) => {
                             references.extend(score.columns.iter().cloned());
-                            Some(score.expr.cast(DataType::Float64))
+                            // Set below, once the intermediates it reads are resolved.
+                            let expr = score.expr.clone();
+                            custom = Some(score);
+                            Some(expr)
                         }
                         Err(e) => {
                             errors.push(e);
@@ -114,12 +121,7 @@ impl Plan {
                 }
                 Some(method) => normalise::score_expr(input, spec.direction, spec.band, method),
             };
-            let score = match impute {
-                Impute::Zero => {
-                    score.map(|s| normalise::impute::zero_when_missing(col(spec.id.as_str()), s))
-                }
-                _ => score,
-            };
+            custom_scores.push(custom);
             indicators.push(PlannedIndicator {
                 spec: spec.clone(),
                 value,
@@ -133,12 +135,36 @@ impl Plan {
         let mut rule_formula = |name: &str, what: String, kind: Kind| match scripts
             .formula(name, &what)
             .and_then(|formula| {
-                expect_kind(&scripts, name, &formula, kind, &what)?;
+                expect_kind(&scripts, name, &formula, kind, &what).map_err(|e| match e {
+                    // The binding is shown where the script makes it; say where the rule names it.
+                    Error::Script {
+                        message,
+                        span,
+                        help,
+                    } if kind == Kind::Condition => {
+                        let named = scheme
+                            .span(&format!("when: {name}"), None)
+                            .map(|at| {
+                                format!(
+                                    "; the veto names it at {}:{} (`when: {name}`)",
+                                    at.file.display(),
+                                    at.line
+                                )
+                            })
+                            .unwrap_or_default();
+                        Error::Script {
+                            message,
+                            span,
+                            help: help.map(|h| format!("{h}{named}")),
+                        }
+                    }
+                    e => e,
+                })?;
                 Ok(formula)
             }) {
             Ok(formula) => {
                 references.extend(formula.columns.iter().cloned());
-                Some(formula.expr)
+                Some((name.to_string(), formula))
             }
             Err(e) => {
                 errors.push(e);
@@ -146,14 +172,14 @@ impl Plan {
             }
         };
         let spec = &scheme.spec;
-        let vetoes: Vec<Expr> = spec
+        let vetoes: Vec<(String, Formula)> = spec
             .vetoes
             .iter()
             .filter_map(|v| {
                 rule_formula(&v.when, format!("veto \"{}\"", v.reason), Kind::Condition)
             })
             .collect();
-        let mut points = |rules: &[AdjustmentRule], kind: &str| -> Vec<PointsRule> {
+        let mut points = |rules: &[AdjustmentRule], kind: &str| -> Vec<(String, Formula, _)> {
             rules
                 .iter()
                 .filter_map(|r| {
@@ -162,7 +188,7 @@ impl Plan {
                         format!("{kind} rule \"{}\"", r.reason),
                         Kind::Number,
                     )
-                    .map(|points| PointsRule { points, cap: r.cap })
+                    .map(|(name, points)| (name, points, r.cap))
                 })
                 .collect()
         };
@@ -210,6 +236,76 @@ impl Plan {
                 Error::Many(errors)
             });
         }
+
+        // Shared intermediates: inlined or computed once in stages before the indicators; every
+        // planned expression counted and capped before polars sees it.
+        let roots = indicators
+            .iter()
+            .map(|i| &i.value)
+            .chain(custom_scores.iter().flatten())
+            .chain(vetoes.iter().map(|(_, f)| f))
+            .chain(bonus.iter().chain(&deduction).map(|(_, f, _)| f));
+        let too_large = |name: Option<&str>, e: shared::TooLarge| {
+            let binding = e.binding.as_deref().or(name);
+            Error::Script {
+                message: format!(
+                    "{} has {} expression nodes, more than the {} one formula may have",
+                    binding.map_or("a formula".to_string(), |b| format!("formula `{b}`")),
+                    e.nodes,
+                    shared::MAX_FORMULA_NODES
+                ),
+                span: binding.and_then(|b| scripts.binding_span(b)),
+                help: Some("a formula this large comes from nesting a function in itself many times; bind intermediate results with `let` (each is computed once) or simplify the formula".into()),
+            }
+        };
+        let resolution = shared::Resolution::new(roots).map_err(|e| too_large(None, e))?;
+        for (indicator, custom) in indicators.iter_mut().zip(&custom_scores) {
+            let name = indicator.spec.formula_name().to_string();
+            let at = |e| too_large(Some(&name), e);
+            let value = &mut indicator.value;
+            value.expr = resolution.planned(&value.expr).map_err(at)?;
+            for zero in &mut value.zero_denominators {
+                *zero = resolution.planned(zero).map_err(at)?;
+            }
+            for share in &mut value.shares {
+                share.part = resolution.expanded(&share.part).map_err(at)?;
+                share.whole = resolution.expanded(&share.whole).map_err(at)?;
+            }
+            if let Some(custom) = custom {
+                let expr = resolution.planned(&custom.expr).map_err(at)?;
+                indicator.score = Some(expr.cast(DataType::Float64));
+            }
+            if indicator.impute == Impute::Zero {
+                let id = indicator.spec.id.as_str();
+                indicator.score = indicator
+                    .score
+                    .take()
+                    .map(|s| normalise::impute::zero_when_missing(col(id), s));
+            }
+        }
+        let vetoes = vetoes
+            .iter()
+            .map(|(name, f)| {
+                resolution
+                    .planned(&f.expr)
+                    .map_err(|e| too_large(Some(name), e))
+            })
+            .collect::<Result<Vec<Expr>>>()?;
+        let points = |rules: &[(String, Formula, Option<f64>)]| {
+            rules
+                .iter()
+                .map(|(name, f, cap)| {
+                    Ok(PointsRule {
+                        points: resolution
+                            .planned(&f.expr)
+                            .map_err(|e| too_large(Some(name), e))?,
+                        cap: *cap,
+                    })
+                })
+                .collect::<Result<Vec<PointsRule>>>()
+        };
+        let bonus = points(&bonus)?;
+        let deduction = points(&deduction)?;
         let (weights, ahp_consistency) =
             crate::weighting::at_plan_time(&scheme, WeightTree::from_scheme(&scheme))?;
         let adjustments = Adjustments {
@@ -237,7 +333,17 @@ impl Plan {
             indicators,
             adjustments,
             references,
+            intermediates: resolution,
         })
+    }
+
+    /// The stages computing shared intermediates, applied to `frame` (the loaded data): what
+    /// every planned expression may read besides the data.
+    pub fn with_intermediates(&self, frame: LazyFrame) -> LazyFrame {
+        self.intermediates
+            .stages
+            .iter()
+            .fold(frame, |frame, stage| frame.with_columns(stage.clone()))
     }
 }
 

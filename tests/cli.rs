@@ -232,6 +232,12 @@ fn error_formula_types_are_checked_when_the_scripts_run() {
     }
 }
 
+/// A formula nested into 2^13 copies of itself is refused at its binding before polars plans it.
+#[test]
+fn error_formula_past_the_node_cap_is_located() {
+    insta::assert_snapshot!("error_formula_too_large", user_error("formula-too-large"));
+}
+
 /// A copied scheme used to fail with a bare "no such file"; now its `dataset:` line is shown.
 #[test]
 fn error_missing_dataset_points_at_its_line() {

@@ -48,6 +48,25 @@ pub fn scaled(x: Expr, over: Option<&str>) -> Expr {
         .otherwise(lit(0.0))
 }
 
+/// The largest of `terms` per row, missing where any term is (as their sum is); 0 without
+/// terms. Written as one horizontal maximum: a chain of `when(a >= b)` would repeat every term
+/// twice per criterion, an expression of 2^m nodes for m criteria.
+pub fn largest(terms: &[Expr]) -> Expr {
+    let Some(any_missing) = terms
+        .iter()
+        .map(|t| t.clone().is_null())
+        .reduce(|a, b| a.or(b))
+    else {
+        return lit(0.0);
+    };
+    match polars::lazy::dsl::max_horizontal(terms) {
+        Ok(max) => when(any_missing)
+            .then(lit(NULL).cast(DataType::Float64))
+            .otherwise(max),
+        Err(_) => lit(0.0),
+    }
+}
+
 /// The stages computing t (`mcda.t.<criterion>`), S, R and Q (the constants of this module).
 pub fn stages(
     criteria: &[Criterion],
@@ -74,11 +93,7 @@ pub fn stages(
         .cloned()
         .reduce(|a, b| a + b)
         .unwrap_or_else(|| lit(0.0));
-    let r = t
-        .iter()
-        .cloned()
-        .reduce(|a, b| when(a.clone().gt_eq(b.clone())).then(a).otherwise(b))
-        .unwrap_or_else(|| lit(0.0));
+    let r = largest(&t);
     let q = lit(v) * scaled(col(S), over) + lit(1.0 - v) * scaled(col(R), over);
     vec![terms, vec![s.alias(S), r.alias(R)], vec![q.alias(Q)]]
 }

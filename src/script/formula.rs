@@ -11,9 +11,12 @@
 //! part-of-whole pairs of its `share(part, whole)` calls, so that validation can report rows
 //! whose part exceeds the whole (impossible data) with the columns involved.
 
+use std::sync::Arc;
+
 use polars::prelude::*;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, Position};
 
+use super::shared::{add_lets, Intermediate};
 pub use super::types::Kind;
 use super::types::{common_kind, expect_condition, expect_number};
 use crate::columns::{PEER_GROUP_COLUMN, PREVIOUS_SUFFIX};
@@ -59,6 +62,8 @@ pub struct Formula {
     pub shares: Vec<PartOfWhole>,
     /// What its values are: numbers, conditions or text (see `super::types`).
     pub kind: Kind,
+    /// The shared intermediates its expression reads by column (see `super::shared`).
+    pub lets: Vec<Arc<Intermediate>>,
 }
 
 /// A `share(part, whole)` call: the part counts a subset of what the whole counts (operated
@@ -102,6 +107,7 @@ impl Formula {
             zero_denominators: Vec::new(),
             shares: Vec::new(),
             kind,
+            lets: Vec::new(),
         }
     }
 
@@ -138,23 +144,40 @@ impl Formula {
         Ok(Formula::literal(expr, kind))
     }
 
-    /// Combines the bookkeeping of several formulas around a new expression.
-    fn merge(expr: Expr, kind: Kind, parts: &[&Formula]) -> Formula {
-        let mut columns = Vec::new();
-        let mut zero_denominators = Vec::new();
-        let mut shares = Vec::new();
+    /// Combines the bookkeeping of several formulas around a new expression. What two parts
+    /// share (a binding read twice) is kept once, so that it does not double with every reuse.
+    pub(super) fn merge(expr: Expr, kind: Kind, parts: &[&Formula]) -> Formula {
+        let mut out = Formula::literal(expr, kind);
         for part in parts {
-            columns.extend(part.columns.iter().cloned());
-            zero_denominators.extend(part.zero_denominators.iter().cloned());
-            shares.extend(part.shares.iter().cloned());
+            out.absorb(part);
         }
-        Formula {
-            expr,
-            columns,
-            zero_denominators,
-            shares,
-            kind,
+        out
+    }
+
+    /// Adds the columns, zero denominators, shares and intermediates `part` reads to this
+    /// formula's, each once.
+    pub(super) fn absorb(&mut self, part: &Formula) {
+        for c in &part.columns {
+            if !self.columns.contains(c) {
+                self.columns.push(c.clone());
+            }
         }
+        for z in &part.zero_denominators {
+            if !self.zero_denominators.contains(z) {
+                self.zero_denominators.push(z.clone());
+            }
+        }
+        for s in &part.shares {
+            let same = |t: &PartOfWhole| {
+                (&t.source, t.line, t.column) == (&s.source, s.line, s.column)
+                    && t.part == s.part
+                    && t.whole == s.whole
+            };
+            if !self.shares.iter().any(same) {
+                self.shares.push(s.clone());
+            }
+        }
+        add_lets(&mut self.lets, &part.lets);
     }
 
     pub(super) fn map(self, f: impl FnOnce(Expr) -> Expr) -> Formula {
@@ -252,6 +275,7 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
         zero_denominators: Vec::new(),
         shares: Vec::new(),
         kind: Kind::Number,
+        lets: Vec::new(),
     })
 }
 
@@ -310,6 +334,29 @@ pub fn register(engine: &mut Engine) {
 
     // Operators, checked for the kinds of their operands.
     super::types::register(engine);
+
+    // A variable holding a formula becomes a reference to a shared intermediate the first time
+    // it is read, so that reusing it does not copy its expression (see `super::shared`).
+    let ids = std::sync::atomic::AtomicU64::new(1);
+    // rhai marks `on_var` as volatile (not deprecated): its signature may change in a later rhai.
+    #[allow(deprecated)]
+    engine.on_var(move |name, _, mut context| {
+        let scope = context.scope_mut();
+        let holds_formula = scope
+            .get(name)
+            .is_some_and(|v| !v.is_shared() && v.is::<Formula>());
+        if !holds_formula {
+            return Ok(None);
+        }
+        if let Some(formula) = scope.get_value_mut::<Formula>(name) {
+            if super::shared::worth_sharing(formula) {
+                let id = ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let owned = std::mem::replace(formula, Formula::constant(lit(NULL)));
+                *formula = super::shared::share(owned, name, id)?;
+            }
+        }
+        Ok(None)
+    });
 
     // Sources of data.
     engine.register_fn("col", |ctx: NativeCallContext, name: &str| {

@@ -14,6 +14,7 @@ pub mod grading;
 pub mod methods;
 pub mod reference;
 pub mod sandbox;
+pub mod shared;
 pub mod types;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};

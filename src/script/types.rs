@@ -69,7 +69,9 @@ pub fn mismatch(message: String, help: String) -> Box<EvalAltResult> {
 pub fn operand(formula: &Formula) -> String {
     let kind = formula.kind.described();
     match &formula.expr {
-        Expr::Column(_) if formula.columns.len() == 1 => {
+        Expr::Column(name)
+            if formula.columns.len() == 1 && formula.columns[0].frame_column() == name.as_str() =>
+        {
             let c = &formula.columns[0];
             let call = match c.period {
                 super::Period::Current => "col",
