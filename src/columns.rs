@@ -97,3 +97,7 @@ pub fn points_column(id: &str) -> String {
 pub fn effective_weight_column(id: &str) -> String {
     format!("__weight.{id}")
 }
+
+/// Internal: whether the institution is not rated (`eligible:` does not hold): it keeps its
+/// scores but gets no rank or grade.
+pub const NOT_RATED_COLUMN: &str = "__not_rated";

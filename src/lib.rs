@@ -30,6 +30,7 @@ pub mod columns;
 pub mod concordance;
 pub mod contribution;
 pub mod display;
+pub mod eligibility;
 pub mod error;
 pub mod explain;
 pub mod grade;

@@ -202,11 +202,23 @@ pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> Laz
     for stage in plan.adjustments.stages() {
         query = query.with_columns(stage);
     }
+    if let Some(eligible) = &plan.eligible {
+        for stage in crate::eligibility::hide_stages(eligible) {
+            query = query.with_columns(stage);
+        }
+    }
     query = query.with_columns(rank::exprs(spec.ranking.ties));
-    if let Some(grades) = &spec.grades {
+    if let (Some(grades), false) = (&spec.grades, plan.grade_adjustments.is_empty()) {
+        for stage in grade::adjust::stages(grades, &plan.grade_adjustments, GRADE_COLUMN) {
+            query = query.with_columns(stage);
+        }
+    } else if let Some(grades) = &spec.grades {
         query = query.with_column(grade::grade_expr(grades).alias(GRADE_COLUMN));
     } else {
         query = query.with_column(lit(NULL).cast(DataType::String).alias(GRADE_COLUMN));
+    }
+    if plan.eligible.is_some() {
+        query = query.with_columns(crate::eligibility::restore_stage());
     }
     if let Some(points) = &spec.points {
         for stage in points::stages(points) {

@@ -46,6 +46,10 @@ pub struct Plan {
     pub veto_reasons: Vec<String>,
     pub bonus_reasons: Vec<String>,
     pub deduction_reasons: Vec<String>,
+    /// `grade_adjustments:` compiled, in order (empty without).
+    pub grade_adjustments: Vec<crate::grade::adjust::GradeAdjustment>,
+    /// `eligible:` compiled: true where the institution is rated.
+    pub eligible: Option<Expr>,
 }
 
 impl Plan {
@@ -168,6 +172,28 @@ impl Plan {
         };
         let bonus = points(&spec.bonus.rules, "bonus");
         let deduction = points(&spec.deduction.rules, "deduction");
+        let grade_adjustments: Vec<crate::grade::adjust::GradeAdjustment> = spec
+            .grade_adjustments
+            .iter()
+            .filter_map(|a| {
+                let when = rule_formula(
+                    &a.when,
+                    format!("grade adjustment \"{}\"", a.reason),
+                    Kind::Condition,
+                )?;
+                Some(crate::grade::adjust::GradeAdjustment {
+                    when,
+                    steps: a.steps().unwrap_or(0),
+                })
+            })
+            .collect();
+        let eligible = spec.eligible.as_ref().and_then(|e| {
+            rule_formula(
+                &e.when,
+                format!("eligibility \"{}\"", e.reason),
+                Kind::Condition,
+            )
+        });
 
         // A column of graded levels means one thing: every levels(…) on it must use the same map.
         let mut level_maps: Vec<&ColumnRef> = Vec::new();
@@ -232,6 +258,8 @@ impl Plan {
                 .iter()
                 .map(|r| r.reason.clone())
                 .collect(),
+            grade_adjustments,
+            eligible,
             scheme,
             scripts,
             indicators,

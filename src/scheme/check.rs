@@ -356,6 +356,22 @@ impl Scheme {
                 ));
             }
         }
+        for adjustment in &spec.grade_adjustments {
+            let problem = match (&spec.grades, adjustment.steps()) {
+                (None, _) => Some(format!(
+                    "grade adjustment \"{}\" needs `grades:` to adjust",
+                    adjustment.reason
+                )),
+                (_, Err(message)) => Some(message),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                errors.push(Error::invalid(
+                    format!("grade_adjustments: {message}"),
+                    self.span(&adjustment.reason, Some("grade_adjustments:")),
+                ));
+            }
+        }
 
         match errors.len() {
             0 => Ok(()),
