@@ -34,6 +34,7 @@ pub mod eligibility;
 pub mod error;
 pub mod explain;
 pub mod grade;
+pub mod inclusion;
 pub mod indicators;
 pub mod init;
 pub mod load;

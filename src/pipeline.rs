@@ -335,6 +335,9 @@ fn finish(
         &quality,
     )?;
     summary.warnings.extend(weight_notes);
+    summary
+        .warnings
+        .extend(crate::inclusion::notes(plan, weights, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
     let table = table::output_table(plan, scored.clone())?;
     Ok(ScoreRun {

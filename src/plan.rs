@@ -124,6 +124,10 @@ impl Plan {
                 }
                 _ => score,
             };
+            let score = match scheme.min_reported_of(spec) {
+                Some(min) => score.map(|s| crate::normalise::included_by_count(&spec.id, min, s)),
+                None => score,
+            };
             indicators.push(PlannedIndicator {
                 spec: spec.clone(),
                 value,

@@ -356,6 +356,14 @@ impl Scheme {
                 ));
             }
         }
+        if spec.missing.policy == MissingPolicy::Zero
+            && (spec.include.is_some() || spec.indicators.iter().any(|i| i.include.is_some()))
+        {
+            errors.push(Error::invalid(
+                "include: dropping an indicator hands its weight to its siblings, which needs `missing.policy: renormalise` (under `zero` a dropped indicator would score 0 everywhere)",
+                self.span("include:", None),
+            ));
+        }
         for adjustment in &spec.grade_adjustments {
             let problem = match (&spec.grades, adjustment.steps()) {
                 (None, _) => Some(format!(

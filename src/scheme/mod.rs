@@ -84,10 +84,22 @@ pub struct SchemeSpec {
     /// holds (CMS 2026's safety penalty, 降一个等次 after a major safety incident).
     #[serde(default)]
     pub grade_adjustments: Vec<GradeAdjustmentSpec>,
+    /// Indicator inclusion by reporting count, for every indicator that does not set its own
+    /// (`crate::inclusion`).
+    #[serde(default)]
+    pub include: Option<IncludeSpec>,
     /// Who is rated: where the condition does not hold an institution keeps its scores but gets
     /// no rank or grade (`crate::eligibility`).
     #[serde(default)]
     pub eligible: Option<EligibleSpec>,
+}
+
+/// `include:` — an indicator is scored only when at least `min_reported` institutions report a
+/// value for it; otherwise it is dropped and its weight goes to its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncludeSpec {
+    pub min_reported: u64,
 }
 
 /// `eligible:` — the condition for being rated, and the flag of those it leaves out.
@@ -781,6 +793,9 @@ pub struct IndicatorSpec {
     /// Sub-indicators whose scores roll up into this one; it then has no formula of its own.
     #[serde(default)]
     pub parts: Vec<PartSpec>,
+    /// Inclusion by reporting count (parts inherit it); default the scheme's `include:`.
+    #[serde(default)]
+    pub include: Option<IncludeSpec>,
     /// The parts, resolved into indicators (dimension, direction, unit, scoring, treat, missing inherited).
     #[serde(skip)]
     pub children: Vec<IndicatorSpec>,
@@ -842,6 +857,7 @@ impl PartSpec {
             national_monitoring: parent.national_monitoring,
             display: self.display,
             parts: Vec::new(),
+            include: parent.include,
             children: Vec::new(),
             parent: Some(parent.id.clone()),
         };
@@ -991,6 +1007,14 @@ impl Scheme {
 
     /// What a missing value of an indicator becomes: its own (or its parent's) `missing`, else
     /// the scheme's `missing.impute`, else `renormalise` (it stays missing).
+    /// The smallest number of reporting institutions for `indicator` to be scored, if any.
+    pub fn min_reported_of(&self, indicator: &IndicatorSpec) -> Option<u64> {
+        indicator
+            .include
+            .or(self.spec.include)
+            .map(|i| i.min_reported)
+    }
+
     pub fn impute_of(&self, indicator: &IndicatorSpec) -> Impute {
         indicator
             .missing
