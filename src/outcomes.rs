@@ -77,7 +77,9 @@ impl Outcomes {
                 group,
             };
             out.grades.push(count(None, &|_| true));
-            if plan.scheme.spec.columns.peer_group.is_some() {
+            if plan.scheme.spec.columns.peer_group.is_some()
+                || plan.scheme.spec.peer_groups.is_some()
+            {
                 let groups: Vec<String> = scored
                     .column(PEER_GROUP_COLUMN)?
                     .cast(&DataType::String)?

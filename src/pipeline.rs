@@ -171,7 +171,19 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
-    let mut query = frame.lazy().with_columns(indicators::value_exprs(plan));
+    let mut query = frame.lazy();
+    if let Some(group) = &plan.peer_group {
+        // Categorical, as `crate::load` makes a peer-group column.
+        let categorical = DataType::from_categories(Categories::global());
+        query = query.with_column(
+            group
+                .clone()
+                .fill_null(lit(crate::columns::UNGROUPED))
+                .cast(categorical)
+                .alias(crate::columns::PEER_GROUP_COLUMN),
+        );
+    }
+    let mut query = query.with_columns(indicators::value_exprs(plan));
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }

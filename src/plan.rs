@@ -48,6 +48,9 @@ pub struct Plan {
     pub deduction_reasons: Vec<String>,
     /// `grade_adjustments:` compiled, in order (empty without).
     pub grade_adjustments: Vec<crate::grade::adjust::GradeAdjustment>,
+    /// `peer_groups.formula` compiled to text (numbers as whole numbers): each institution's
+    /// peer group.
+    pub peer_group: Option<Expr>,
     /// `eligible:` compiled: true where the institution is rated.
     pub eligible: Option<Expr>,
 }
@@ -198,6 +201,24 @@ impl Plan {
                 Kind::Condition,
             )
         });
+        let peer_group = spec.peer_groups.as_ref().and_then(|g| {
+            match scripts.formula(&g.formula, "the peer-group formula (peer_groups.formula)") {
+                Ok(formula) => {
+                    references.extend(formula.columns.iter().cloned());
+                    Some(match formula.kind {
+                        Kind::Number => formula
+                            .expr
+                            .cast(DataType::Int64)
+                            .cast(DataType::String),
+                        _ => formula.expr.cast(DataType::String),
+                    })
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        });
 
         // A column of graded levels means one thing: every levels(…) on it must use the same map.
         let mut level_maps: Vec<&ColumnRef> = Vec::new();
@@ -263,6 +284,7 @@ impl Plan {
                 .map(|r| r.reason.clone())
                 .collect(),
             grade_adjustments,
+            peer_group,
             eligible,
             scheme,
             scripts,

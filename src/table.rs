@@ -56,6 +56,13 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             columns.push(col(extra.as_str()));
         }
     }
+    if let Some(groups) = &spec.peer_groups {
+        columns.push(
+            col(crate::columns::PEER_GROUP_COLUMN)
+                .cast(DataType::String)
+                .alias(groups.formula.as_str()),
+        );
+    }
     columns.extend([
         col(SCORE_COLUMN),
         col(GRADE_COLUMN),

@@ -88,6 +88,9 @@ pub struct SchemeSpec {
     /// (`crate::inclusion`).
     #[serde(default)]
     pub include: Option<IncludeSpec>,
+    /// Peer groups computed by a formula instead of read from a data column.
+    #[serde(default)]
+    pub peer_groups: Option<PeerGroupsSpec>,
     /// Who is rated: where the condition does not hold an institution keeps its scores but gets
     /// no rank or grade (`crate::eligibility`).
     #[serde(default)]
@@ -100,6 +103,14 @@ pub struct SchemeSpec {
 #[serde(deny_unknown_fields)]
 pub struct IncludeSpec {
     pub min_reported: u64,
+}
+
+/// `peer_groups: {formula: name}` — each institution's peer group is the value of the rhai binding
+/// `name` (a number, read as a whole number, or text); the output shows it in a column `name`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerGroupsSpec {
+    pub formula: String,
 }
 
 /// `eligible:` — the condition for being rated, and the flag of those it leaves out.
