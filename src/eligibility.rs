@@ -66,13 +66,31 @@ mod tests {
             lazy = lazy.with_columns(stage);
         }
         let hidden = lazy.clone().collect().unwrap();
-        let scores: Vec<Option<f64>> = hidden.column(SCORE_COLUMN).unwrap().f64().unwrap().iter().collect();
+        let scores: Vec<Option<f64>> = hidden
+            .column(SCORE_COLUMN)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(scores, [Some(80.0), None, None, None]);
-        let not_rated: Vec<Option<bool>> = hidden.column(NOT_RATED_COLUMN).unwrap().bool().unwrap().iter().collect();
+        let not_rated: Vec<Option<bool>> = hidden
+            .column(NOT_RATED_COLUMN)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
         // A missing condition does not hold.
         assert_eq!(not_rated, [Some(false), Some(true), Some(true), Some(true)]);
         let back = lazy.with_columns(restore_stage()).collect().unwrap();
-        let scores: Vec<Option<f64>> = back.column(SCORE_COLUMN).unwrap().f64().unwrap().iter().collect();
+        let scores: Vec<Option<f64>> = back
+            .column(SCORE_COLUMN)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(scores, [Some(80.0), Some(70.0), None, Some(60.0)]);
     }
 }

@@ -129,7 +129,11 @@ impl Outcomes {
                 Err(_) => 0,
             };
             out.rules.push(RuleCount {
-                kind: if a.up.is_some() { "grade up" } else { "grade down" },
+                kind: if a.up.is_some() {
+                    "grade up"
+                } else {
+                    "grade down"
+                },
                 reason: a.reason.clone(),
                 fired,
             });

@@ -206,10 +206,7 @@ impl Plan {
                 Ok(formula) => {
                     references.extend(formula.columns.iter().cloned());
                     Some(match formula.kind {
-                        Kind::Number => formula
-                            .expr
-                            .cast(DataType::Int64)
-                            .cast(DataType::String),
+                        Kind::Number => formula.expr.cast(DataType::Int64).cast(DataType::String),
                         _ => formula.expr.cast(DataType::String),
                     })
                 }

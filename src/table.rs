@@ -191,7 +191,10 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
         }
     }
     if let Some(eligible) = &plan.scheme.spec.eligible {
-        for (row, hit) in bools(crate::columns::NOT_RATED_COLUMN)?.into_iter().enumerate() {
+        for (row, hit) in bools(crate::columns::NOT_RATED_COLUMN)?
+            .into_iter()
+            .enumerate()
+        {
             if hit {
                 flags[row].push(format!("not rated: {}", eligible.reason));
             }

@@ -13,7 +13,9 @@ use jixiao::grade::kmeans;
 use jixiao::scheme::KmeansAlgorithm;
 
 fn shared(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/cms/2025jul").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cms/2025jul")
+        .join(file)
 }
 
 /// The rows of a gzipped CSV as header → value maps (CMS's files have no quoted commas).
@@ -75,7 +77,10 @@ fn sas_fastclus_reproduces_published_cms_stars() {
         .zip(&got)
         .filter(|(r, &star)| r.2 != star)
         .count();
-    assert_eq!(misses, 0, "hospitals whose star differs from the published one");
+    assert_eq!(
+        misses, 0,
+        "hospitals whose star differs from the published one"
+    );
 }
 
 #[test]

@@ -75,7 +75,10 @@ fn not_rated_keep_scores_without_rank_or_grade() {
     let flags = sorted_column(&run.table, "flags");
     for row in [6, 7, 11] {
         let flag = flags[row].clone().unwrap_or_default();
-        assert!(flag.contains("not rated: 得分不超过56"), "row {row}: {flag}");
+        assert!(
+            flag.contains("not rated: 得分不超过56"),
+            "row {row}: {flag}"
+        );
     }
     for row in [0, 8, 12] {
         assert!(!flags[row].clone().unwrap_or_default().contains("not rated"));
@@ -97,6 +100,8 @@ fn eligibility_needs_a_condition() {
     let dir = fixture();
     let text = SCHEME.replace("when: 可评级", "when: S");
     let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
-    let error = Plan::compile(scheme).err().expect("a number is not a condition");
+    let error = Plan::compile(scheme)
+        .err()
+        .expect("a number is not a condition");
     assert!(error.to_string().contains("condition"), "{error}");
 }

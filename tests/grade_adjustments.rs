@@ -63,7 +63,11 @@ fn grades_move_down_and_up_bounded_flagged_and_counted() {
     assert!(flag(5).contains("grade down 1 band: 得分低于70"));
     assert!(flag(6).contains("grade not moved down (already the last band): 得分低于70"));
     assert!(flag(10).contains("grade down 1 band: 得分低于70"));
-    assert!(!flag(8).contains("grade"), "the vetoed hospital is not adjusted: {}", flag(8));
+    assert!(
+        !flag(8).contains("grade"),
+        "the vetoed hospital is not adjusted: {}",
+        flag(8)
+    );
     assert!(!flag(1).contains("grade"));
     let rules: Vec<(&str, &str, usize)> = run
         .summary
@@ -81,7 +85,10 @@ fn grades_move_down_and_up_bounded_flagged_and_counted() {
         ]
     );
     let text = run.summary.outcomes.to_string();
-    assert!(text.contains("grade down 得分低于70 2; grade up 得分90以上 0"), "{text}");
+    assert!(
+        text.contains("grade down 得分低于70 2; grade up 得分90以上 0"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -105,7 +112,9 @@ fn an_adjustment_says_one_way_and_at_least_one_band() {
     }
     // A number where a condition is needed is refused when the plan is compiled.
     let scheme = scheme_with("grade_adjustments: [{when: S, down: 1, reason: 数值}]\n").unwrap();
-    let error = Plan::compile(scheme).err().expect("a number is not a condition");
+    let error = Plan::compile(scheme)
+        .err()
+        .expect("a number is not a condition");
     assert!(error.to_string().contains("S"), "{error}");
 }
 

@@ -77,7 +77,10 @@ fn an_indicator_reported_by_enough_is_kept() {
 #[test]
 fn inclusion_needs_renormalising() {
     let dir = fixture();
-    let text = text().replace("score_decimals: 4", "score_decimals: 4\nmissing: {policy: zero}");
+    let text = text().replace(
+        "score_decimals: 4",
+        "score_decimals: 4\nmissing: {policy: zero}",
+    );
     let error = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text)
         .err()
         .expect("include with policy zero")

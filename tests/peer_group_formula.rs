@@ -79,14 +79,22 @@ fn peer_groups_come_from_the_formula() {
         .collect();
     assert_eq!(
         groups,
-        [None, Some("(未分组)".into()), Some("3".into()), Some("4".into())]
+        [
+            None,
+            Some("(未分组)".into()),
+            Some("3".into()),
+            Some("4".into())
+        ]
     );
 }
 
 #[test]
 fn a_formula_or_a_column_not_both() {
     let dir = fixture();
-    let text = SCHEME.replace("columns: {id: 编码, name: 名称}", "columns: {id: 编码, name: 名称, peer_group: 类别}");
+    let text = SCHEME.replace(
+        "columns: {id: 编码, name: 名称}",
+        "columns: {id: 编码, name: 名称, peer_group: 类别}",
+    );
     let error = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text)
         .err()
         .expect("both a column and a formula")

@@ -135,7 +135,8 @@ mod tests {
             lazy = lazy.with_columns(stage);
         }
         let out = lazy.collect().unwrap();
-        let grades: Vec<Option<&str>> = out.column("grade").unwrap().str().unwrap().iter().collect();
+        let grades: Vec<Option<&str>> =
+            out.column("grade").unwrap().str().unwrap().iter().collect();
         assert_eq!(
             grades,
             [Some("C"), Some("A"), Some("D"), Some("C"), Some("D"), None]

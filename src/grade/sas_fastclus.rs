@@ -180,10 +180,7 @@ mod tests {
     fn seeds_are_medians_of_quantile_groups() {
         // n = 10, quintiles at n·p = 2, 4, 6, 8: (2+3)/2 = 2.5, 4.5, 6.5, 8.5.
         let x: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(
-            quantile_group_medians(&x, 5),
-            vec![1.5, 3.5, 5.5, 7.5, 9.5]
-        );
+        assert_eq!(quantile_group_medians(&x, 5), vec![1.5, 3.5, 5.5, 7.5, 9.5]);
     }
 
     #[test]
