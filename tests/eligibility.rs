@@ -101,7 +101,7 @@ fn eligibility_needs_a_condition() {
     let text = SCHEME.replace("when: 可评级", "when: S");
     let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
     let error = Plan::compile(scheme)
-        .err()
-        .expect("a number is not a condition");
+        .map(|_| ())
+        .expect_err("a number is not a condition");
     assert!(error.to_string().contains("condition"), "{error}");
 }

@@ -107,14 +107,14 @@ fn an_adjustment_says_one_way_and_at_least_one_band() {
             "moves 0 bands",
         ),
     ] {
-        let error = scheme_with(tail).err().expect(tail).to_string();
+        let error = scheme_with(tail).map(|_| ()).expect_err(tail).to_string();
         assert!(error.contains(message), "{tail}: {error}");
     }
     // A number where a condition is needed is refused when the plan is compiled.
     let scheme = scheme_with("grade_adjustments: [{when: S, down: 1, reason: 数值}]\n").unwrap();
     let error = Plan::compile(scheme)
-        .err()
-        .expect("a number is not a condition");
+        .map(|_| ())
+        .expect_err("a number is not a condition");
     assert!(error.to_string().contains("S"), "{error}");
 }
 
@@ -126,8 +126,8 @@ fn adjustments_need_grades() {
     let end = text.find("grade_adjustments:").unwrap();
     let without = format!("{}{}", &text[..start], &text[end..]);
     let error = Scheme::from_text(&dir, &dir.join("scheme.yaml"), without)
-        .err()
-        .expect("adjustments without grades")
+        .map(|_| ())
+        .expect_err("adjustments without grades")
         .to_string();
     assert!(error.contains("needs `grades:`"), "{error}");
 }

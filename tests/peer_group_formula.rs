@@ -96,8 +96,8 @@ fn a_formula_or_a_column_not_both() {
         "columns: {id: 编码, name: 名称, peer_group: 类别}",
     );
     let error = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text)
-        .err()
-        .expect("both a column and a formula")
+        .map(|_| ())
+        .expect_err("both a column and a formula")
         .to_string();
     assert!(error.contains("not both"), "{error}");
 }

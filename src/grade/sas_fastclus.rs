@@ -38,7 +38,7 @@ pub fn quantile_pctldef5(sorted: &[f64], numerator: usize, denominator: usize) -
     let n = sorted.len();
     let np = n * numerator;
     let j = np / denominator;
-    if np % denominator != 0 {
+    if !np.is_multiple_of(denominator) {
         sorted[j.min(n - 1)]
     } else if j == 0 {
         sorted[0]
