@@ -116,3 +116,7 @@ pub fn intermediate_column(id: u64) -> String {
 pub fn intermediate_zero_column(id: u64) -> String {
     format!("__let{id}|zero")
 }
+
+/// Internal: whether the institution is not rated (`eligible:` does not hold): it keeps its
+/// scores but gets no rank or grade.
+pub const NOT_RATED_COLUMN: &str = "__not_rated";

@@ -45,6 +45,8 @@ pub struct Outcomes {
     pub rules: Vec<RuleCount>,
     /// Institutions with a weighted total for which some weighted indicator had no score.
     pub partial_weight: usize,
+    /// With `eligible:`: its reason and how many institutions are not rated.
+    pub not_rated: Option<(String, usize)>,
 }
 
 impl Outcomes {
@@ -75,7 +77,9 @@ impl Outcomes {
                 group,
             };
             out.grades.push(count(None, &|_| true));
-            if plan.scheme.spec.columns.peer_group.is_some() {
+            if plan.scheme.spec.columns.peer_group.is_some()
+                || plan.scheme.spec.peer_groups.is_some()
+            {
                 let groups: Vec<String> = scored
                     .column(PEER_GROUP_COLUMN)?
                     .cast(&DataType::String)?
@@ -117,6 +121,30 @@ impl Outcomes {
                     fired,
                 });
             }
+        }
+        for (i, a) in plan.scheme.spec.grade_adjustments.iter().enumerate() {
+            let column = crate::grade::adjust::moved_column(i);
+            let fired = match scored.column(&column) {
+                Ok(moved) => moved.bool()?.sum().unwrap_or(0) as usize,
+                Err(_) => 0,
+            };
+            out.rules.push(RuleCount {
+                kind: if a.up.is_some() {
+                    "grade up"
+                } else {
+                    "grade down"
+                },
+                reason: a.reason.clone(),
+                fired,
+            });
+        }
+        if let Some(eligible) = &plan.scheme.spec.eligible {
+            let n = scored
+                .column(crate::columns::NOT_RATED_COLUMN)?
+                .bool()?
+                .sum()
+                .unwrap_or(0) as usize;
+            out.not_rated = Some((eligible.reason.clone(), n));
         }
         let any_missing = weights
             .effective_weights()
@@ -164,6 +192,13 @@ impl std::fmt::Display for Outcomes {
                 None => writeln!(f, "grades: {}", grade_list(g))?,
                 Some(group) => writeln!(f, "  peer group {group}: {}", grade_list(g))?,
             }
+        }
+        if let Some((reason, n)) = &self.not_rated {
+            writeln!(
+                f,
+                "not rated (no rank, no grade; scores kept): {n} institution{} — {reason}",
+                if *n == 1 { "" } else { "s" }
+            )?;
         }
         if !self.rules.is_empty() {
             let rules: Vec<String> = self

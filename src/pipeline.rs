@@ -226,9 +226,19 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
-    let mut query = plan
-        .with_intermediates(frame.lazy())
-        .with_columns(indicators::value_exprs(plan));
+    let mut query = plan.with_intermediates(frame.lazy());
+    if let Some(group) = &plan.peer_group {
+        // Categorical, as `crate::load` makes a peer-group column.
+        let categorical = DataType::from_categories(Categories::global());
+        query = query.with_column(
+            group
+                .clone()
+                .fill_null(lit(crate::columns::UNGROUPED))
+                .cast(categorical)
+                .alias(crate::columns::PEER_GROUP_COLUMN),
+        );
+    }
+    let mut query = query.with_columns(indicators::value_exprs(plan));
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }
@@ -269,11 +279,23 @@ fn result_query_with(
     for stage in plan.adjustments.stages() {
         query = query.with_columns(stage);
     }
+    if let Some(eligible) = &plan.eligible {
+        for stage in crate::eligibility::hide_stages(eligible) {
+            query = query.with_columns(stage);
+        }
+    }
     query = query.with_columns(rank::exprs(spec.ranking.ties));
-    if let Some(grades) = &spec.grades {
+    if let (Some(grades), false) = (&spec.grades, plan.grade_adjustments.is_empty()) {
+        for stage in grade::adjust::stages(grades, &plan.grade_adjustments, GRADE_COLUMN) {
+            query = query.with_columns(stage);
+        }
+    } else if let Some(grades) = &spec.grades {
         query = query.with_column(grade::grade_expr(grades).alias(GRADE_COLUMN));
     } else {
         query = query.with_column(lit(NULL).cast(DataType::String).alias(GRADE_COLUMN));
+    }
+    if plan.eligible.is_some() {
+        query = query.with_columns(crate::eligibility::restore_stage());
     }
     if let Some(points) = &spec.points {
         for stage in points::stages(points) {
@@ -439,6 +461,9 @@ fn finish(
         &quality,
     )?;
     summary.warnings.extend(weight_notes);
+    summary
+        .warnings
+        .extend(crate::inclusion::notes(plan, weights, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());

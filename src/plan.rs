@@ -48,6 +48,13 @@ pub struct Plan {
     pub deduction_reasons: Vec<String>,
     /// Formulas read by several others, computed once (see `crate::script::shared`).
     pub intermediates: shared::Resolution,
+    /// `grade_adjustments:` compiled, in order (empty without).
+    pub grade_adjustments: Vec<crate::grade::adjust::GradeAdjustment>,
+    /// `peer_groups.formula` compiled to text (numbers as whole numbers): each institution's
+    /// peer group.
+    pub peer_group: Option<Expr>,
+    /// `eligible:` compiled: true where the institution is rated.
+    pub eligible: Option<Expr>,
 }
 
 impl Plan {
@@ -194,6 +201,37 @@ impl Plan {
         };
         let bonus = points(&spec.bonus.rules, "bonus");
         let deduction = points(&spec.deduction.rules, "deduction");
+        let grade_adjustments: Vec<((String, Formula), i64)> = spec
+            .grade_adjustments
+            .iter()
+            .filter_map(|a| {
+                let when = rule_formula(
+                    &a.when,
+                    format!("grade adjustment \"{}\"", a.reason),
+                    Kind::Condition,
+                )?;
+                Some((when, a.steps().unwrap_or(0)))
+            })
+            .collect();
+        let eligible = spec.eligible.as_ref().and_then(|e| {
+            rule_formula(
+                &e.when,
+                format!("eligibility \"{}\"", e.reason),
+                Kind::Condition,
+            )
+        });
+        let peer_group = spec.peer_groups.as_ref().and_then(|g| {
+            match scripts.formula(&g.formula, "the peer-group formula (peer_groups.formula)") {
+                Ok(formula) => {
+                    references.extend(formula.columns.iter().cloned());
+                    Some((g.formula.clone(), formula))
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        });
 
         // A column of graded levels means one thing: every levels(…) on it must use the same map.
         let mut level_maps: Vec<&ColumnRef> = Vec::new();
@@ -244,7 +282,9 @@ impl Plan {
             .map(|i| &i.value)
             .chain(custom_scores.iter().flatten())
             .chain(vetoes.iter().map(|(_, f)| f))
-            .chain(bonus.iter().chain(&deduction).map(|(_, f, _)| f));
+            .chain(bonus.iter().chain(&deduction).map(|(_, f, _)| f))
+            .chain(grade_adjustments.iter().map(|((_, f), _)| f))
+            .chain(eligible.iter().chain(&peer_group).map(|(_, f)| f));
         let too_large = |name: Option<&str>, e: shared::TooLarge| {
             let binding = e.binding.as_deref().or(name);
             Error::Script {
@@ -282,6 +322,13 @@ impl Plan {
                     .take()
                     .map(|s| normalise::impute::zero_when_missing(col(id), s));
             }
+            if let Some(min) = scheme.min_reported_of(&indicator.spec) {
+                let id = indicator.spec.id.as_str();
+                indicator.score = indicator
+                    .score
+                    .take()
+                    .map(|s| normalise::included_by_count(id, min, s));
+            }
         }
         let vetoes = vetoes
             .iter()
@@ -291,6 +338,31 @@ impl Plan {
                     .map_err(|e| too_large(Some(name), e))
             })
             .collect::<Result<Vec<Expr>>>()?;
+        let planned = |(name, f): &(String, Formula)| {
+            resolution
+                .planned(&f.expr)
+                .map_err(|e| too_large(Some(name), e))
+        };
+        let grade_adjustments = grade_adjustments
+            .iter()
+            .map(|(when, steps)| {
+                Ok(crate::grade::adjust::GradeAdjustment {
+                    when: planned(when)?,
+                    steps: *steps,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let eligible = eligible.as_ref().map(planned).transpose()?;
+        let peer_group = match &peer_group {
+            None => None,
+            Some(named) => {
+                let expr = planned(named)?;
+                Some(match named.1.kind {
+                    Kind::Number => expr.cast(DataType::Int64).cast(DataType::String),
+                    _ => expr.cast(DataType::String),
+                })
+            }
+        };
         let points = |rules: &[(String, Formula, Option<f64>)]| {
             rules
                 .iter()
@@ -328,6 +400,9 @@ impl Plan {
                 .iter()
                 .map(|r| r.reason.clone())
                 .collect(),
+            grade_adjustments,
+            peer_group,
+            eligible,
             scheme,
             scripts,
             indicators,

@@ -177,6 +177,7 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
     ];
     headers.extend(spec.columns.name.iter().cloned());
     headers.extend(spec.columns.peer_group.iter().cloned());
+    headers.extend(spec.peer_groups.iter().map(|g| g.formula.clone()));
     headers.extend([SCORE_COLUMN.to_string(), GRADE_COLUMN.to_string()]);
     headers.extend(plan.weights.dimensions.iter().map(|d| score_column(&d.id)));
     if spec.points.is_some() {

@@ -53,6 +53,13 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             columns.push(col(extra.as_str()));
         }
     }
+    if let Some(groups) = &spec.peer_groups {
+        columns.push(
+            col(crate::columns::PEER_GROUP_COLUMN)
+                .cast(DataType::String)
+                .alias(groups.formula.as_str()),
+        );
+    }
     columns.extend([
         col(SCORE_COLUMN),
         col(GRADE_COLUMN),
@@ -186,6 +193,35 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
         for (row, hit) in bools(&veto_column(i))?.into_iter().enumerate() {
             if hit {
                 flags[row].push(format!("veto: {reason}"));
+            }
+        }
+    }
+    if let Some(eligible) = &plan.scheme.spec.eligible {
+        for (row, hit) in bools(crate::columns::NOT_RATED_COLUMN)?
+            .into_iter()
+            .enumerate()
+        {
+            if hit {
+                flags[row].push(format!("not rated: {}", eligible.reason));
+            }
+        }
+    }
+    for (i, a) in plan.scheme.spec.grade_adjustments.iter().enumerate() {
+        let (way, k, bound) = match (a.down, a.up) {
+            (Some(k), _) => ("down", k, "last"),
+            (_, k) => ("up", k.unwrap_or(0), "first"),
+        };
+        let bands = if k == 1 { "band" } else { "bands" };
+        let moved = bools(&crate::grade::adjust::moved_column(i))?;
+        let bounded = bools(&crate::grade::adjust::bounded_column(i))?;
+        for row in 0..height {
+            if moved[row] {
+                flags[row].push(format!("grade {way} {k} {bands}: {}", a.reason));
+            } else if bounded[row] {
+                flags[row].push(format!(
+                    "grade not moved {way} (already the {bound} band): {}",
+                    a.reason
+                ));
             }
         }
     }

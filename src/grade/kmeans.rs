@@ -4,7 +4,8 @@
 //! grades:
 //!   by: kmeans
 //!   within: peer_group          # clusters found in each peer group apart, as CMS does
-//!   algorithm: exact            # default; or hartigan_wong (R's kmeans as the CMS star rating runs it)
+//!   algorithm: exact            # default; hartigan_wong (R's kmeans, the CMS 2026 R pack) or
+//!                               # sas_fastclus (SAS PROC FASTCLUS, the CMS 2021–2025 SAS packs)
 //!   bands: [{grade: ★★★★★}, {grade: ★★★★}, {grade: ★★★}, {grade: ★★}, {grade: ★}]
 //! ```
 //!
@@ -39,6 +40,12 @@
 //! an error (fewer data points than clusters, seeds not distinct, a cluster emptied by the seeds)
 //! the group is clustered `exact`ly instead.
 //!
+//! **`sas_fastclus`** is SAS `PROC FASTCLUS` (batch Lloyd updates) as the CMS SAS packs of
+//! 2021–2025 ran it: seeds at the medians of the `PCTLDEF=5` quantile groups, `MAXITER=1000
+//! CONVERGE=0`, then again from the first run's centres with `STRICT=1`; see
+//! [`super::sas_fastclus`]. It reproduces the published stars of those years. It has no error
+//! case: seeds that coincide are counted once (fewer clusters, see below).
+//!
 //! **Degenerate data.** A group with fewer distinct scores m than bands k has m clusters (each
 //! distinct score its own); they take the *middle* m bands, from band ⌊(k − m)/2⌋ on, as a group
 //! that cannot be told apart sits in the middle: a lone hospital or a group of equal scores gets
@@ -70,6 +77,7 @@ pub fn bands(values: &[f64], k: usize, algorithm: KmeansAlgorithm) -> Vec<u32> {
         KmeansAlgorithm::HartiganWong => {
             super::hartigan_wong::cms(values, k).unwrap_or_else(|_| exact(values, k))
         }
+        KmeansAlgorithm::SasFastclus => super::sas_fastclus::cms(values, k),
     };
     let used = clustering.centres.len();
     let offset = k.saturating_sub(used) / 2;

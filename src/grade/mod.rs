@@ -5,7 +5,7 @@
 //! | `score` | [`score`] | scores ≥ the band's `min` |
 //! | `rank_share` | [`rank_share`] | ranks ≤ `top × n` (with a `rounding` of `top × n`) |
 //! | `mean_sd` | [`mean_sd`] | scores ≥ mean + `above_sd` × SD |
-//! | `kmeans` | [`kmeans`] | one cluster of a 1-D k-means (`algorithm: exact` or `hartigan_wong`) |
+//! | `kmeans` | [`kmeans`] | one cluster of a 1-D k-means (`algorithm: exact`, `hartigan_wong` or `sas_fastclus`) |
 //! | `rsr_probit` | [`rsr_probit`] | fitted values between the Probit cut-points 5 + (i − k/2)·6/k |
 //!
 //! Bands are listed best first and the last band takes everyone left. What every method shares:
@@ -33,11 +33,13 @@
 //! polars `apply` over the peer group): a loop over the group's sorted scores or its table of
 //! distinct scores, as each file documents — never a row loop in rhai.
 
+pub mod adjust;
 pub mod hartigan_wong;
 pub mod kmeans;
 pub mod mean_sd;
 pub mod rank_share;
 pub mod rsr_probit;
+pub mod sas_fastclus;
 pub mod score;
 
 use polars::prelude::*;

@@ -185,6 +185,15 @@ pub fn score_input(indicator_id: &str, treat: Option<&Treat>, imputation: Impute
     }
 }
 
+/// `score` where at least `min_reported` institutions report a value of the indicator (its raw
+/// value column, over all institutions), else missing for everyone: the indicator is dropped and,
+/// under `missing.policy: renormalise`, its weight goes to its siblings (`include:`).
+pub fn included_by_count(indicator_id: &str, min_reported: u64, score: Expr) -> Expr {
+    when(col(indicator_id).count().gt_eq(lit(min_reported)))
+        .then(score)
+        .otherwise(null())
+}
+
 /// Internal column holding each value's winsorising status (see [`winsorise::status`]), read by
 /// [`quality_exprs`]; not part of the output.
 fn status_column(id: &str) -> String {

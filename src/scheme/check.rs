@@ -356,6 +356,44 @@ impl Scheme {
                 ));
             }
         }
+        if spec.missing.policy == MissingPolicy::Zero
+            && (spec.include.is_some() || spec.indicators.iter().any(|i| i.include.is_some()))
+        {
+            errors.push(Error::invalid(
+                "include: dropping an indicator hands its weight to its siblings, which needs `missing.policy: renormalise` (under `zero` a dropped indicator would score 0 everywhere)",
+                self.span("include:", None),
+            ));
+        }
+        if let Some(groups) = &spec.peer_groups {
+            let problem = if spec.columns.peer_group.is_some() {
+                Some("peer groups come from either a data column (columns.peer_group) or a formula (peer_groups.formula), not both".to_string())
+            } else if self.all_indicators().iter().any(|i| i.id == groups.formula)
+                || spec.dimensions.iter().any(|d| d.id == groups.formula)
+            {
+                Some(format!("peer_groups.formula \"{}\" is also an indicator or dimension id; the output column of the peer group is named by the formula, so give it a name of its own", groups.formula))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                errors.push(Error::invalid(message, self.span("peer_groups:", None)));
+            }
+        }
+        for adjustment in &spec.grade_adjustments {
+            let problem = match (&spec.grades, adjustment.steps()) {
+                (None, _) => Some(format!(
+                    "grade adjustment \"{}\" needs `grades:` to adjust",
+                    adjustment.reason
+                )),
+                (_, Err(message)) => Some(message),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                errors.push(Error::invalid(
+                    format!("grade_adjustments: {message}"),
+                    self.span(&adjustment.reason, Some("grade_adjustments:")),
+                ));
+            }
+        }
 
         match errors.len() {
             0 => Ok(()),

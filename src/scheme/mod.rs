@@ -80,6 +80,84 @@ pub struct SchemeSpec {
     /// The point-based assessment (工分 × 质量系数 → budget), as primary-care systems run it.
     #[serde(default)]
     pub points: Option<PointsSpec>,
+    /// Grade adjustments after grading, in order: move `down` (or `up`) k bands where a condition
+    /// holds (CMS 2026's safety penalty, 降一个等次 after a major safety incident).
+    #[serde(default)]
+    pub grade_adjustments: Vec<GradeAdjustmentSpec>,
+    /// Indicator inclusion by reporting count, for every indicator that does not set its own
+    /// (`crate::inclusion`).
+    #[serde(default)]
+    pub include: Option<IncludeSpec>,
+    /// Peer groups computed by a formula instead of read from a data column.
+    #[serde(default)]
+    pub peer_groups: Option<PeerGroupsSpec>,
+    /// Who is rated: where the condition does not hold an institution keeps its scores but gets
+    /// no rank or grade (`crate::eligibility`).
+    #[serde(default)]
+    pub eligible: Option<EligibleSpec>,
+}
+
+/// `include:` — an indicator is scored only when at least `min_reported` institutions report a
+/// value for it; otherwise it is dropped and its weight goes to its siblings.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncludeSpec {
+    pub min_reported: u64,
+}
+
+/// `peer_groups: {formula: name}` — each institution's peer group is the value of the rhai binding
+/// `name` (a number, read as a whole number, or text); the output shows it in a column `name`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerGroupsSpec {
+    pub formula: String,
+}
+
+/// `eligible:` — the condition for being rated, and the flag of those it leaves out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibleSpec {
+    /// Rhai binding holding a true/false formula: true = rated.
+    pub when: String,
+    /// Why an institution is not rated, shown in its flags.
+    pub reason: String,
+}
+
+/// One grade adjustment: where the condition `when` holds, the grade moves `down` (towards the
+/// last band) or `up` (towards the first) by that many bands, never past the first or last.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeAdjustmentSpec {
+    /// Rhai binding holding a true/false formula.
+    pub when: String,
+    #[serde(default)]
+    pub down: Option<u32>,
+    #[serde(default)]
+    pub up: Option<u32>,
+    pub reason: String,
+}
+
+impl GradeAdjustmentSpec {
+    /// Bands moved: positive towards the last band (down), negative towards the first (up).
+    /// Exactly one of `down` and `up`, at least 1.
+    pub fn steps(&self) -> Result<i64, String> {
+        match (self.down, self.up) {
+            (Some(k), None) if k > 0 => Ok(i64::from(k)),
+            (None, Some(k)) if k > 0 => Ok(-i64::from(k)),
+            (Some(_), Some(_)) => Err(format!(
+                "grade adjustment \"{}\" has both `down` and `up`; give one",
+                self.reason
+            )),
+            (None, None) => Err(format!(
+                "grade adjustment \"{}\" says neither `down: k` nor `up: k`",
+                self.reason
+            )),
+            _ => Err(format!(
+                "grade adjustment \"{}\" moves 0 bands; give k ≥ 1",
+                self.reason
+            )),
+        }
+    }
 }
 
 /// How the weights of the tree are set. `fixed` uses the weights written in this file; the other
@@ -736,6 +814,9 @@ pub struct IndicatorSpec {
     /// Sub-indicators whose scores roll up into this one; it then has no formula of its own.
     #[serde(default)]
     pub parts: Vec<PartSpec>,
+    /// Inclusion by reporting count (parts inherit it); default the scheme's `include:`.
+    #[serde(default)]
+    pub include: Option<IncludeSpec>,
     /// The parts, resolved into indicators (dimension, direction, unit, scoring, treat, missing inherited).
     #[serde(skip)]
     pub children: Vec<IndicatorSpec>,
@@ -797,6 +878,7 @@ impl PartSpec {
             national_monitoring: parent.national_monitoring,
             display: self.display,
             parts: Vec::new(),
+            include: parent.include,
             children: Vec::new(),
             parent: Some(parent.id.clone()),
         };
@@ -878,6 +960,9 @@ pub enum KmeansAlgorithm {
     /// R's `kmeans` (Hartigan–Wong) seeded at the medians of the quantile groups, run twice, as
     /// the CMS star rating does.
     HartiganWong,
+    /// SAS `PROC FASTCLUS` (batch updates) seeded at the medians of the `PCTLDEF=5` quantile
+    /// groups, run twice (the second with `STRICT=1`), as the CMS SAS packs of 2021–2025 do.
+    SasFastclus,
 }
 
 /// With `by: rank_share`: how a band's share `top × n` becomes a number of places.
@@ -943,6 +1028,14 @@ impl Scheme {
 
     /// What a missing value of an indicator becomes: its own (or its parent's) `missing`, else
     /// the scheme's `missing.impute`, else `renormalise` (it stays missing).
+    /// The smallest number of reporting institutions for `indicator` to be scored, if any.
+    pub fn min_reported_of(&self, indicator: &IndicatorSpec) -> Option<u64> {
+        indicator
+            .include
+            .or(self.spec.include)
+            .map(|i| i.min_reported)
+    }
+
     pub fn impute_of(&self, indicator: &IndicatorSpec) -> Impute {
         indicator
             .missing

@@ -10,7 +10,7 @@
 //! | `grade_score(x, [90, 60], ["优", "良", "差"])` | x ≥ 90, x ≥ 60, the rest | `by: score` |
 //! | `grade_rank_share(x, [0.1, 0.4], ["A", "B", "C"])` | top 10%, top 40% of the ranking, the rest | `by: rank_share` (rounding floor) |
 //! | `grade_mean_sd(x, [1, 0, -1], ["A", "B", "C", "D"])` | x ≥ mean + 1·SD, ≥ mean, ≥ mean − SD, the rest | `by: mean_sd` |
-//! | `grade_kmeans(x, ["A", "B", "C"])`, `grade_kmeans(x, labels, "hartigan_wong")` | one 1-D k-means cluster each, k = number of labels | `by: kmeans` |
+//! | `grade_kmeans(x, ["A", "B", "C"])`, `grade_kmeans(x, labels, "hartigan_wong")` (or `"sas_fastclus"`) | one 1-D k-means cluster each, k = number of labels | `by: kmeans` |
 //! | `grade_rsr(x, ["上", "中", "下"])` | Probit cut-points of x's distribution table | `by: rsr_probit` |
 //!
 //! Each except `grade_score` (whose bounds are fixed numbers) has a `group_` variant whose
@@ -161,9 +161,10 @@ pub fn register(engine: &mut Engine) {
             spec.algorithm = Some(match algorithm {
                 "exact" => KmeansAlgorithm::Exact,
                 "hartigan_wong" => KmeansAlgorithm::HartiganWong,
+                "sas_fastclus" => KmeansAlgorithm::SasFastclus,
                 other => {
                     return Err(format!(
-                        "{n}: the algorithm is \"exact\" or \"hartigan_wong\", not \"{other}\""
+                        "{n}: the algorithm is \"exact\", \"hartigan_wong\" or \"sas_fastclus\", not \"{other}\""
                     )
                     .into())
                 }
@@ -337,7 +338,7 @@ mod tests {
             ),
             (
                 r#"grade_kmeans(col("x"), ["A", "B"], "lloyd")"#,
-                "\"exact\" or \"hartigan_wong\"",
+                "\"exact\", \"hartigan_wong\" or \"sas_fastclus\"",
             ),
             (r#"grade_rsr(col("x"), [])"#, "at least one label"),
             (r#"grade_rsr(col("x"), [1, 2])"#, "labels are text"),

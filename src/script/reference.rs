@@ -531,7 +531,7 @@ pub static DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "grade_kmeans",
         forms: &["grade_kmeans(x: number, labels: list) -> text", "grade_kmeans(x: number, labels: list, algorithm: text) -> text"],
-        description: "one 1-D k-means cluster per label, best first; algorithm \"exact\" (default) or \"hartigan_wong\"",
+        description: "one 1-D k-means cluster per label, best first; algorithm \"exact\" (default), \"hartigan_wong\" (R) or \"sas_fastclus\" (SAS)",
     },
     FunctionDoc {
         name: "group_grade_kmeans",

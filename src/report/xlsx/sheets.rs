@@ -345,6 +345,8 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
             let kind = match r.kind {
                 "veto" => "一票否决",
                 "bonus" => "加分",
+                "grade down" => "降等",
+                "grade up" => "升等",
                 _ => "扣分",
             };
             sheet.row(vec![

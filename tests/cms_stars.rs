@@ -1,0 +1,96 @@
+//! The CMS Overall Hospital Quality Star Rating of July 2025 (`../shared/data/cms/2025jul/`):
+//! the stars clustered from CMS's own published summary scores, per peer group.
+//!
+//! `published.csv.gz` is the SAS pack's output at full precision. Clustering its summary scores
+//! with `sas_fastclus` (the method of the SAS packs) gives every rated hospital its published
+//! star; R's Hartigan–Wong (the 2026 R pack's method) gives some of them another.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use jixiao::grade::kmeans;
+use jixiao::scheme::KmeansAlgorithm;
+
+fn shared(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cms/2025jul")
+        .join(file)
+}
+
+/// The rows of a gzipped CSV as header → value maps (CMS's files have no quoted commas).
+fn read_gz_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .cloned()
+                .zip(line.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// (peer group, summary score, published star) of every rated hospital, in id order.
+fn published() -> Vec<(String, f64, u32)> {
+    read_gz_csv(&shared("published.csv.gz"))
+        .into_iter()
+        .filter(|r| r["report"] == "1")
+        .map(|r| {
+            (
+                r["peer_group"].clone(),
+                r["summary_score"].parse().unwrap(),
+                r["star"].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Stars (5 = best) of the published summary scores, clustered per peer group by `algorithm`.
+fn stars(rows: &[(String, f64, u32)], algorithm: KmeansAlgorithm) -> Vec<u32> {
+    let mut out = vec![0; rows.len()];
+    let groups: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    for group in groups {
+        let members: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].0 == group).collect();
+        let scores: Vec<f64> = members.iter().map(|&i| rows[i].1).collect();
+        for (&i, band) in members.iter().zip(kmeans::bands(&scores, 5, algorithm)) {
+            out[i] = 5 - band;
+        }
+    }
+    out
+}
+
+#[test]
+fn sas_fastclus_reproduces_published_cms_stars() {
+    let rows = published();
+    assert_eq!(rows.len(), 2891, "rated hospitals of the July 2025 release");
+    let got = stars(&rows, KmeansAlgorithm::SasFastclus);
+    let misses = rows
+        .iter()
+        .zip(&got)
+        .filter(|(r, &star)| r.2 != star)
+        .count();
+    assert_eq!(
+        misses, 0,
+        "hospitals whose star differs from the published one"
+    );
+}
+
+#[test]
+fn hartigan_wong_and_exact_differ_from_the_published_stars() {
+    // The published stars come from SAS; R's and the optimal clustering give some hospitals
+    // another star, which is why `sas_fastclus` exists.
+    let rows = published();
+    for algorithm in [KmeansAlgorithm::HartiganWong, KmeansAlgorithm::Exact] {
+        let got = stars(&rows, algorithm);
+        let misses = rows.iter().zip(&got).filter(|(r, &s)| r.2 != s).count();
+        assert!(misses > 0, "{algorithm:?} matches every published star");
+    }
+}
