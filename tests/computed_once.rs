@@ -37,9 +37,14 @@ fn planned_nodes(plan: &Plan) -> usize {
 fn values(plan: &Plan) -> Vec<Option<f64>> {
     let frame = df!("编码" => ["A", "B", "C"], "x" => [1.0, 2.0, 3.0]).unwrap();
     let loaded = jixiao::pipeline::prepare_for(plan, frame, Path::new("data"), None).unwrap();
-    let run = jixiao::pipeline::score_loaded(plan, loaded).unwrap();
+    let keep = jixiao::pipeline::ScoreOptions {
+        keep_scored: true,
+        ..Default::default()
+    };
+    let run = jixiao::pipeline::score_loaded_with(plan, loaded, keep).unwrap();
     let sorted = run
         .scored
+        .expect("kept")
         .sort(["编码"], SortMultipleOptions::default())
         .unwrap();
     common::floats(&sorted, "R")

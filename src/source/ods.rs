@@ -182,11 +182,10 @@ fn attribute(e: &BytesStart, key: &str) -> std::result::Result<Option<String>, S
 fn repeats(e: &BytesStart, key: &str) -> std::result::Result<u64, String> {
     match attribute(e, key)? {
         None => Ok(1),
-        Some(text) => text.trim().parse::<u64>().map_err(|_| {
-            format!(
-                "content.xml: {key} is not a count: \"{text}\""
-            )
-        }),
+        Some(text) => text
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("content.xml: {key} is not a count: \"{text}\"")),
     }
 }
 
