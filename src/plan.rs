@@ -153,7 +153,7 @@ impl Plan {
                             .span(&format!("when: {name}"), None)
                             .map(|at| {
                                 format!(
-                                    "; the veto names it at {}:{} (`when: {name}`)",
+                                    "; {what} names it at {}:{} (`when: {name}`)",
                                     at.file.display(),
                                     at.line
                                 )

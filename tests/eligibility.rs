@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
-use polars::prelude::*;
+
+mod common;
+use common::{texts_by_id, words};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grade-adjust")
@@ -32,27 +34,6 @@ grades:
   bands: [{grade: A, min: 80}, {grade: B, min: 60}, {grade: C}]
 "#;
 
-fn sorted_column(table: &DataFrame, name: &str) -> Vec<Option<String>> {
-    table
-        .sort(["编码"], SortMultipleOptions::default())
-        .unwrap()
-        .column(name)
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|g| g.map(str::to_string))
-        .collect()
-}
-
-fn words(text: &str) -> Vec<Option<String>> {
-    text.split(' ')
-        .map(|g| (g != "-").then(|| g.to_string()))
-        .collect()
-}
-
 #[test]
 fn not_rated_keep_scores_without_rank_or_grade() {
     let dir = fixture();
@@ -61,18 +42,18 @@ fn not_rated_keep_scores_without_rank_or_grade() {
     let data = jixiao::source::DataFile::from(dir.join("../grading/current.csv"));
     let run = jixiao::pipeline::score(&plan, &data, None).unwrap();
     assert_eq!(
-        sorted_column(&run.table, "score"),
+        texts_by_id(&run.table, "score"),
         words("92.0 85.0 85.0 78.0 70.0 66.0 55.0 40.0 88.0 75.0 60.0 - 80.0")
     );
     assert_eq!(
-        sorted_column(&run.table, "rank"),
+        texts_by_id(&run.table, "rank"),
         words("1 2 2 5 7 8 - - 10 6 9 - 4")
     );
     assert_eq!(
-        sorted_column(&run.table, "grade"),
+        texts_by_id(&run.table, "grade"),
         words("A A A B B B - - C B B - A")
     );
-    let flags = sorted_column(&run.table, "flags");
+    let flags = texts_by_id(&run.table, "flags");
     for row in [6, 7, 11] {
         let flag = flags[row].clone().unwrap_or_default();
         assert!(

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
-use polars::prelude::*;
+
+mod common;
+use common::texts_by_id;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grade-adjust")
@@ -30,34 +32,18 @@ fn scheme_with(tail: &str) -> Result<Scheme, jixiao::Error> {
     Scheme::from_text(&dir, &dir.join("scheme.yaml"), format!("{head}{tail}"))
 }
 
-fn column(table: &DataFrame, name: &str) -> Vec<Option<String>> {
-    let sorted = table
-        .sort(["编码"], SortMultipleOptions::default())
-        .unwrap();
-    sorted
-        .column(name)
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|g| g.map(str::to_string))
-        .collect()
-}
-
 #[test]
 fn grades_move_down_and_up_bounded_flagged_and_counted() {
     let plan = Plan::compile(Scheme::load(&fixture()).unwrap()).unwrap();
     let data = jixiao::source::DataFile::from(fixture().join("../grading/current.csv"));
     let run = jixiao::pipeline::score(&plan, &data, None).unwrap();
-    let grades = column(&run.table, "grade");
+    let grades = texts_by_id(&run.table, "grade");
     let expected: Vec<Option<String>> = "A A A B B C C C C B C - A"
         .split(' ')
         .map(|g| (g != "-").then(|| g.to_string()))
         .collect();
     assert_eq!(grades, expected);
-    let flags = column(&run.table, "flags");
+    let flags = texts_by_id(&run.table, "flags");
     let flag = |row: usize| flags[row].clone().unwrap_or_default();
     assert!(flag(0).contains("grade not moved up (already the first band): 得分90以上"));
     assert!(flag(5).contains("grade down 1 band: 得分低于70"));

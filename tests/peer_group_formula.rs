@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
-use polars::prelude::*;
+
+mod common;
+use common::{texts_by_id, words};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/grade-adjust")
@@ -33,27 +35,6 @@ grades:
   bands: [{grade: A, top: 0.5}, {grade: B}]
 "#;
 
-fn sorted_column(table: &DataFrame, name: &str) -> Vec<Option<String>> {
-    table
-        .sort(["编码"], SortMultipleOptions::default())
-        .unwrap()
-        .column(name)
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|g| g.map(str::to_string))
-        .collect()
-}
-
-fn words(text: &str) -> Vec<Option<String>> {
-    text.split(' ')
-        .map(|g| (g != "-").then(|| g.to_string()))
-        .collect()
-}
-
 #[test]
 fn peer_groups_come_from_the_formula() {
     let dir = fixture();
@@ -62,11 +43,11 @@ fn peer_groups_come_from_the_formula() {
     let data = jixiao::source::DataFile::from(dir.join("../grading/current.csv"));
     let run = jixiao::pipeline::score(&plan, &data, None).unwrap();
     assert_eq!(
-        sorted_column(&run.table, "档"),
+        texts_by_id(&run.table, "档"),
         words("4 4 4 4 4 3 3 3 4 4 3 (未分组) 4")
     );
     assert_eq!(
-        sorted_column(&run.table, "group_rank"),
+        texts_by_id(&run.table, "group_rank"),
         words("1 2 2 5 7 1 3 4 8 6 2 - 4")
     );
     // Grade counts per formula group are in the summary.

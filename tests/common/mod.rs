@@ -8,6 +8,29 @@ use std::process::Command;
 use jixiao::scheme::{Direction, Scheme};
 use polars::prelude::*;
 
+/// A column as text in the order of the ids (`编码`), missing values as `None`.
+pub fn texts_by_id(table: &DataFrame, name: &str) -> Vec<Option<String>> {
+    table
+        .sort(["编码"], SortMultipleOptions::default())
+        .unwrap()
+        .column(name)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|g| g.map(str::to_string))
+        .collect()
+}
+
+/// Expected cells written as words: `"A B - C"`, with `-` for a missing value.
+pub fn words(text: &str) -> Vec<Option<String>> {
+    text.split(' ')
+        .map(|g| (g != "-").then(|| g.to_string()))
+        .collect()
+}
+
 /// A column as floats (ranks and counts are cast), missing values as `None`.
 pub fn floats(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
     frame
