@@ -80,12 +80,20 @@ pub fn check(
         pipeline::check_types(plan, &loaded.frame)?;
         let columns: std::collections::BTreeSet<_> =
             plan.references.iter().map(|r| r.frame_column()).collect();
+        let absent = loaded.summary.absent_columns.len();
         let _ = writeln!(
             text,
-            "ok: data {}: {} institutions; all {} columns the formulas read are present",
+            "ok: data {}: {} institutions; {} columns the formulas read are present{}",
             loaded.origin.describe(),
             loaded.summary.institutions,
-            columns.len()
+            match absent {
+                0 => format!("all {}", columns.len()),
+                _ => format!("{} of {}", columns.len() - absent, columns.len()),
+            },
+            match absent {
+                0 => String::new(),
+                _ => format!("; {absent} absent, read as missing (see the note below)"),
+            }
         );
         if let Some(previous) = &loaded.previous_origin {
             let found = loaded.summary.institutions - loaded.summary.missing_in_previous;
@@ -132,6 +140,13 @@ pub fn check(
 }
 
 fn data_notes(text: &mut String, summary: &LoadSummary) {
+    // How the returns were read (units converted, repeated figures, absent optional columns).
+    for note in &summary.notes {
+        let _ = writeln!(text, "note: {note}");
+    }
+    for warning in &summary.warnings {
+        let _ = writeln!(text, "warning: {warning}");
+    }
     if !summary.footer_rows.is_empty() {
         let _ = writeln!(
             text,

@@ -79,6 +79,9 @@ pub struct LoadSummary {
     /// Report-only indicators whose columns the data lacks (missing, not an error); one line
     /// each, printed as warnings.
     pub warnings: Vec<String>,
+    /// Columns read by formulas that the current period's data lacks and that are read as
+    /// missing (optional, or read only by report-only indicators).
+    pub absent_columns: Vec<String>,
 }
 
 /// Words that open a footer row typed under a table rather than an institution: a row whose id —

@@ -383,6 +383,9 @@ pub fn optional_columns(
                 &DataType::String,
             ))?;
             absent.entry(why.as_str()).or_default().push(name);
+            if period == Period::Current {
+                summary.absent_columns.push(name.to_string());
+            }
         }
     }
     let prefix = match period {
