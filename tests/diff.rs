@@ -490,3 +490,51 @@ fn a_duplicate_id_in_an_output_file_is_refused() {
     assert_eq!(o.code, 1, "{}", transcript(&o));
     assert!(o.stderr.contains("twice"), "{}", o.stderr);
 }
+
+#[test]
+fn against_data_takes_its_own_previous_period_and_never_borrows_this_runs() {
+    let tiny = "tests/fixtures/tiny";
+    let (current, previous) = (
+        "tests/fixtures/tiny/current.csv",
+        "tests/fixtures/tiny/previous.csv",
+    );
+    let with = jixiao(&[
+        "diff",
+        "--scheme",
+        tiny,
+        "--data",
+        current,
+        "--prev",
+        previous,
+        "--against-data",
+        current,
+        "--against-prev",
+        previous,
+    ]);
+    assert_eq!(with.code, 0, "{}", transcript(&with));
+    assert!(
+        with.stdout
+            .contains("Spearman ρ 1.0000, Kendall τ-b 1.0000"),
+        "{}",
+        with.stdout
+    );
+    assert!(with.stdout.contains("against:  scheme tests/fixtures/tiny, data tests/fixtures/tiny/current.csv, previous\n    tests/fixtures/tiny/previous.csv"), "{}", with.stdout);
+    // Without --against-prev the baseline has no previous period: its growth formulas stop the run.
+    let without = jixiao(&[
+        "diff",
+        "--scheme",
+        tiny,
+        "--data",
+        current,
+        "--prev",
+        previous,
+        "--against-data",
+        current,
+    ]);
+    assert_eq!(without.code, 1, "{}", transcript(&without));
+    assert!(
+        without.stderr.contains("pass --prev FILE"),
+        "{}",
+        without.stderr
+    );
+}

@@ -212,6 +212,25 @@ fn a_form_is_read_with_its_id_row_units_and_forced_layout() {
         .err()
         .expect("a form is not a long table");
     assert!(err.to_string().contains("read as a long table"), "{err}");
+    // The same through the flag.
+    let o = jixiao(&[
+        "score",
+        "--scheme",
+        "tests/fixtures/returns",
+        "--data",
+        "tests/fixtures/returns/form.csv",
+        "--period",
+        "2020",
+        "--layout",
+        "long",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("form.csv: read as a long table, but the header has no column named 编码"),
+        "{}",
+        o.stderr
+    );
 }
 
 /// The 34 figures the real form reports for S1–S25, by the item number of their row.
