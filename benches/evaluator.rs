@@ -2,10 +2,11 @@
 //! their parts), each as a ratio to one plain `score` run measured side by side:
 //!
 //! * `score`: the scoring stages and the output table on loaded data (`pipeline::score_loaded`);
-//! * `explain`: the same run with contributions and the scored frame kept
-//!   (`ScoreOptions::EXPLAIN`), then one institution explained (goal ≤ 1.2× `score`);
-//! * `diff`: two runs with contributions (this period and a baseline generated with another seed,
-//!   same institutions) and their comparison (goal ≤ 2.2× `score`).
+//! * `explain`: the same run with the scored frame kept (`ScoreOptions::EXPLAIN`), then one
+//!   institution explained, its contributions computed for it alone (goal ≤ 1.2× `score`);
+//! * `diff`: two such runs (this period and a baseline generated with another seed, same
+//!   institutions) and their comparison, the movers' points computed for them alone (goal ≤ 2.2×
+//!   `score`).
 //!
 //! Data are generated and loaded outside the timing; each iteration starts from a copy of the
 //! loaded frame. Run: `cargo bench --bench evaluator`; ratios are recorded in BENCHMARKS.md.
@@ -93,11 +94,12 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("diff", |b| {
         b.iter(|| {
-            let a = pipeline::score_loaded_with(&plan, copy(&this), WITH_POINTS).unwrap();
-            let b = pipeline::score_loaded_with(&plan, copy(&against), WITH_POINTS).unwrap();
+            let a = pipeline::score_loaded_with(&plan, copy(&this), ScoreOptions::EXPLAIN).unwrap();
+            let b =
+                pipeline::score_loaded_with(&plan, copy(&against), ScoreOptions::EXPLAIN).unwrap();
             let (a, b) = (
-                Side::new("this", &plan, a.table),
-                Side::new("against", &plan, b.table),
+                Side::from_run("this", &plan, a),
+                Side::from_run("against", &plan, b),
             );
             black_box(diff::diff(&a, &b, 5).unwrap())
         })

@@ -23,6 +23,25 @@ use crate::error::{Error, Result};
 use crate::scheme::{AggregationSpec, Mean, MissingPolicy, TotalMethod};
 use crate::weight::{WeightNode, WeightTree};
 
+/// Rows `rows` of a scored frame (one holding the aggregation's `<id>.score` columns), in that
+/// order, with the effective weight and points columns of [`stages`] added: the contributions of
+/// a few institutions — those explained, or a diff's movers — without computing them for all.
+/// Equal to the same rows of a run scored with contributions, since every stage is row by row.
+pub fn of_rows(
+    scored: &DataFrame,
+    rows: &[usize],
+    tree: &WeightTree,
+    policy: MissingPolicy,
+) -> Result<DataFrame> {
+    let index: Vec<IdxSize> = rows.iter().map(|&r| r as IdxSize).collect();
+    let taken = scored.take(&IdxCa::from_vec("rows".into(), index))?;
+    let mut query = taken.lazy();
+    for stage in stages(tree, policy) {
+        query = query.with_columns(stage);
+    }
+    Ok(query.collect()?)
+}
+
 /// Refuses an aggregation whose total is not a weighted arithmetic mean of the indicator scores.
 pub fn check_supported(aggregation: &AggregationSpec) -> Result<()> {
     let what = match (aggregation.total, aggregation.mean) {

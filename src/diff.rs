@@ -4,8 +4,9 @@
 //! `jixiao score --out` writes — each with the [`Layout`] of the scheme that scored it: its id,
 //! name and peer-group columns, its weight tree and its grades. Whether a table comes from a run in
 //! memory ([`Side::new`]) or from a file written earlier ([`read_output`]) makes no difference, so
-//! the diff of two output files is the diff of the two runs (floats in files are rounded to 6
-//! decimals, as in the run's own table).
+//! the diff of two output files is the diff of the two runs (up to CSV's rounding of floats to
+//! 6 decimals). A run in memory need not compute contributions for everyone: [`Side::from_run`]
+//! keeps its scored frame, and the movers' points are computed for them only.
 //!
 //! "This run" is compared **against** a baseline; every change is this run minus the baseline:
 //!
@@ -118,6 +119,18 @@ pub struct Side {
     /// Why the table has no points columns when the reason is not a missing
     /// `--contributions` (e.g. a total that is not a weighted sum); shown instead of the hint.
     pub no_points: Option<String>,
+    /// The run's scored frame, when the side is a run in memory whose total is a weighted sum:
+    /// the points of the movers are computed from it for them only ([`Side::from_run`]).
+    pub kept: Option<KeptRun>,
+}
+
+/// What a run in memory keeps for the points of a few institutions
+/// (`crate::contribution::of_rows`): its scored frame and the weights it was aggregated with.
+#[derive(Debug, Clone)]
+pub struct KeptRun {
+    pub scored: DataFrame,
+    pub weights: crate::weight::WeightTree,
+    pub policy: crate::scheme::MissingPolicy,
 }
 
 impl Side {
@@ -128,16 +141,113 @@ impl Side {
             table,
             layout: Layout::of(plan),
             no_points: None,
+            kept: None,
         }
     }
 
-    /// Whether the table carries contributions in points (`score --contributions`).
+    /// A run in memory scored by `plan`. With its scored frame kept
+    /// (`crate::pipeline::ScoreOptions::EXPLAIN`) and a total that is a weighted sum, the movers'
+    /// drivers are computed for them only, as if the run had computed contributions for all.
+    pub fn from_run(label: impl Into<String>, plan: &Plan, run: crate::pipeline::ScoreRun) -> Side {
+        let mut side = Side::new(label, plan, run.table);
+        match crate::contribution::check_supported(&plan.scheme.spec.aggregation) {
+            Ok(()) => {
+                side.kept = run.scored.map(|scored| KeptRun {
+                    scored,
+                    weights: run.weights,
+                    policy: plan.scheme.spec.missing.policy,
+                })
+            }
+            Err(e) => side.no_points = Some(format!("{}: {e}", side.label)),
+        }
+        side
+    }
+
+    /// Whether the table carries contributions in points (`score --contributions`), or they can
+    /// be computed from the kept run.
     fn has_points(&self) -> bool {
         let schema = self.table.schema();
-        self.layout
+        self.kept.is_some()
+            || self
+                .layout
+                .nodes
+                .iter()
+                .any(|n| schema.contains(&points_column(&n.id)))
+    }
+}
+
+/// The points columns of some rows of a side's table: read from the table, or computed from the
+/// kept run for those rows only.
+struct PointsOf<'a> {
+    side: &'a Side,
+    /// The rows' points computed from the kept run, and each table row's row in it.
+    computed: Option<(DataFrame, HashMap<usize, usize>)>,
+}
+
+impl<'a> PointsOf<'a> {
+    fn for_rows(side: &'a Side, ids: &[String], rows: &[usize]) -> Result<PointsOf<'a>> {
+        let table_has = side
+            .layout
             .nodes
             .iter()
-            .any(|n| schema.contains(&points_column(&n.id)))
+            .any(|n| side.table.schema().contains(&points_column(&n.id)));
+        let Some(kept) = side.kept.as_ref().filter(|_| !table_has) else {
+            return Ok(PointsOf {
+                side,
+                computed: None,
+            });
+        };
+        let kept_ids = kept
+            .scored
+            .column(&side.layout.id_column)?
+            .cast(&DataType::String)?;
+        let kept_ids = kept_ids.str()?;
+        let mut at: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
+        for &r in rows {
+            at.insert(ids[r].as_str(), usize::MAX);
+        }
+        for (k, id) in kept_ids.iter().enumerate() {
+            if let Some(slot) = id.and_then(|id| at.get_mut(id)) {
+                *slot = k;
+            }
+        }
+        let mut scored_rows = Vec::with_capacity(rows.len());
+        let mut index = HashMap::with_capacity(rows.len());
+        for &r in rows {
+            let k = at[ids[r].as_str()];
+            if k == usize::MAX {
+                return Err(Error::internal(format!(
+                    "institution \"{}\" of the output table is not in the scored frame",
+                    ids[r]
+                )));
+            }
+            index.entry(r).or_insert_with(|| {
+                scored_rows.push(k);
+                scored_rows.len() - 1
+            });
+        }
+        let frame =
+            crate::contribution::of_rows(&kept.scored, &scored_rows, &kept.weights, kept.policy)?;
+        Ok(PointsOf {
+            side,
+            computed: Some((frame, index)),
+        })
+    }
+
+    /// The points of node `id` in table row `row` (0 for a node the run does not have).
+    fn get(&self, id: &str, row: usize) -> Result<f64> {
+        let name = points_column(id);
+        let (table, at) = match &self.computed {
+            Some((frame, index)) => (frame, index[&row]),
+            None => (&self.side.table, row),
+        };
+        match table.column(&name) {
+            Err(_) => Ok(0.0),
+            Ok(column) => {
+                let value = column.get(at)?;
+                Ok(number_at(self.side, &name, value, row)?.unwrap_or(0.0))
+            }
+        }
     }
 }
 
@@ -517,9 +627,34 @@ pub fn diff(this: &Side, against: &Side, movers: usize) -> Result<Diff> {
             }))
         }
     };
+    let up: Vec<usize> = moved
+        .iter()
+        .copied()
+        .filter(|&k| rows[k].places_up().unwrap() > 0.0)
+        .take(movers)
+        .collect();
+    let down: Vec<usize> = moved
+        .iter()
+        .rev()
+        .copied()
+        .filter(|&k| rows[k].places_up().unwrap() < 0.0)
+        .take(movers)
+        .collect();
+    // The movers' points, from the tables or computed for them only.
+    let shown: Vec<(usize, usize)> = match drivers_note {
+        None => up.iter().chain(&down).filter_map(|&k| pairs[k]).collect(),
+        Some(_) => Vec::new(),
+    };
+    let this_points =
+        PointsOf::for_rows(this, &a.ids, &shown.iter().map(|p| p.0).collect::<Vec<_>>())?;
+    let against_points = PointsOf::for_rows(
+        against,
+        &b.ids,
+        &shown.iter().map(|p| p.1).collect::<Vec<_>>(),
+    )?;
     let mover = |k: usize| -> Result<Mover> {
         let (dimensions, indicators) = match (&drivers_note, pairs[k]) {
-            (None, Some((i, j))) => drivers(this, against, i, j)?,
+            (None, Some((i, j))) => drivers(&this_points, &against_points, i, j)?,
             _ => (Vec::new(), Vec::new()),
         };
         Ok(Mover {
@@ -528,21 +663,8 @@ pub fn diff(this: &Side, against: &Side, movers: usize) -> Result<Diff> {
             indicators,
         })
     };
-    let movers_up = moved
-        .iter()
-        .copied()
-        .filter(|&k| rows[k].places_up().unwrap() > 0.0)
-        .take(movers)
-        .map(mover)
-        .collect::<Result<Vec<_>>>()?;
-    let movers_down = moved
-        .iter()
-        .rev()
-        .copied()
-        .filter(|&k| rows[k].places_up().unwrap() < 0.0)
-        .take(movers)
-        .map(mover)
-        .collect::<Result<Vec<_>>>()?;
+    let movers_up = up.into_iter().map(mover).collect::<Result<Vec<_>>>()?;
+    let movers_down = down.into_iter().map(mover).collect::<Result<Vec<_>>>()?;
 
     Ok(Diff {
         this: this.label.clone(),
@@ -608,17 +730,13 @@ fn transition_matrix(this: &Side, against: &Side, rows: &[Row]) -> (Vec<String>,
 }
 
 /// The nodes whose points changed most between row `i` of this run and row `j` of the baseline.
-fn drivers(this: &Side, against: &Side, i: usize, j: usize) -> Result<(Vec<Driver>, Vec<Driver>)> {
-    let points = |side: &Side, id: &str, row: usize| -> Result<f64> {
-        let name = points_column(id);
-        match side.table.column(&name) {
-            Err(_) => Ok(0.0),
-            Ok(column) => {
-                let value = column.get(row)?;
-                Ok(number_at(side, &name, value, row)?.unwrap_or(0.0))
-            }
-        }
-    };
+fn drivers(
+    this_points: &PointsOf,
+    against_points: &PointsOf,
+    i: usize,
+    j: usize,
+) -> Result<(Vec<Driver>, Vec<Driver>)> {
+    let (this, against) = (this_points.side, against_points.side);
     let mut nodes: Vec<&Node> = this.layout.nodes.iter().collect();
     for node in &against.layout.nodes {
         if !nodes.iter().any(|n| n.id == node.id) {
@@ -628,8 +746,8 @@ fn drivers(this: &Side, against: &Side, i: usize, j: usize) -> Result<(Vec<Drive
     let mut dimensions = Vec::new();
     let mut indicators = Vec::new();
     for node in nodes {
-        let change = points(this, &node.id, i)? - points(against, &node.id, j)?;
-        // Points are rounded to 6 decimals in output tables; smaller changes are rounding.
+        let change = this_points.get(&node.id, i)? - against_points.get(&node.id, j)?;
+        // Points are rounded to 6 decimals in CSV output; smaller changes are rounding.
         if change.abs() < 5e-7 {
             continue;
         }

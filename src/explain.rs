@@ -1,7 +1,8 @@
 //! Explain one institution (`jixiao explain`): why its total is what it is, from a scored run.
 //!
-//! An [`Explanation`] is computed from a [`ScoreRun`] scored with contributions and its scored
-//! frame kept (`crate::pipeline::ScoreOptions::EXPLAIN`): nothing is scored again per institution. It holds the
+//! An [`Explanation`] is computed from a [`ScoreRun`] that kept its scored frame
+//! (`crate::pipeline::ScoreOptions::EXPLAIN`): nothing is scored again, and the contributions are
+//! computed for the explained institutions only (all of them when the run computed them). It holds the
 //! total and how it was formed (weighted + bonus − deduction), the ranks, the grade and the
 //! distance to the next better grade, and the weight tree down to each indicator with the
 //! institution's value, its peer group's median and best, its score, its **own** effective weight
@@ -265,9 +266,6 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
     let Some(first) = run.weights.dimensions.first() else {
         return Ok(Vec::new());
     };
-    if !frame.schema().contains(&effective_weight_column(&first.id)) {
-        return Err(Error::internal("explain needs a run with contributions"));
-    }
     let ids: Vec<String> = texts(frame, &spec.columns.id)?
         .into_iter()
         .map(|v| v.unwrap_or_default())
@@ -278,6 +276,22 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
     };
     let ranks = columns.floats(RANK_COLUMN)?.clone();
     let rows = select(plan, &ids, &ranks, selection)?;
+    // The explained rows' own weights and points: from the run when it computed contributions
+    // for everyone, else for these rows only (the same numbers, row by row).
+    let own_frame = match frame.schema().contains(&effective_weight_column(&first.id)) {
+        true => frame.take(&IdxCa::from_vec(
+            "rows".into(),
+            rows.iter().map(|&r| r as IdxSize).collect(),
+        ))?,
+        false => {
+            crate::contribution::check_supported(&spec.aggregation)?;
+            crate::contribution::of_rows(frame, &rows, &run.weights, spec.missing.policy)?
+        }
+    };
+    let mut own = Columns {
+        frame: &own_frame,
+        floats: BTreeMap::new(),
+    };
     let groups: Vec<String> = texts(frame, PEER_GROUP_COLUMN)?
         .into_iter()
         .map(|g| g.unwrap_or_else(|| UNGROUPED.to_string()))
@@ -291,7 +305,7 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
     let mut by_id: Vec<usize> = (0..ids.len()).collect();
     by_id.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
     let mut out = Vec::new();
-    for row in rows {
+    for (k, row) in rows.into_iter().enumerate() {
         let group = &groups[row];
         let members: Vec<usize> = by_id
             .iter()
@@ -305,9 +319,9 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
                 dimension,
                 0,
                 1.0,
-                row,
+                (row, k),
                 &members,
-                &mut columns,
+                (&mut columns, &mut own),
                 &mut nodes,
             )?;
         }
@@ -426,14 +440,14 @@ fn node_explanations(
     node: &WeightNode,
     depth: usize,
     above: f64,
-    row: usize,
+    (row, own_row): (usize, usize),
     members: &[usize],
-    columns: &mut Columns,
+    (columns, own): (&mut Columns, &mut Columns),
     out: &mut Vec<NodeExplanation>,
 ) -> Result<f64> {
     let written = above * node.weight;
-    let own_weight = columns.floats(&effective_weight_column(&node.id))?[row].unwrap_or(0.0);
-    let points = columns.floats(&points_column(&node.id))?[row].unwrap_or(0.0);
+    let own_weight = own.floats(&effective_weight_column(&node.id))?[own_row].unwrap_or(0.0);
+    let points = own.floats(&points_column(&node.id))?[own_row].unwrap_or(0.0);
     let score_name = score_column(&node.id);
     let scores = columns.floats(&score_name)?.clone();
     let score = scores[row];
@@ -485,7 +499,16 @@ fn node_explanations(
     } else {
         let mut sum = 0.0;
         for child in &node.children {
-            sum += node_explanations(plan, child, depth + 1, written, row, members, columns, out)?;
+            sum += node_explanations(
+                plan,
+                child,
+                depth + 1,
+                written,
+                (row, own_row),
+                members,
+                (&mut *columns, &mut *own),
+                out,
+            )?;
         }
         sum
     };

@@ -39,58 +39,67 @@ pub fn value_exprs_of(indicators: &[PlannedIndicator]) -> Vec<Expr> {
         .collect()
 }
 
-/// Per-indicator quality counts, as one-row aggregate expressions over the scored frame:
-/// `{id}|missing`, `{id}|zero_denominator`, `{id}|non_finite`, and `{id}|part_exceeds_whole` for
-/// indicators with `share(part, whole)`.
+/// Per-indicator quality counts, as one-row aggregate expressions over the scored frame. Each
+/// missing value is counted once, under the first cause that explains it:
+/// `{id}|zero_denominator` (a ratio's denominator is zero), `{id}|part_exceeds_whole` (only for
+/// indicators with `share(part, whole)`), `{id}|non_finite` (the formula gave NaN or ±∞),
+/// `{id}|missing_input` (a column the formula reads is empty), and `{id}|by_formula` (none of
+/// these: the formula itself returned missing, e.g. `if_else(c, (), x)`). `{id}|missing` is
+/// their sum.
 pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
+    let any = |exprs: Vec<Expr>| {
+        exprs
+            .into_iter()
+            .map(|e| e.fill_null(lit(false)))
+            .reduce(|a, b| a.or(b))
+            .unwrap_or_else(|| lit(false))
+    };
+    let count = |cond: Expr, name: String| cond.sum().cast(DataType::UInt64).alias(name);
     let mut out = Vec::new();
     for indicator in &plan.indicators {
         let id = indicator.spec.id.as_str();
-        out.push(
-            col(id)
-                .null_count()
-                .cast(DataType::UInt64)
-                .alias(format!("{id}|missing")),
-        );
-        let zero = indicator
-            .value
-            .zero_denominators
-            .iter()
-            .cloned()
-            .reduce(|a, b| a.or(b))
-            .unwrap_or_else(|| lit(false));
-        out.push(
-            zero.fill_null(lit(false))
-                .sum()
-                .cast(DataType::UInt64)
-                .alias(format!("{id}|zero_denominator")),
-        );
-        let exceeds = indicator
-            .value
-            .shares
-            .iter()
-            .map(|share| share.exceeds().fill_null(lit(false)))
-            .reduce(|a, b| a.or(b));
-        if let Some(exceeds) = exceeds {
-            out.push(
-                exceeds
-                    .sum()
-                    .cast(DataType::UInt64)
-                    .alias(format!("{id}|part_exceeds_whole")),
-            );
+        let value = &indicator.value;
+        let missing = col(id).is_null();
+        out.push(count(missing.clone(), format!("{id}|missing")));
+        // Causes in order: each is counted only where no earlier one applies.
+        let mut unexplained = missing;
+        let zero = any(value.zero_denominators.clone());
+        out.push(count(
+            unexplained.clone().and(zero.clone()),
+            format!("{id}|zero_denominator"),
+        ));
+        unexplained = unexplained.and(zero.not());
+        if !value.shares.is_empty() {
+            let exceeds = any(value.shares.iter().map(|s| s.exceeds()).collect());
+            out.push(count(
+                unexplained.clone().and(exceeds.clone()),
+                format!("{id}|part_exceeds_whole"),
+            ));
+            unexplained = unexplained.and(exceeds.not());
         }
-        let raw = indicator.value.expr.clone().cast(DataType::Float64);
-        let non_finite = raw
-            .clone()
-            .is_nan()
-            .or(raw.is_infinite())
-            .fill_null(lit(false));
-        out.push(
-            non_finite
-                .sum()
-                .cast(DataType::UInt64)
-                .alias(format!("{id}|non_finite")),
-        );
+        let raw = value.expr.clone().cast(DataType::Float64);
+        let non_finite = any(vec![raw.clone().is_nan().or(raw.is_infinite())]);
+        out.push(count(
+            unexplained.clone().and(non_finite.clone()),
+            format!("{id}|non_finite"),
+        ));
+        unexplained = unexplained.and(non_finite.not());
+        let mut read: Vec<String> = Vec::new();
+        for c in &value.columns {
+            let name = c.frame_column();
+            if !read.contains(&name) {
+                read.push(name);
+            }
+        }
+        let input_missing = any(read.iter().map(|c| col(c.as_str()).is_null()).collect());
+        out.push(count(
+            unexplained.clone().and(input_missing.clone()),
+            format!("{id}|missing_input"),
+        ));
+        out.push(count(
+            unexplained.and(input_missing.not()),
+            format!("{id}|by_formula"),
+        ));
     }
     out
 }

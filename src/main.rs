@@ -219,6 +219,10 @@ struct DiffArgs {
     /// changes) here: .csv, .json, .parquet or .xlsx.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// text (fits 100 columns) or json (the whole report, every number unrounded, one entry per
+    /// institution under "rows").
+    #[arg(long = "output-format", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(["text", "json"]))]
+    output_format: String,
     /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
     #[arg(long)]
     excel_csv: bool,
@@ -554,23 +558,16 @@ fn run(command: Command) -> Result<()> {
     }
 }
 
-/// One side of `jixiao diff` scored from a scheme and data, with contributions where the
-/// scheme's total is a weighted sum.
+/// One side of `jixiao diff` scored from a scheme and data, its scored frame kept so that the
+/// movers' points can be computed for them only.
 fn diff_side(
     label: String,
     plan: &Plan,
     data: &DataFile,
     prev: Option<&DataFile>,
 ) -> Result<diff::Side> {
-    let supported = jixiao::contribution::check_supported(&plan.scheme.spec.aggregation);
-    let options = pipeline::ScoreOptions {
-        contributions: supported.is_ok(),
-        keep_scored: false,
-    };
-    let run = pipeline::score_with(plan, data, prev, options)?;
-    let mut side = diff::Side::new(label, plan, run.table);
-    side.no_points = supported.err().map(|e| format!("{}: {e}", side.label));
-    Ok(side)
+    let run = pipeline::score_with(plan, data, prev, pipeline::ScoreOptions::EXPLAIN)?;
+    Ok(diff::Side::from_run(label, plan, run))
 }
 
 fn run_diff(args: DiffArgs) -> Result<()> {
@@ -662,14 +659,18 @@ fn run_diff(args: DiffArgs) -> Result<()> {
         }
     };
     let result = diff::diff(&this, &against, args.top)?;
-    let mut text = report::diff::text(&result);
+    let mut text = match args.output_format.as_str() {
+        "json" => report::diff::json(&result)?,
+        _ => report::diff::text(&result),
+    };
     if let Some(out) = &args.out {
         report::diff::write(&result, out, &options)?;
-        text.push_str(&format!(
-            "wrote {} rows to {}\n",
-            result.rows.len(),
-            out.display()
-        ));
+        let wrote = format!("wrote {} rows to {}\n", result.rows.len(), out.display());
+        // JSON on stdout stays one document: the note goes to stderr.
+        match args.output_format.as_str() {
+            "json" => eprint!("{wrote}"),
+            _ => text.push_str(&wrote),
+        }
     }
     say(&text)
 }

@@ -40,8 +40,16 @@ pub struct ScoreOptions {
 }
 
 impl ScoreOptions {
-    /// What `crate::explain` needs: contributions, and the scored frame kept.
+    /// What `crate::explain` and `crate::diff` need: the scored frame kept; they compute the
+    /// contributions of the few institutions they show (`crate::contribution::of_rows`).
     pub const EXPLAIN: ScoreOptions = ScoreOptions {
+        contributions: false,
+        keep_scored: true,
+    };
+
+    /// Contributions computed for every institution, and the scored frame kept (with its
+    /// effective weight and points columns).
+    pub const CONTRIBUTIONS_KEPT: ScoreOptions = ScoreOptions {
         contributions: true,
         keep_scored: true,
     };
@@ -414,11 +422,14 @@ pub fn score_loaded_with(
     if options.contributions {
         contribution::check_supported(&plan.scheme.spec.aggregation)?;
     }
-    check_types(plan, &loaded.frame)?;
     // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first; otherwise
     // every stage runs as one query.
     if plan.scheme.spec.weighting.method.is_data_driven() {
-        let scores = score_indicators(plan, loaded.frame.clone())?;
+        let scores = diagnosed(
+            plan,
+            &loaded.frame,
+            score_indicators(plan, loaded.frame.clone()),
+        )?;
         return rescore_with(plan, &loaded, &scores, &scores.weights, options);
     }
     let query = result_query_with(
@@ -427,8 +438,19 @@ pub fn score_loaded_with(
         indicator_query(plan, loaded.frame.clone()),
         options,
     );
-    let scored = query.collect()?;
+    let scored = diagnosed(plan, &loaded.frame, query.collect().map_err(Error::from))?;
     finish(plan, &loaded, scored, &plan.weights, Vec::new(), options)
+}
+
+/// A run's result, or for a failure that a formula causes (a type error polars raises while it
+/// runs the query) the located error of [`check_types`]: the query is planned once on the way
+/// that succeeds, and the zero-row check runs only to explain a failure.
+fn diagnosed<T>(plan: &Plan, frame: &DataFrame, result: Result<T>) -> Result<T> {
+    // polars' errors arrive as internal ones (a bug, unless the formulas explain them).
+    result.map_err(|error| match error {
+        Error::Internal { .. } => check_types(plan, frame).err().unwrap_or(error),
+        other => other,
+    })
 }
 
 /// The run summary and the output table of a scored frame.

@@ -112,8 +112,37 @@ pub fn write_output(
         OutputFormat::Xlsx => {
             save_workbook(xlsx::score_workbook(plan, &run.table, &run.summary)?, path)
         }
+        OutputFormat::Csv => write_flat(
+            &rounded_for_csv(&run.table, &[SCORE_COLUMN])?,
+            path,
+            OutputFormat::Csv,
+            options,
+        ),
         format => write_flat(&run.table, path, format, options),
     }
+}
+
+/// Decimals of the floats in a scoring run's CSV: text for people and spreadsheets, where 15
+/// significant digits of a percentile score are noise. `score` keeps its own `score_decimals`;
+/// Parquet, JSON and the xlsx report carry every number at full precision.
+pub const CSV_DECIMALS: u32 = 6;
+
+/// `table` with every float column but `keep` rounded to [`CSV_DECIMALS`], half away from zero.
+pub fn rounded_for_csv(table: &DataFrame, keep: &[&str]) -> Result<DataFrame> {
+    let columns: Vec<Expr> = table
+        .columns()
+        .iter()
+        .map(|c| {
+            let name = c.name().as_str();
+            match c.dtype() {
+                DataType::Float64 | DataType::Float32 if !keep.contains(&name) => col(name)
+                    .round(CSV_DECIMALS, RoundMode::HalfAwayFromZero)
+                    .alias(name),
+                _ => col(name),
+            }
+        })
+        .collect();
+    Ok(table.clone().lazy().select(columns).collect()?)
 }
 
 /// Writes `jixiao mcda`'s result to `path`: its table, or for `.xlsx` the table and the criteria
@@ -187,7 +216,9 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
     headers.dedup();
 
     let shown = table.height().min(top);
-    let head = table.head(Some(shown));
+    // Rounded as CSV is, then shown to 2 decimals: a value computed as 77.745 − 1e-14 shows as
+    // the 77.75 its decimal inputs give, the same as in the CSV file.
+    let head = rounded_for_csv(&table.head(Some(shown)), &[SCORE_COLUMN])?;
     let mut cells: Vec<Vec<String>> = Vec::new();
     for header in &headers {
         let column = head.column(header)?.as_materialized_series().clone();

@@ -26,11 +26,17 @@ pub struct IndicatorQuality {
     pub name: String,
     /// The top-level indicator this value belongs to (itself, or the bundle it is a part of).
     pub top: String,
+    /// Missing values, each counted under one cause below (the first that applies, in this
+    /// order); the causes add up to `missing`.
     pub missing: u64,
     pub zero_denominator: u64,
-    pub non_finite: u64,
     /// Shares (`share(part, whole)`) missing because the part exceeds the whole.
     pub part_exceeds_whole: u64,
+    pub non_finite: u64,
+    /// Missing because a column the formula reads is empty.
+    pub missing_input: u64,
+    /// Missing on purpose: the formula returned missing (`()`) with its inputs present.
+    pub by_formula: u64,
     /// Values changed by the indicator's outlier treatment (`treat:`).
     pub treated: u64,
     /// Of those, values log-transformed because winsorising was not enough.
@@ -129,8 +135,10 @@ impl RunSummary {
                 top: top.get(id.as_str()).copied().unwrap_or(id).to_string(),
                 missing: u64_at(quality, &format!("{id}|missing"))?,
                 zero_denominator: u64_at(quality, &format!("{id}|zero_denominator"))?,
-                non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
                 part_exceeds_whole: u64_or_zero(quality, &format!("{id}|part_exceeds_whole"))?,
+                non_finite: u64_at(quality, &format!("{id}|non_finite"))?,
+                missing_input: u64_at(quality, &format!("{id}|missing_input"))?,
+                by_formula: u64_at(quality, &format!("{id}|by_formula"))?,
                 treated: u64_or_zero(quality, &format!("{id}|treated"))?,
                 log_transformed: u64_or_zero(quality, &format!("{id}|log_transformed"))?,
                 still_skewed: u64_or_zero(quality, &format!("{id}|still_skewed"))?,
@@ -271,23 +279,22 @@ impl std::fmt::Display for RunSummary {
                 if missing == 0 {
                     return None;
                 }
-                let zero: u64 = parts.iter().map(|q| q.zero_denominator).sum();
-                let non_finite: u64 = parts.iter().map(|q| q.non_finite).sum();
-                let exceeds: u64 = parts.iter().map(|q| q.part_exceeds_whole).sum();
-                let mut causes = Vec::new();
-                if zero > 0 {
-                    causes.push(format!("{zero} zero denominator"));
-                }
-                if non_finite > 0 {
-                    causes.push(format!("{non_finite} not finite"));
-                }
-                if exceeds > 0 {
-                    causes.push(format!("{exceeds} part exceeds whole"));
-                }
-                let rest = missing.saturating_sub(zero + non_finite + exceeds);
-                if rest > 0 && !causes.is_empty() {
-                    causes.push(format!("{rest} missing input"));
-                }
+                let sum = |f: fn(&IndicatorQuality) -> u64| parts.iter().map(|q| f(q)).sum::<u64>();
+                let causes: Vec<(u64, &str)> = vec![
+                    (sum(|q| q.zero_denominator), "zero denominator"),
+                    (sum(|q| q.part_exceeds_whole), "part exceeds whole"),
+                    (sum(|q| q.non_finite), "not finite"),
+                    (sum(|q| q.missing_input), "missing input"),
+                    (sum(|q| q.by_formula), "left missing by the formula"),
+                ];
+                let causes: Vec<String> = causes
+                    .into_iter()
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(n, cause)| format!("{n} {cause}"))
+                    .collect();
+                // Missing input alone is the usual case and goes without saying.
+                let only_input = causes.len() == 1 && sum(|q| q.missing_input) > 0;
+                let causes = if only_input { Vec::new() } else { causes };
                 let is_bundle = parts.len() > 1 || parts[0].id != top;
                 let mut text = format!("{top} {missing}");
                 if is_bundle {

@@ -13,8 +13,9 @@
 //! | `<indicator>`, `<indicator>.treated`, `<indicator>.display`, `<indicator>.score` | each indicator's value, the value scored after outlier treatment and imputation (only with `treat:` or `missing:` median/mean), its ratio text ("1:X", when the scheme asks) and score (monitor indicators: value only) |
 //! | `<indicator>.score`, then its parts' columns | an indicator made of parts: the weighted mean of its parts' scores |
 //!
-//! Floats are rounded to 6 decimals so that output is byte-identical across machines and thread
-//! counts.
+//! Floats are kept at full precision (the score is already rounded to `score_decimals`): Parquet
+//! and JSON carry them as computed, and CSV rounds them when it writes (see
+//! `crate::report::CSV_DECIMALS`).
 
 use polars::prelude::*;
 
@@ -39,10 +40,8 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
     // every stage's columns (hundreds with contributions), and ids are unique, so sorting after
     // the selection gives the same rows in the same order.
     let flags = flags_column(plan, &scored)?;
-    let round = |name: &str| {
-        let c = col(name);
-        c.clone().round(6, RoundMode::HalfAwayFromZero).alias(name)
-    };
+    // Floats stay whole here; CSV rounds them as it writes.
+    let float = |name: &str| col(name);
 
     let mut columns = vec![col(RANK_COLUMN), col(GROUP_RANK_COLUMN), col(id_column)];
     for extra in [&spec.columns.name, &spec.columns.peer_group]
@@ -74,10 +73,10 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         .is_some_and(|d| scored.schema().contains(&points_column(&d.id)));
     let has_points = !plan.adjustments.bonus.is_empty() || !plan.adjustments.deduction.is_empty();
     if has_points || contributions {
-        columns.push(round(WEIGHTED_COLUMN));
+        columns.push(float(WEIGHTED_COLUMN));
     }
     if has_points {
-        columns.extend([round(BONUS_COLUMN), round(DEDUCTION_COLUMN)]);
+        columns.extend([float(BONUS_COLUMN), float(DEDUCTION_COLUMN)]);
     }
     if let Some(points) = &spec.points {
         let mut work_columns: Vec<&str> = Vec::new();
@@ -91,16 +90,16 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         for item in &points.items {
             columns.extend([
                 col(coefficient_column(&item.id)),
-                round(&corrected_column(&item.id)),
-                round(&money_column(&item.id)),
+                float(&corrected_column(&item.id)),
+                float(&money_column(&item.id)),
             ]);
         }
-        columns.push(round(MONEY_COLUMN));
+        columns.push(float(MONEY_COLUMN));
     }
     let score_and_points = |id: &str, columns: &mut Vec<Expr>| {
-        columns.push(round(&score_column(id)));
+        columns.push(float(&score_column(id)));
         if contributions {
-            columns.push(round(&points_column(id)));
+            columns.push(float(&points_column(id)));
         }
     };
     for dimension in &plan.weights.dimensions {
@@ -119,13 +118,13 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             }
             continue;
         }
-        columns.push(round(id));
+        columns.push(float(id));
         if plan
             .indicators
             .iter()
             .any(|i| i.spec.id == id && crate::indicators::has_treated_column(i))
         {
-            columns.push(round(&treated_column(id)));
+            columns.push(float(&treated_column(id)));
         }
         if let Some(display) = indicator.display {
             columns.push(lit(display_column(&scored, id, display)?));
@@ -137,7 +136,7 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
         {
             match plan.weights.contains(id) {
                 true => score_and_points(id, &mut columns),
-                false => columns.push(round(&score_column(id))),
+                false => columns.push(float(&score_column(id))),
             }
         }
     }

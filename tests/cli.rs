@@ -173,22 +173,28 @@ fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
         parquet_table.get_column_names()
     );
     assert_eq!(parquet_table.height(), 320);
+    // The score is the same everywhere; the other floats are whole in Parquet and rounded to 6
+    // decimals in CSV.
+    let round6 = |v: f64| (v * 1e6).round() / 1e6;
     for name in ["score", "T4.score", "医疗质量.score"] {
-        let a = csv_table
-            .column(name)
-            .unwrap()
-            .cast(&DataType::Float64)
-            .unwrap();
-        let b = parquet_table
-            .column(name)
-            .unwrap()
-            .cast(&DataType::Float64)
-            .unwrap();
-        assert!(
-            a.as_materialized_series()
-                .equals_missing(b.as_materialized_series()),
-            "{name}"
-        );
+        let a = common::floats(&csv_table, name);
+        let b = common::floats(&parquet_table, name);
+        let rounded: Vec<Option<f64>> = b.iter().map(|v| v.map(round6)).collect();
+        match name {
+            "score" => assert_eq!(a, b),
+            _ => {
+                for (x, y) in a.iter().zip(&rounded) {
+                    match (x, y) {
+                        (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{name}: {x} vs {y}"),
+                        _ => assert_eq!(x.is_none(), y.is_none(), "{name}"),
+                    }
+                }
+                assert!(
+                    b.iter().flatten().any(|v| *v != round6(*v)),
+                    "{name}: Parquet keeps more than 6 decimals"
+                );
+            }
+        }
     }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("first.json")).unwrap()).unwrap();
@@ -205,6 +211,18 @@ fn outputs_are_byte_identical_across_runs_row_orders_and_thread_counts() {
             .get(0)
             .unwrap()
     );
+    // JSON carries the same whole numbers as Parquet: each written as its shortest exact
+    // (round-trip) decimal, which is what Rust's `{}` prints. (Compared as text: serde_json's
+    // default parser is not exact in the last bit.)
+    let json_text = std::fs::read_to_string(dir.path().join("first.json")).unwrap();
+    let whole = common::floats(&parquet_table, "医疗质量.score");
+    let mut long = 0;
+    for value in whole.iter().flatten().filter(|v| v.fract() != 0.0) {
+        let written = format!("\"医疗质量.score\":{value},");
+        assert!(json_text.contains(&written), "{written}");
+        long += usize::from(written.len() > "\"医疗质量.score\":12.123456,".len());
+    }
+    assert!(long > 0, "JSON keeps more than 6 decimals");
     // Every input institution is in the output, once.
     let csv = std::fs::read_to_string(dir.path().join("first.csv")).unwrap();
     assert_eq!(csv.lines().count(), text.lines().count());
@@ -280,6 +298,26 @@ fn scheme_with_a_byte_order_mark_is_read() {
 fn error_scheme_yaml_messages_a_person_understands() {
     insta::assert_snapshot!("error_scheme_gbk", user_error("scheme-gbk"));
     insta::assert_snapshot!("error_yaml_not_a_number", user_error("yaml-not-a-number"));
+}
+
+/// A line indented under `direction: up` is read by YAML as part of that value; the message
+/// names the indentation and points at the line.
+#[test]
+fn error_yaml_over_indented_line() {
+    insta::assert_snapshot!("error_yaml_over_indented", user_error("yaml-over-indented"));
+}
+
+/// Text where a number belongs: the indicator is named by id (not `indicators[1]`) and the
+/// caret is under the value, not the `- id:` line.
+#[test]
+fn error_yaml_text_where_a_number_belongs() {
+    insta::assert_snapshot!("error_yaml_text_target", user_error("yaml-text-target"));
+}
+
+/// More decimals than a float holds is refused; up to 15 are honoured (tests/scoring.rs).
+#[test]
+fn error_score_decimals_beyond_what_is_kept() {
+    insta::assert_snapshot!("error_score_decimals", user_error("score-decimals"));
 }
 
 /// Each used to end in exit 2 ("a bug in jixiao"); each is now a scheme error naming the clash.

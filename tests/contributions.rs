@@ -34,7 +34,7 @@ fn run_with_contributions(plan: &Plan, name: &str) -> ScoreRun {
         plan,
         &data.join("current.csv").into(),
         Some(&data.join("previous.csv").into()),
-        pipeline::ScoreOptions::EXPLAIN,
+        pipeline::ScoreOptions::CONTRIBUTIONS_KEPT,
     )
     .unwrap()
 }
@@ -212,7 +212,7 @@ fn contributions_are_refused_for_a_geometric_mean() {
         &plan,
         &data.join("current.csv").into(),
         Some(&data.join("previous.csv").into()),
-        pipeline::ScoreOptions::EXPLAIN,
+        pipeline::ScoreOptions::CONTRIBUTIONS_KEPT,
     )
     .err()
     .expect("refused");
@@ -281,7 +281,7 @@ proptest! {
             frame.with_column(Series::new(column.as_str().into(), blanked).into_column()).unwrap();
         }
         let blanked = pipeline::IndicatorScores { frame, weights: tree.clone(), weight_notes: Vec::new() };
-        let run = pipeline::rescore_with(plan, loaded, &blanked, &tree, pipeline::ScoreOptions::EXPLAIN).unwrap();
+        let run = pipeline::rescore_with(plan, loaded, &blanked, &tree, pipeline::ScoreOptions::CONTRIBUTIONS_KEPT).unwrap();
         check_sums(run.scored.as_ref().unwrap(), &run.weights);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jixiao::diff::{self, Diff, Side, Status};
+use jixiao::diff::{self, Diff, Driver, Side, Status};
 use jixiao::pipeline::{self, ScoreOptions};
 use jixiao::plan::Plan;
 use jixiao::report::explain::TEXT_WIDTH;
@@ -208,6 +208,32 @@ fn edited_scheme() -> tempfile::TempDir {
     dir
 }
 
+/// Two diffs equal but for the drivers' points, which differ by CSV's 6-decimal rounding of
+/// each run's points (a difference of two rounded numbers: at most 1e-6).
+fn assert_same_to_csv_rounding(mut a: Diff, mut b: Diff) {
+    let movers = |d: &mut Diff| -> Vec<(Vec<Driver>, Vec<Driver>)> {
+        d.movers_up
+            .iter_mut()
+            .chain(d.movers_down.iter_mut())
+            .map(|m| {
+                (
+                    std::mem::take(&mut m.dimensions),
+                    std::mem::take(&mut m.indicators),
+                )
+            })
+            .collect()
+    };
+    let (x, y) = (movers(&mut a), movers(&mut b));
+    assert_eq!(a, b, "the diffs without their drivers");
+    assert_eq!(x.len(), y.len());
+    for ((xd, xi), (yd, yi)) in x.iter().zip(&y) {
+        for (p, q) in xd.iter().chain(xi).zip(yd.iter().chain(yi)) {
+            assert_eq!((&p.id, xd.len(), xi.len()), (&q.id, yd.len(), yi.len()));
+            assert!((p.points - q.points).abs() <= 1.000001e-6, "{p:?} vs {q:?}");
+        }
+    }
+}
+
 #[test]
 fn diff_of_output_files_equals_diff_of_runs() {
     let dir = edited_scheme();
@@ -252,8 +278,28 @@ fn diff_of_output_files_equals_diff_of_runs() {
             diff::read_output(&original, &b).unwrap(),
         );
         let from_files = diff::diff(&this, &against, 5).unwrap();
-        assert_eq!(from_files, from_runs, "{ext}");
+        match ext {
+            // CSV rounds floats to 6 decimals, so the drivers' points agree to that.
+            // CSV rounds floats to 6 decimals: the drivers' points agree to about 1e-6.
+            "csv" => assert_same_to_csv_rounding(from_files, from_runs.clone()),
+            _ => assert_eq!(from_files, from_runs, "{ext}"),
+        }
     }
+
+    // Runs that kept their scored frame instead of computing everyone's points: the movers'
+    // points are computed for them alone, and the diff is the same to the bit.
+    let kept = |label: &str, plan: &Plan| {
+        let run = pipeline::score_with(
+            plan,
+            &current.as_path().into(),
+            Some(&previous.as_path().into()),
+            ScoreOptions::EXPLAIN,
+        )
+        .unwrap();
+        Side::from_run(label, plan, run)
+    };
+    let lean = diff::diff(&kept("this", &edited), &kept("against", &original), 5).unwrap();
+    assert_eq!(lean, from_runs);
 
     // The same through the command: identical --out tables, identical reports below the labels.
     let by_runs = jixiao_in(
@@ -537,4 +583,54 @@ fn against_data_takes_its_own_previous_period_and_never_borrows_this_runs() {
         "{}",
         without.stderr
     );
+}
+
+/// `--output-format json` is the library's report, whole: one JSON document on stdout (the
+/// `--out` note goes to stderr), every number unrounded.
+#[test]
+fn diff_as_json_is_the_library_report() {
+    let dir = edited_scheme();
+    let at = dir.path();
+    let o = jixiao_in(
+        at,
+        &[],
+        &[
+            "diff",
+            "--scheme",
+            "scoring/edited",
+            "--against-scheme",
+            "scoring/tertiary-core",
+            "--output-format",
+            "json",
+            "--out",
+            "d.csv",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("wrote 320 rows to d.csv"), "{}", o.stderr);
+    let report: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let data = at.join("datasets/tertiary-core");
+    let (current, previous) = (data.join("current.csv"), data.join("previous.csv"));
+    let kept = |label: &str, plan: &Plan| {
+        let run = pipeline::score_with(
+            plan,
+            &current.as_path().into(),
+            Some(&previous.as_path().into()),
+            ScoreOptions::EXPLAIN,
+        )
+        .unwrap();
+        Side::from_run(label, plan, run)
+    };
+    let (edited, original) = (
+        plan(&at.join("scoring/edited")),
+        plan(&at.join("scoring/tertiary-core")),
+    );
+    let mut library = diff::diff(&kept("a", &edited), &kept("b", &original), 5).unwrap();
+    // The command labels each side by scheme and data.
+    library.this = report["this"].as_str().unwrap().to_string();
+    library.against = report["against"].as_str().unwrap().to_string();
+    // Compared as text: every float written as its shortest exact decimal.
+    assert_eq!(o.stdout, jixiao::report::diff::json(&library).unwrap());
+    assert_eq!(report["rows"].as_array().unwrap().len(), 320);
+    assert_eq!(report["compared"], 320);
 }

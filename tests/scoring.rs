@@ -361,3 +361,29 @@ fn a_missing_id_column_names_the_scheme_key_that_asks_for_it() {
         "{err}"
     );
 }
+
+/// `score_decimals` is honoured up to 15 (more is refused, see the CLI snapshot
+/// `error_score_decimals`): with 质量 weighted 70 and 效率 30, A scores 0.7 × 41.666… =
+/// 29.1666…, published to 12 decimals as asked, not cut to 9.
+#[test]
+fn score_decimals_are_honoured_beyond_nine() {
+    let weights = |t: String| {
+        t.replace("weight: 60}", "weight: 70}")
+            .replace("weight: 40}", "weight: 30}")
+    };
+    let twelve = tiny_with(|t| weights(t) + "score_decimals: 12\n").unwrap();
+    let run = score_tiny(&twelve);
+    let a = texts(&run.table, "编码")
+        .iter()
+        .position(|id| id == "A")
+        .unwrap();
+    let score = floats(&run.table, "score")[a].unwrap();
+    assert_eq!(score, 29.166666666667);
+    let two = tiny_with(|t| weights(t)).unwrap();
+    let run = score_tiny(&two);
+    let a = texts(&run.table, "编码")
+        .iter()
+        .position(|id| id == "A")
+        .unwrap();
+    assert_eq!(floats(&run.table, "score")[a], Some(29.17));
+}

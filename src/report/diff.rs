@@ -19,6 +19,15 @@ pub fn write(diff: &Diff, path: &Path, options: &OutputOptions) -> Result<()> {
     crate::report::write_table_with(&diff.table()?, path, options)
 }
 
+/// The whole report as JSON (`--output-format json`): every number unrounded, one entry per
+/// institution under `rows`, ends with a newline.
+pub fn json(diff: &Diff) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(diff)
+        .map_err(|e| crate::error::Error::internal(format!("diff as JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
 fn rank(v: Option<f64>) -> String {
     v.map_or("—".to_string(), format_number)
 }

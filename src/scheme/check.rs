@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     DimensionSpec, Direction, GradeBand, GradeBy, GradeSpec, Impute, MissingPolicy, PointsRuleKind,
-    PointsSpec, Reference, Scheme, Scoring, TotalMethod, Treat, WeightMethod,
+    PointsSpec, Reference, Scheme, Scoring, TotalMethod, Treat, WeightMethod, MAX_SCORE_DECIMALS,
 };
 use crate::error::{Error, Result};
 
@@ -58,6 +58,18 @@ impl Scheme {
         }
         if spec.indicators.is_empty() {
             errors.push(Error::invalid("the scheme has no indicators", None));
+        }
+        if spec.score_decimals > MAX_SCORE_DECIMALS {
+            errors.push(
+                Error::invalid(
+                    format!(
+                        "score_decimals: {} asks for more decimals than a 64-bit float holds; they would be noise, not the score",
+                        spec.score_decimals
+                    ),
+                    self.span("score_decimals:", None),
+                )
+                .with_help(format!("use at most {MAX_SCORE_DECIMALS}; the score is rounded to score_decimals (ranks and grades use it as rounded), and Parquet and JSON output carry every other number whole")),
+            );
         }
 
         // An alias stands for one column: never for two, never for a name the scheme uses itself.

@@ -374,6 +374,11 @@ fn default_scripts() -> Vec<String> {
     vec!["indicators.rhai".to_string()]
 }
 
+/// The most `score_decimals` may ask for: a 64-bit float holds 15 to 17 significant digits, so
+/// further decimals of a score (whose whole part has one to three digits) are not there to keep.
+/// Schemes that cluster or compare unrounded scores (the CMS star rating) use 15.
+pub const MAX_SCORE_DECIMALS: u32 = 15;
+
 fn default_score_decimals() -> u32 {
     2
 }

@@ -430,3 +430,117 @@ fn checks_name_the_band_at_fault() {
         .unwrap_err()
         .contains("at least one band"));
 }
+
+/// A second indicator, so that a list index and an id differ (`indicators[1]` is T24).
+const TWO_INDICATORS: &str = "\
+name: 测试方案
+version: '1'
+columns: {id: 机构编码}
+dimensions:
+  - id: 医疗质量
+    weight: 100
+indicators:
+  - id: T4
+    name: 出院患者手术占比
+    dimension: 医疗质量
+    direction: up
+    weight: 1
+  - id: T24
+    name: 电子病历应用功能水平分级
+    dimension: 医疗质量
+    direction: up
+    weight: 1
+    scoring: {method: target, target: 5}
+";
+
+#[test]
+fn a_wrong_value_is_named_by_indicator_id_and_pointed_at() {
+    let text = TWO_INDICATORS.replace("target: 5}", "target: \"5级\"}");
+    let Error::SchemeSyntax { message, span, .. } = parse(&text).unwrap_err() else {
+        panic!("expected a syntax error")
+    };
+    assert!(message.contains("of indicator T24"), "{message}");
+    assert!(!message.contains("indicators[1]"), "{message}");
+    assert!(message.contains("expected a number"), "{message}");
+    let span = span.unwrap();
+    // Line 18 is `    scoring: {method: target, target: "5级"}`: the caret is under the value.
+    assert_eq!(
+        (span.line, span.column, span.length),
+        (18, 39, 4),
+        "{span:?}"
+    );
+}
+
+#[test]
+fn a_wrong_block_value_points_at_its_field_not_the_item() {
+    let text = TWO_INDICATORS.replace("    weight: 1\n    scoring", "    weight: 一\n    scoring");
+    let Error::SchemeSyntax { message, span, .. } = parse(&text).unwrap_err() else {
+        panic!("expected a syntax error")
+    };
+    assert!(
+        message.starts_with("weight of indicator T24: "),
+        "{message}"
+    );
+    let span = span.unwrap();
+    assert_eq!((span.line, span.column), (17, 13), "{span:?}");
+}
+
+#[test]
+fn an_over_indented_line_gets_an_indentation_hint() {
+    // `name:` indented under `direction: up`: YAML reads "up name: …" as one value.
+    let text = MINIMAL.replace(
+        "    direction: up\n    weight: 1",
+        "    direction: up\n      weight: 1",
+    );
+    let Error::SchemeSyntax { help, span, .. } = parse(&text).unwrap_err() else {
+        panic!("expected a syntax error")
+    };
+    let help = help.expect("an indentation hint");
+    assert!(
+        help.contains("line 12 is indented deeper than line 11 (`direction: up`)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("indent `weight` like the keys around it"),
+        "{help}"
+    );
+    assert_eq!(span.unwrap().line, 12);
+}
+
+#[test]
+fn an_under_indented_line_gets_an_indentation_hint() {
+    let text = MINIMAL.replace("    direction: up\n", "   direction: up\n");
+    let Error::SchemeSyntax { help, span, .. } = parse(&text).unwrap_err() else {
+        panic!("expected a syntax error")
+    };
+    let help = help.expect("an indentation hint");
+    assert!(
+        help.contains(
+            "line 11 is indented 3 spaces, between the levels of the lines above (2 and 4)"
+        ),
+        "{help}"
+    );
+    assert_eq!(span.unwrap().line, 11);
+}
+
+#[test]
+fn a_tab_in_the_indentation_is_named() {
+    let text = MINIMAL.replace("    weight: 1\n", "\tweight: 1\n");
+    let Error::SchemeSyntax { help, .. } = parse(&text).unwrap_err() else {
+        panic!("expected a syntax error")
+    };
+    assert!(help.unwrap_or_default().contains("indented with a tab"));
+}
+
+#[test]
+fn score_decimals_beyond_what_is_kept_are_refused_at_the_field() {
+    let text = MINIMAL.replace("columns:", "score_decimals: 16\ncolumns:");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(
+        err.contains("score_decimals: 16 asks for more decimals than a 64-bit float holds"),
+        "{err}"
+    );
+    assert!(err.contains("s/scheme.yaml:3:1"), "{err}");
+    let most = MINIMAL.replace("columns:", "score_decimals: 15\ncolumns:");
+    assert_eq!(parse(&most).unwrap().spec.score_decimals, 15);
+}
