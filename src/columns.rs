@@ -52,6 +52,23 @@ pub fn treated_column(id: &str) -> String {
     format!("{id}.treated")
 }
 
+/// The level this period of the `k`-th growth rate (`growth(now, before)`) of an indicator:
+/// `<id>.level`, or `<id>.level.<k>` (from 1) when its formula has several.
+pub fn level_column(id: &str, k: Option<usize>) -> String {
+    match k {
+        Some(k) => format!("{id}.level.{k}"),
+        None => format!("{id}.level"),
+    }
+}
+
+/// The previous period's level of a growth rate; see [`level_column`].
+pub fn prev_level_column(id: &str, k: Option<usize>) -> String {
+    match k {
+        Some(k) => format!("{id}.prev_level.{k}"),
+        None => format!("{id}.prev_level"),
+    }
+}
+
 /// An indicator's value shown as a ratio ("1:X" or "X:1").
 pub fn display_column_name(id: &str) -> String {
     format!("{id}.display")

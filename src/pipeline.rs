@@ -238,7 +238,8 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
                 .alias(crate::columns::PEER_GROUP_COLUMN),
         );
     }
-    let mut query = query.with_columns(indicators::value_exprs(plan));
+    let mut query =
+        query.with_columns([indicators::value_exprs(plan), indicators::level_exprs(plan)].concat());
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }

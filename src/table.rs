@@ -120,6 +120,11 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             continue;
         }
         columns.push(round(id));
+        // The levels behind a growth rate (增幅), beside it.
+        if let Some(planned) = plan.indicators.iter().find(|i| i.spec.id == id) {
+            let levels = crate::indicators::level_columns(planned);
+            columns.extend(levels.iter().map(|c| round(c)));
+        }
         if plan
             .indicators
             .iter()
