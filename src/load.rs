@@ -215,9 +215,9 @@ pub fn prepare_tables(
 ) -> Result<LoadedData, LoadError> {
     let SourceTable {
         frame: current,
-        origin,
+        mut origin,
     } = current;
-    let data_file = origin.file.as_path();
+    let data_file = origin.file.clone();
     let mut summary = LoadSummary {
         institutions: current.height(),
         ..Default::default()
@@ -225,16 +225,16 @@ pub fn prepare_tables(
     let mut report = DataReport::default();
     let current_refs = unique_columns(needs.references, Period::Current);
     let previous_refs = unique_columns(needs.references, Period::Previous);
-    let source = RowSource::of(&origin);
 
     let (mut frame, blockers) = checked(
         current,
-        &origin,
+        &mut origin,
         needs,
         Period::Current,
         &mut summary,
         &mut report,
     )?;
+    let source = RowSource::of(&origin);
     summary.institutions -= summary.footer_rows.len();
     if blockers.block(&report) {
         // Still list the cell problems of the columns that are there, so one run shows all.
@@ -269,7 +269,7 @@ pub fn prepare_tables(
     if !previous_refs.is_empty() {
         let Some(SourceTable {
             frame: previous,
-            origin: previous_origin,
+            origin: mut previous_origin,
         }) = previous
         else {
             let first = needs
@@ -279,15 +279,15 @@ pub fn prepare_tables(
                 .cloned();
             return Err(LoadError::NeedsPrevious(first));
         };
-        let source = RowSource::of(&previous_origin);
         let (previous, blockers) = checked(
             previous,
-            &previous_origin,
+            &mut previous_origin,
             needs,
             Period::Previous,
             &mut summary,
             &mut report,
         )?;
+        let source = RowSource::of(&previous_origin);
         let blocked = blockers.block(&report);
         let previous_present = present(&previous, &previous_refs);
         if blocked && !has_column(&previous, needs.id_column) {
@@ -339,7 +339,7 @@ pub fn prepare_tables(
     let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
     Ok(LoadedData {
         frame,
-        data_file: data_file.to_path_buf(),
+        data_file,
         previous_file: used_previous.as_ref().map(|o| o.file.clone()),
         origin,
         previous_origin: used_previous,
@@ -393,14 +393,14 @@ fn unique_columns(references: &[ColumnRef], period: Period) -> Vec<String> {
 /// frame with its spreadsheet row numbers ([`ROW_COLUMN`]) and the id as text.
 fn checked(
     frame: DataFrame,
-    origin: &Origin,
+    origin: &mut Origin,
     needs: &DataNeeds,
     period: Period,
     summary: &mut LoadSummary,
     report: &mut DataReport,
 ) -> Result<(DataFrame, Blockers), LoadError> {
-    let source = RowSource::of(origin);
     if frame.height() == 0 {
+        let source = RowSource::of(origin);
         report.push(Problem::EmptyFile, source.at(None, None), None);
         return Err(LoadError::Invalid {
             structural: Vec::new(),
@@ -412,7 +412,21 @@ fn checked(
     let rows: Vec<u32> = (0..frame.height()).map(|i| origin.row(i)).collect();
     let mut frame = frame;
     frame.with_column(Column::new(ROW_COLUMN.into(), rows))?;
-    let frame = headers::resolve(frame, needs, origin, period, &mut summary.notes, report)?;
+    let (frame, read_from) =
+        headers::resolve(frame, needs, origin, period, &mut summary.notes, report)?;
+    // A scheme column read from an arranged table's item: its cells are the item's.
+    for (column, header) in read_from {
+        let places: Vec<(u32, (u32, String))> = origin
+            .cells
+            .iter()
+            .filter(|((_, name), _)| *name == header)
+            .map(|((row, _), place)| (*row, place.clone()))
+            .collect();
+        for (row, place) in places {
+            origin.cells.entry((row, column.clone())).or_insert(place);
+        }
+    }
+    let source = RowSource::of(origin);
     let frame = headers::optional_columns(frame, needs, period, summary)?;
     let (structural, missing) = missing_columns(&frame, source.file, needs, period);
     if !has_column(&frame, needs.id_column) {

@@ -290,6 +290,10 @@ fn form(
         if let Some(unit) = units[index].as_deref().filter(|u| !NO_UNIT.contains(u)) {
             origin.units.insert(item.to_string(), unit.to_string());
         }
+        origin.cells.insert(
+            (origin.header_row as u32, item.to_string()),
+            (row, period.to_string()),
+        );
         header.push(item.to_string());
         cells.push(value);
     }
@@ -452,6 +456,12 @@ fn long(
             ));
         }
         cells.insert(key, (values[index].clone(), row));
+    }
+    for ((id, item), (_, row)) in &cells {
+        origin.cells.insert(
+            (rows_of[id], item.clone()),
+            (*row, value_column.to_string()),
+        );
     }
     let mut out: Vec<Column> = vec![Column::new(
         columns.id.into(),
