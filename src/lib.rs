@@ -52,6 +52,7 @@ pub mod report;
 pub mod scheme;
 pub mod script;
 pub mod shipped;
+pub mod small_groups;
 pub mod source;
 pub mod summary;
 pub mod synthetic;

@@ -465,6 +465,9 @@ fn finish(
     summary
         .warnings
         .extend(crate::inclusion::notes(plan, weights, &scored)?);
+    summary
+        .warnings
+        .extend(crate::small_groups::notes(plan, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());
