@@ -27,6 +27,17 @@ pub const FLAGS_COLUMN: &str = "flags";
 /// Money of all items of a point-based assessment together.
 pub const MONEY_COLUMN: &str = "money";
 
+/// A run over several periods (`crate::panel`): the period of each row.
+pub const PERIOD_COLUMN: &str = "period";
+/// A run over several periods: the change against the previous period that `improvement:`
+/// ranks (score − previous score, or places gained).
+pub const IMPROVEMENT_COLUMN: &str = "improvement";
+/// A run over several periods: the rank of [`IMPROVEMENT_COLUMN`] within the peer group (or
+/// over all, as `improvement.within` says); 1 = the most improved.
+pub const IMPROVEMENT_RANK_COLUMN: &str = "improvement_rank";
+/// A run over several periods: the improvement award's label (进步较大) where it is given.
+pub const IMPROVEMENT_AWARD_COLUMN: &str = "improvement_award";
+
 /// Internal: whether a veto fired.
 pub const VETOED_COLUMN: &str = "__vetoed";
 /// Internal: whether the institution was left unranked for missing data.

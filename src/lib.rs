@@ -43,6 +43,7 @@ pub mod matrix;
 pub mod mcda;
 pub mod normalise;
 pub mod outcomes;
+pub mod panel;
 pub mod pipeline;
 pub mod plan;
 pub mod points;

@@ -150,31 +150,7 @@ pub fn load(
     previous: Option<&DataFile>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
-    let read = |file: &DataFile| {
-        let mut options = file.options.clone();
-        for name in [
-            Some(needs.id_column),
-            needs.name_column,
-            needs.peer_group_column,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            options.expected_columns.push(name.to_string());
-            if let Some(aliases) = needs.aliases.get(name) {
-                options.expected_columns.extend(aliases.iter().cloned());
-            }
-        }
-        let table = source::read(&file.path, &options)?;
-        let no_aliases = Vec::new();
-        let columns = source::layout::SchemeColumns {
-            id: needs.id_column,
-            id_aliases: needs.aliases.get(needs.id_column).unwrap_or(&no_aliases),
-            name: needs.name_column,
-            peer_group: needs.peer_group_column,
-        };
-        source::layout::arrange(table, &file.layout, &columns)
-    };
+    let read = |file: &DataFile| arrange(read_table(file, needs)?, &file.layout, needs);
     let current = read(data)?;
     let wants_previous = needs
         .references
@@ -185,6 +161,58 @@ pub fn load(
         _ => None,
     };
     prepare_tables(current, previous, needs)
+}
+
+/// Reads `file` as it is, before its layout is arranged ([`arrange`]): a run over several
+/// periods reads a file once and arranges it once per period. The scheme's id, name and
+/// peer-group columns (and their aliases) find the header row.
+pub fn read_table(file: &DataFile, needs: &DataNeeds) -> Result<SourceTable> {
+    let mut options = file.options.clone();
+    for name in [
+        Some(needs.id_column),
+        needs.name_column,
+        needs.peer_group_column,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        options.expected_columns.push(name.to_string());
+        if let Some(aliases) = needs.aliases.get(name) {
+            options.expected_columns.extend(aliases.iter().cloned());
+        }
+    }
+    source::read(&file.path, &options)
+}
+
+fn scheme_columns<'a>(needs: &'a DataNeeds) -> source::layout::SchemeColumns<'a> {
+    source::layout::SchemeColumns {
+        id: needs.id_column,
+        id_aliases: needs
+            .aliases
+            .get(needs.id_column)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+        name: needs.name_column,
+        peer_group: needs.peer_group_column,
+    }
+}
+
+/// `table` as one row per institution of the period `layout` names ([`source::layout::arrange`]).
+pub fn arrange(
+    table: SourceTable,
+    layout: &source::layout::LayoutOptions,
+    needs: &DataNeeds,
+) -> Result<SourceTable> {
+    source::layout::arrange(table, layout, &scheme_columns(needs))
+}
+
+/// The periods `table` holds ([`source::layout::periods`]).
+pub fn periods(
+    table: &SourceTable,
+    layout: &source::layout::LayoutOptions,
+    needs: &DataNeeds,
+) -> Result<Option<Vec<String>>> {
+    source::layout::periods(table, layout, &scheme_columns(needs))
 }
 
 /// Prepares frames already in memory; `data_file` and the previous frame's file name the data

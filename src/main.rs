@@ -122,6 +122,11 @@ enum Command {
         /// indicator's points of the weighted total (they add up to `weighted`).
         #[arg(long)]
         contributions: bool,
+        /// Score several periods of one file (a fill-in form, a long table, or a table with a
+        /// period column) in one run, each with the period before it as its previous period:
+        /// `all`, or a list such as 2018,2019,2020. --out gains a `period` column.
+        #[arg(long, conflicts_with_all = ["period", "prev_period", "prev", "prev_sheet"])]
+        periods: Option<String>,
     },
     /// Explain one institution's score: the weight tree with its own weights, points and points
     /// lost, missing indicators, rules fired, strengths and weaknesses against its peer group.
@@ -408,8 +413,13 @@ fn run(command: Command) -> Result<()> {
             excel_csv,
             top,
             contributions,
+            periods,
         } => {
             let options = report::OutputOptions { excel_csv };
+            if let Some(periods) = periods {
+                let periods = jixiao::panel::Periods::parse(&periods)?;
+                return score_periods(inputs, &periods, out, &options, top, contributions);
+            }
             if let Some(out) = &out {
                 options.format_of(out)?;
             }
@@ -552,6 +562,47 @@ fn run(command: Command) -> Result<()> {
             say(&text)
         }
     }
+}
+
+/// `jixiao score --periods`: every period of one file, then the table over the periods and the
+/// most improved.
+fn score_periods(
+    inputs: Inputs,
+    periods: &jixiao::panel::Periods,
+    out: Option<PathBuf>,
+    options: &report::OutputOptions,
+    top: usize,
+    contributions: bool,
+) -> Result<()> {
+    if let Some(out) = &out {
+        options.format_of(out)?;
+    }
+    let (scheme, data, _) = open(inputs)?;
+    let data = data.ok_or_else(|| Error::Usage {
+        message: "no data to score: pass --data FILE (the scheme declares no dataset)".into(),
+    })?;
+    if let Some(out) = &out {
+        check_out(out, &[Some(&data.path)])?;
+    }
+    let plan = Plan::compile(scheme)?;
+    let scoring = pipeline::ScoreOptions {
+        contributions,
+        keep_scored: false,
+    };
+    let panel = jixiao::panel::score_panel(&plan, &data, periods, scoring)?;
+    if let Some(out) = &out {
+        report::write_table_with(&panel.table, out, options)?;
+    }
+    let mut text = report::panel::text(&plan, &panel, top)?;
+    if let Some(out) = out {
+        text.push_str(&format!(
+            "wrote {} rows ({} periods) to {}\n",
+            panel.table.height(),
+            panel.periods.len(),
+            out.display()
+        ));
+    }
+    say(&text)
 }
 
 /// One side of `jixiao diff` scored from a scheme and data, with contributions where the

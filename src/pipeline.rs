@@ -74,7 +74,19 @@ pub fn prepare_for(
     load::prepare(current, data, previous, &needs(plan)).map_err(|error| located(plan, error))
 }
 
-fn needs(plan: &Plan) -> DataNeeds<'_> {
+/// Like [`load_for`] for tables already read and arranged (`crate::load::read_table`,
+/// `crate::load::arrange`): what a run over several periods calls once per period.
+pub fn prepare_tables_for(
+    plan: &Plan,
+    current: crate::source::SourceTable,
+    previous: Option<crate::source::SourceTable>,
+) -> Result<LoadedData> {
+    load::prepare_tables(current, previous, &needs(plan)).map_err(|error| located(plan, error))
+}
+
+/// What loading needs to know of `plan`: its id, name and peer-group columns, the columns its
+/// formulas read, aliases, units, optional columns and shares.
+pub fn needs(plan: &Plan) -> DataNeeds<'_> {
     let columns = &plan.scheme.spec.columns;
     DataNeeds {
         id_column: &columns.id,

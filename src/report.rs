@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod diff;
 pub mod explain;
+pub mod panel;
 pub mod xlsx;
 
 use std::fmt::Write as _;
