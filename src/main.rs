@@ -191,6 +191,11 @@ enum Command {
         /// Folder to write current.csv and previous.csv into.
         #[arg(long)]
         out_dir: PathBuf,
+        /// Write the data as the shipped datasets were generated: names may repeat, and each
+        /// institution's items grow at one rate (default: names of their own, and outpatient
+        /// and inpatient sides growing at rates of their own).
+        #[arg(long)]
+        as_shipped: bool,
     },
 }
 
@@ -515,6 +520,7 @@ fn run(command: Command) -> Result<()> {
             institutions,
             seed,
             out_dir,
+            as_shipped,
         } => {
             if institutions == 0 {
                 return Err(Error::Usage {
@@ -545,7 +551,10 @@ fn run(command: Command) -> Result<()> {
                 path: out_dir.clone(),
                 source,
             })?;
-            let sample = kind.generate(institutions, seed);
+            let sample = match as_shipped {
+                true => kind.generate(institutions, seed),
+                false => kind.generate_varied(institutions, seed),
+            };
             let mut text = String::new();
             for (name, frame) in [
                 ("current.csv", &sample.current),
