@@ -452,18 +452,14 @@ fn with_improvement(
     changes: Option<&Changes>,
 ) -> Result<DataFrame> {
     let height = table.height();
-    let (change, rank, award): (Vec<Option<f64>>, Vec<Option<u32>>, Vec<Option<&str>>) =
-        match changes {
-            Some(c) => (
-                c.change.clone(),
-                c.rank.clone(),
-                c.awarded
-                    .iter()
-                    .map(|a| a.then_some(spec.label.as_str()))
-                    .collect(),
-            ),
-            None => (vec![None; height], vec![None; height], vec![None; height]),
-        };
+    let change: Vec<Option<f64>> = changes.map_or(vec![None; height], |c| c.change.clone());
+    let rank: Vec<Option<u32>> = changes.map_or(vec![None; height], |c| c.rank.clone());
+    let award: Vec<Option<&str>> = changes.map_or(vec![None; height], |c| {
+        c.awarded
+            .iter()
+            .map(|a| a.then_some(spec.label.as_str()))
+            .collect()
+    });
     let at = table
         .get_column_index(GRADE_COLUMN)
         .ok_or_else(|| Error::internal("the output table has no grade column"))?

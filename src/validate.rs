@@ -45,7 +45,7 @@ pub struct RowSource<'a> {
     /// The header's row (none for Parquet and JSON, which have no header row).
     pub header_row: Option<u32>,
     /// Where an arranged table's cells really are ([`Origin::cells`]).
-    pub cells: Option<&'a std::collections::BTreeMap<(u32, String), (u32, String)>>,
+    pub cells: Option<&'a crate::source::CellPlaces>,
 }
 
 impl<'a> RowSource<'a> {

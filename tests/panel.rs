@@ -432,3 +432,71 @@ fn the_real_form_over_four_years_gives_each_year_as_scored_alone() {
         [None]
     );
 }
+
+/// The panel fixture's scheme with another `improvement:` line, in a folder of its own.
+fn with_improvement(dir: &Path, improvement: &str) -> Result<Plan, jixiao::error::Error> {
+    for name in ["indicators.rhai", "long.csv"] {
+        std::fs::copy(fixture(name), dir.join(name)).unwrap();
+    }
+    let yaml = std::fs::read_to_string(fixture("scheme.yaml"))
+        .unwrap()
+        .replace(
+            "improvement: {by: score, within: peer_group, top: 1}",
+            improvement,
+        );
+    std::fs::write(dir.join("scheme.yaml"), yaml).unwrap();
+    Plan::compile(Scheme::load(dir)?)
+}
+
+#[test]
+fn places_gained_in_the_peer_group_with_a_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = with_improvement(
+        dir.path(),
+        "improvement: {by: rank, within: peer_group, min_change: 1, label: 进步奖}",
+    )
+    .unwrap();
+    let run = score_panel(
+        &plan,
+        &DataFile::from(dir.path().join("long.csv")),
+        &Periods::All,
+        ScoreOptions::default(),
+    )
+    .unwrap();
+    let t = &run.table;
+    // Group ranks 2018 → 2019: 综合 A 2 → 1 (+1), B 1 → 2 (−1); 专科 C 2 → 2 (0), D 1 → 1 (0).
+    assert_eq!(
+        of_period(t, "2019", "improvement"),
+        some(&[1.0, -1.0, 0.0, 0.0])
+    );
+    // Ranked within groups, ties sharing: 综合 A 1, B 2; 专科 C 1, D 1.
+    assert_eq!(
+        of_period(t, "2019", "improvement_rank"),
+        some(&[1.0, 2.0, 1.0, 1.0])
+    );
+    // At least one place gained: A only (C and D gained none).
+    assert_eq!(
+        texts_of_period(t, "2019", "improvement_award"),
+        common::words("进步奖 - - -")
+    );
+    // 2019 → 2020: 综合 A 1 → 1, B 2 → 2; 专科 C 2 → 1 (+1), D 1 → 2 (−1): C.
+    assert_eq!(
+        of_period(t, "2020", "improvement"),
+        some(&[0.0, 0.0, 1.0, -1.0])
+    );
+    assert_eq!(
+        texts_of_period(t, "2020", "improvement_award"),
+        common::words("- - 进步奖 -")
+    );
+}
+
+#[test]
+fn an_improvement_without_its_award_rule_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = with_improvement(dir.path(), "improvement: {by: score}")
+        .err()
+        .expect("no award rule");
+    let text = err.to_string();
+    assert!(text.contains("improvement: name the award rule"), "{text}");
+    assert!(text.contains("scheme.yaml:13"), "{text}");
+}

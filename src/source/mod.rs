@@ -171,8 +171,12 @@ pub struct Origin {
     /// in the period's column; a long table's on their own rows): by the row the frame reports
     /// and the column's name, the file's row and the column as the file heads it. Empty for a
     /// table that already had one row per institution.
-    pub cells: std::collections::BTreeMap<(u32, String), (u32, String)>,
+    pub cells: CellPlaces,
 }
+
+/// Where cells of an arranged table are: by (row the frame reports, column name), the file's row
+/// and the column as the file heads it; see [`Origin::cells`].
+pub type CellPlaces = std::collections::BTreeMap<(u32, String), (u32, String)>;
 
 impl Origin {
     /// The origin of a frame built in memory: a header row 1 and rows 2, 3, … as in a CSV file.
