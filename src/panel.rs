@@ -417,17 +417,28 @@ fn changes(
     } else {
         vec![String::new(); current.height()]
     };
-    // Rank within each group, highest change first; ties share the lowest rank.
-    let rank: Vec<Option<u32>> = (0..current.height())
-        .map(|i| {
-            let mine = change[i]?;
-            let above = (0..current.height())
-                .filter(|j| groups[*j] == groups[i])
-                .filter(|j| change[*j].is_some_and(|c| c > mine))
-                .count();
-            Some(above as u32 + 1)
-        })
-        .collect();
+    // Rank within each group, highest change first; ties share the lowest rank (sorted once per
+    // group, not compared pairwise, so a large run stays linear-logarithmic).
+    let mut by_group: BTreeMap<&str, Vec<(f64, usize)>> = BTreeMap::new();
+    for (i, c) in change.iter().enumerate() {
+        if let Some(c) = c {
+            by_group
+                .entry(groups[i].as_str())
+                .or_default()
+                .push((*c, i));
+        }
+    }
+    let mut rank: Vec<Option<u32>> = vec![None; current.height()];
+    for members in by_group.values_mut() {
+        members.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut shared = 1;
+        for (position, (c, i)) in members.iter().enumerate() {
+            if position > 0 && *c != members[position - 1].0 {
+                shared = position as u32 + 1;
+            }
+            rank[*i] = Some(shared);
+        }
+    }
     let awarded: Vec<bool> = (0..current.height())
         .map(|i| match (change[i], rank[i]) {
             (Some(c), Some(r)) if c > 0.0 => match (spec.top, spec.min_change) {
