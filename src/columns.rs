@@ -27,6 +27,17 @@ pub const FLAGS_COLUMN: &str = "flags";
 /// Money of all items of a point-based assessment together.
 pub const MONEY_COLUMN: &str = "money";
 
+/// A run over several periods (`crate::panel`): the period of each row.
+pub const PERIOD_COLUMN: &str = "period";
+/// A run over several periods: the change against the previous period that `improvement:`
+/// ranks (score − previous score, or places gained).
+pub const IMPROVEMENT_COLUMN: &str = "improvement";
+/// A run over several periods: the rank of [`IMPROVEMENT_COLUMN`] within the peer group (or
+/// over all, as `improvement.within` says); 1 = the most improved.
+pub const IMPROVEMENT_RANK_COLUMN: &str = "improvement_rank";
+/// A run over several periods: the improvement award's label (进步较大) where it is given.
+pub const IMPROVEMENT_AWARD_COLUMN: &str = "improvement_award";
+
 /// Internal: whether a veto fired.
 pub const VETOED_COLUMN: &str = "__vetoed";
 /// Internal: whether the institution was left unranked for missing data.
@@ -50,6 +61,23 @@ pub fn score_column(id: &str) -> String {
 /// The value an indicator is scored on, after outlier treatment and imputation.
 pub fn treated_column(id: &str) -> String {
     format!("{id}.treated")
+}
+
+/// The level this period of the `k`-th growth rate (`growth(now, before)`) of an indicator:
+/// `<id>.level`, or `<id>.level.<k>` (from 1) when its formula has several.
+pub fn level_column(id: &str, k: Option<usize>) -> String {
+    match k {
+        Some(k) => format!("{id}.level.{k}"),
+        None => format!("{id}.level"),
+    }
+}
+
+/// The previous period's level of a growth rate; see [`level_column`].
+pub fn prev_level_column(id: &str, k: Option<usize>) -> String {
+    match k {
+        Some(k) => format!("{id}.prev_level.{k}"),
+        None => format!("{id}.prev_level"),
+    }
 }
 
 /// An indicator's value shown as a ratio ("1:X" or "X:1").

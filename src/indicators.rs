@@ -39,6 +39,47 @@ pub fn value_exprs_of(indicators: &[PlannedIndicator]) -> Vec<Expr> {
         .collect()
 }
 
+/// The levels behind every growth rate (增幅): for each indicator whose formula calls
+/// `growth(now, before)`, this period's and the previous period's level (`<id>.level`,
+/// `<id>.prev_level`; numbered `.1`, `.2`… when a formula has several growth rates, as a
+/// `coalesce` of two definitions does), as floats rounded like values, missing where not finite.
+pub fn level_exprs(plan: &Plan) -> Vec<Expr> {
+    let mut out = Vec::new();
+    for indicator in &plan.indicators {
+        let growths = &indicator.value.growths;
+        let id = indicator.spec.id.as_str();
+        for (k, growth) in growths.iter().enumerate() {
+            let k = (growths.len() > 1).then_some(k + 1);
+            for (expr, name) in [
+                (&growth.now, crate::columns::level_column(id, k)),
+                (&growth.before, crate::columns::prev_level_column(id, k)),
+            ] {
+                out.push(
+                    finite_or_missing(expr.clone().cast(DataType::Float64))
+                        .round(VALUE_DECIMALS, RoundMode::HalfAwayFromZero)
+                        .alias(name),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The level columns of one indicator, in output order; see [`level_exprs`].
+pub fn level_columns(indicator: &PlannedIndicator) -> Vec<String> {
+    let growths = &indicator.value.growths;
+    let id = indicator.spec.id.as_str();
+    (0..growths.len())
+        .flat_map(|k| {
+            let k = (growths.len() > 1).then_some(k + 1);
+            [
+                crate::columns::level_column(id, k),
+                crate::columns::prev_level_column(id, k),
+            ]
+        })
+        .collect()
+}
+
 /// Per-indicator quality counts, as one-row aggregate expressions over the scored frame. Each
 /// missing value is counted once, under the first cause that explains it:
 /// `{id}|zero_denominator` (a ratio's denominator is zero), `{id}|part_exceeds_whole` (only for

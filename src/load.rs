@@ -150,31 +150,7 @@ pub fn load(
     previous: Option<&DataFile>,
     needs: &DataNeeds,
 ) -> Result<LoadedData, LoadError> {
-    let read = |file: &DataFile| {
-        let mut options = file.options.clone();
-        for name in [
-            Some(needs.id_column),
-            needs.name_column,
-            needs.peer_group_column,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            options.expected_columns.push(name.to_string());
-            if let Some(aliases) = needs.aliases.get(name) {
-                options.expected_columns.extend(aliases.iter().cloned());
-            }
-        }
-        let table = source::read(&file.path, &options)?;
-        let no_aliases = Vec::new();
-        let columns = source::layout::SchemeColumns {
-            id: needs.id_column,
-            id_aliases: needs.aliases.get(needs.id_column).unwrap_or(&no_aliases),
-            name: needs.name_column,
-            peer_group: needs.peer_group_column,
-        };
-        source::layout::arrange(table, &file.layout, &columns)
-    };
+    let read = |file: &DataFile| arrange(read_table(file, needs)?, &file.layout, needs);
     let current = read(data)?;
     let wants_previous = needs
         .references
@@ -185,6 +161,58 @@ pub fn load(
         _ => None,
     };
     prepare_tables(current, previous, needs)
+}
+
+/// Reads `file` as it is, before its layout is arranged ([`arrange`]): a run over several
+/// periods reads a file once and arranges it once per period. The scheme's id, name and
+/// peer-group columns (and their aliases) find the header row.
+pub fn read_table(file: &DataFile, needs: &DataNeeds) -> Result<SourceTable> {
+    let mut options = file.options.clone();
+    for name in [
+        Some(needs.id_column),
+        needs.name_column,
+        needs.peer_group_column,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        options.expected_columns.push(name.to_string());
+        if let Some(aliases) = needs.aliases.get(name) {
+            options.expected_columns.extend(aliases.iter().cloned());
+        }
+    }
+    source::read(&file.path, &options)
+}
+
+fn scheme_columns<'a>(needs: &'a DataNeeds) -> source::layout::SchemeColumns<'a> {
+    source::layout::SchemeColumns {
+        id: needs.id_column,
+        id_aliases: needs
+            .aliases
+            .get(needs.id_column)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+        name: needs.name_column,
+        peer_group: needs.peer_group_column,
+    }
+}
+
+/// `table` as one row per institution of the period `layout` names ([`source::layout::arrange`]).
+pub fn arrange(
+    table: SourceTable,
+    layout: &source::layout::LayoutOptions,
+    needs: &DataNeeds,
+) -> Result<SourceTable> {
+    source::layout::arrange(table, layout, &scheme_columns(needs))
+}
+
+/// The periods `table` holds ([`source::layout::periods`]).
+pub fn periods(
+    table: &SourceTable,
+    layout: &source::layout::LayoutOptions,
+    needs: &DataNeeds,
+) -> Result<Option<Vec<String>>> {
+    source::layout::periods(table, layout, &scheme_columns(needs))
 }
 
 /// Prepares frames already in memory; `data_file` and the previous frame's file name the data
@@ -215,9 +243,9 @@ pub fn prepare_tables(
 ) -> Result<LoadedData, LoadError> {
     let SourceTable {
         frame: current,
-        origin,
+        mut origin,
     } = current;
-    let data_file = origin.file.as_path();
+    let data_file = origin.file.clone();
     let mut summary = LoadSummary {
         institutions: current.height(),
         ..Default::default()
@@ -225,16 +253,16 @@ pub fn prepare_tables(
     let mut report = DataReport::default();
     let current_refs = unique_columns(needs.references, Period::Current);
     let previous_refs = unique_columns(needs.references, Period::Previous);
-    let source = RowSource::of(&origin);
 
     let (mut frame, blockers) = checked(
         current,
-        &origin,
+        &mut origin,
         needs,
         Period::Current,
         &mut summary,
         &mut report,
     )?;
+    let source = RowSource::of(&origin);
     summary.institutions -= summary.footer_rows.len();
     if blockers.block(&report) {
         // Still list the cell problems of the columns that are there, so one run shows all.
@@ -269,7 +297,7 @@ pub fn prepare_tables(
     if !previous_refs.is_empty() {
         let Some(SourceTable {
             frame: previous,
-            origin: previous_origin,
+            origin: mut previous_origin,
         }) = previous
         else {
             let first = needs
@@ -279,15 +307,15 @@ pub fn prepare_tables(
                 .cloned();
             return Err(LoadError::NeedsPrevious(first));
         };
-        let source = RowSource::of(&previous_origin);
         let (previous, blockers) = checked(
             previous,
-            &previous_origin,
+            &mut previous_origin,
             needs,
             Period::Previous,
             &mut summary,
             &mut report,
         )?;
+        let source = RowSource::of(&previous_origin);
         let blocked = blockers.block(&report);
         let previous_present = present(&previous, &previous_refs);
         if blocked && !has_column(&previous, needs.id_column) {
@@ -339,7 +367,7 @@ pub fn prepare_tables(
     let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
     Ok(LoadedData {
         frame,
-        data_file: data_file.to_path_buf(),
+        data_file,
         previous_file: used_previous.as_ref().map(|o| o.file.clone()),
         origin,
         previous_origin: used_previous,
@@ -393,14 +421,14 @@ fn unique_columns(references: &[ColumnRef], period: Period) -> Vec<String> {
 /// frame with its spreadsheet row numbers ([`ROW_COLUMN`]) and the id as text.
 fn checked(
     frame: DataFrame,
-    origin: &Origin,
+    origin: &mut Origin,
     needs: &DataNeeds,
     period: Period,
     summary: &mut LoadSummary,
     report: &mut DataReport,
 ) -> Result<(DataFrame, Blockers), LoadError> {
-    let source = RowSource::of(origin);
     if frame.height() == 0 {
+        let source = RowSource::of(origin);
         report.push(Problem::EmptyFile, source.at(None, None), None);
         return Err(LoadError::Invalid {
             structural: Vec::new(),
@@ -412,7 +440,21 @@ fn checked(
     let rows: Vec<u32> = (0..frame.height()).map(|i| origin.row(i)).collect();
     let mut frame = frame;
     frame.with_column(Column::new(ROW_COLUMN.into(), rows))?;
-    let frame = headers::resolve(frame, needs, origin, period, &mut summary.notes, report)?;
+    let (frame, read_from) =
+        headers::resolve(frame, needs, origin, period, &mut summary.notes, report)?;
+    // A scheme column read from an arranged table's item: its cells are the item's.
+    for (column, header) in read_from {
+        let places: Vec<(u32, (u32, String))> = origin
+            .cells
+            .iter()
+            .filter(|((_, name), _)| *name == header)
+            .map(|((row, _), place)| (*row, place.clone()))
+            .collect();
+        for (row, place) in places {
+            origin.cells.entry((row, column.clone())).or_insert(place);
+        }
+    }
+    let source = RowSource::of(origin);
     let frame = headers::optional_columns(frame, needs, period, summary)?;
     let (structural, missing) = missing_columns(&frame, source.file, needs, period);
     if !has_column(&frame, needs.id_column) {

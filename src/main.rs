@@ -122,6 +122,11 @@ enum Command {
         /// indicator's points of the weighted total (they add up to `weighted`).
         #[arg(long)]
         contributions: bool,
+        /// Score several periods of one file (a fill-in form, a long table, or a table with a
+        /// period column) in one run, each with the period before it as its previous period:
+        /// `all`, or a list such as 2018,2019,2020. --out gains a `period` column.
+        #[arg(long, conflicts_with_all = ["period", "prev_period", "prev", "prev_sheet"])]
+        periods: Option<String>,
     },
     /// Explain one institution's score: the weight tree with its own weights, points and points
     /// lost, missing indicators, rules fired, strengths and weaknesses against its peer group.
@@ -186,6 +191,11 @@ enum Command {
         /// Folder to write current.csv and previous.csv into.
         #[arg(long)]
         out_dir: PathBuf,
+        /// Write the data as the shipped datasets were generated: names may repeat, and each
+        /// institution's items grow at one rate (default: names of their own, and outpatient
+        /// and inpatient sides growing at rates of their own).
+        #[arg(long)]
+        as_shipped: bool,
     },
 }
 
@@ -412,8 +422,13 @@ fn run(command: Command) -> Result<()> {
             excel_csv,
             top,
             contributions,
+            periods,
         } => {
             let options = report::OutputOptions { excel_csv };
+            if let Some(periods) = periods {
+                let periods = jixiao::panel::Periods::parse(&periods)?;
+                return score_periods(inputs, &periods, out, &options, top, contributions);
+            }
             if let Some(out) = &out {
                 options.format_of(out)?;
             }
@@ -509,6 +524,7 @@ fn run(command: Command) -> Result<()> {
             institutions,
             seed,
             out_dir,
+            as_shipped,
         } => {
             if institutions == 0 {
                 return Err(Error::Usage {
@@ -539,7 +555,10 @@ fn run(command: Command) -> Result<()> {
                 path: out_dir.clone(),
                 source,
             })?;
-            let sample = kind.generate(institutions, seed);
+            let sample = match as_shipped {
+                true => kind.generate(institutions, seed),
+                false => kind.generate_varied(institutions, seed),
+            };
             let mut text = String::new();
             for (name, frame) in [
                 ("current.csv", &sample.current),
@@ -556,6 +575,47 @@ fn run(command: Command) -> Result<()> {
             say(&text)
         }
     }
+}
+
+/// `jixiao score --periods`: every period of one file, then the table over the periods and the
+/// most improved.
+fn score_periods(
+    inputs: Inputs,
+    periods: &jixiao::panel::Periods,
+    out: Option<PathBuf>,
+    options: &report::OutputOptions,
+    top: usize,
+    contributions: bool,
+) -> Result<()> {
+    if let Some(out) = &out {
+        options.format_of(out)?;
+    }
+    let (scheme, data, _) = open(inputs)?;
+    let data = data.ok_or_else(|| Error::Usage {
+        message: "no data to score: pass --data FILE (the scheme declares no dataset)".into(),
+    })?;
+    if let Some(out) = &out {
+        check_out(out, &[Some(&data.path)])?;
+    }
+    let plan = Plan::compile(scheme)?;
+    let scoring = pipeline::ScoreOptions {
+        contributions,
+        keep_scored: false,
+    };
+    let panel = jixiao::panel::score_panel(&plan, &data, periods, scoring)?;
+    if let Some(out) = &out {
+        report::write_scored_table(&panel.table, out, options)?;
+    }
+    let mut text = report::panel::text(&plan, &panel, top)?;
+    if let Some(out) = out {
+        text.push_str(&format!(
+            "wrote {} rows ({} periods) to {}\n",
+            panel.table.height(),
+            panel.periods.len(),
+            out.display()
+        ));
+    }
+    say(&text)
 }
 
 /// One side of `jixiao diff` scored from a scheme and data, its scored frame kept so that the

@@ -82,7 +82,19 @@ pub fn prepare_for(
     load::prepare(current, data, previous, &needs(plan)).map_err(|error| located(plan, error))
 }
 
-fn needs(plan: &Plan) -> DataNeeds<'_> {
+/// Like [`load_for`] for tables already read and arranged (`crate::load::read_table`,
+/// `crate::load::arrange`): what a run over several periods calls once per period.
+pub fn prepare_tables_for(
+    plan: &Plan,
+    current: crate::source::SourceTable,
+    previous: Option<crate::source::SourceTable>,
+) -> Result<LoadedData> {
+    load::prepare_tables(current, previous, &needs(plan)).map_err(|error| located(plan, error))
+}
+
+/// What loading needs to know of `plan`: its id, name and peer-group columns, the columns its
+/// formulas read, aliases, units, optional columns and shares.
+pub fn needs(plan: &Plan) -> DataNeeds<'_> {
     let columns = &plan.scheme.spec.columns;
     DataNeeds {
         id_column: &columns.id,
@@ -246,7 +258,8 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
                 .alias(crate::columns::PEER_GROUP_COLUMN),
         );
     }
-    let mut query = query.with_columns(indicators::value_exprs(plan));
+    let mut query =
+        query.with_columns([indicators::value_exprs(plan), indicators::level_exprs(plan)].concat());
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }
@@ -486,6 +499,9 @@ fn finish(
     summary
         .warnings
         .extend(crate::inclusion::notes(plan, weights, &scored)?);
+    summary
+        .warnings
+        .extend(crate::small_groups::notes(plan, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());

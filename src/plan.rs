@@ -311,6 +311,10 @@ impl Plan {
                 share.part = resolution.expanded(&share.part).map_err(at)?;
                 share.whole = resolution.expanded(&share.whole).map_err(at)?;
             }
+            for growth in &mut value.growths {
+                growth.now = resolution.planned(&growth.now).map_err(at)?;
+                growth.before = resolution.planned(&growth.before).map_err(at)?;
+            }
             if let Some(custom) = custom {
                 let expr = resolution.planned(&custom.expr).map_err(at)?;
                 indicator.score = Some(expr.cast(DataType::Float64));

@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod diff;
 pub mod explain;
+pub mod panel;
 pub mod xlsx;
 
 use std::fmt::Write as _;
@@ -119,6 +120,20 @@ pub fn write_output(
             options,
         ),
         format => write_flat(&run.table, path, format, options),
+    }
+}
+
+/// Writes a table of scores (columns as in a scoring run's, e.g. several periods stacked) to
+/// `path` in the format its extension names; CSV rounds floats as a scoring run's does.
+pub fn write_scored_table(table: &DataFrame, path: &Path, options: &OutputOptions) -> Result<()> {
+    match options.format_of(path)? {
+        OutputFormat::Csv => write_flat(
+            &rounded_for_csv(table, &[SCORE_COLUMN])?,
+            path,
+            OutputFormat::Csv,
+            options,
+        ),
+        _ => write_table_with(table, path, options),
     }
 }
 

@@ -119,6 +119,11 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             continue;
         }
         columns.push(float(id));
+        // The levels behind a growth rate (增幅), beside it.
+        if let Some(planned) = plan.indicators.iter().find(|i| i.spec.id == id) {
+            let levels = crate::indicators::level_columns(planned);
+            columns.extend(levels.iter().map(|c| float(c)));
+        }
         if plan
             .indicators
             .iter()

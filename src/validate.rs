@@ -44,6 +44,8 @@ pub struct RowSource<'a> {
     pub sheet: Option<&'a str>,
     /// The header's row (none for Parquet and JSON, which have no header row).
     pub header_row: Option<u32>,
+    /// Where an arranged table's cells really are ([`Origin::cells`]).
+    pub cells: Option<&'a crate::source::CellPlaces>,
 }
 
 impl<'a> RowSource<'a> {
@@ -52,10 +54,28 @@ impl<'a> RowSource<'a> {
             file: &origin.file,
             sheet: origin.sheet.as_deref(),
             header_row: (origin.header_row > 0).then_some(origin.header_row as u32),
+            cells: Some(&origin.cells),
         }
     }
 
+    /// The place of the cell in `column` on the row the frame reports as `row`: a form's figure
+    /// on its item's row and in its period's column ([`Origin::cells`]).
     pub fn at(&self, row: Option<u32>, column: Option<&str>) -> Location {
+        if let (Some(reported), Some(column), Some(cells)) = (row, column, self.cells) {
+            let suffix = crate::columns::PREVIOUS_SUFFIX;
+            let (name, previous) = match column.strip_suffix(suffix) {
+                Some(name) => (name, suffix),
+                None => (column, ""),
+            };
+            if let Some((row, header)) = cells.get(&(reported, name.to_string())) {
+                return Location {
+                    file: self.file.to_path_buf(),
+                    sheet: self.sheet.map(str::to_string),
+                    row: Some(*row),
+                    column: Some(format!("{header}{previous}")),
+                };
+            }
+        }
         Location {
             file: self.file.to_path_buf(),
             sheet: self.sheet.map(str::to_string),
@@ -231,6 +251,7 @@ mod tests {
             file: Path::new("d.csv"),
             sheet: None,
             header_row: Some(1),
+            cells: None,
         }
     }
 

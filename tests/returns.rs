@@ -491,3 +491,44 @@ fn the_real_form_on_the_command_line() {
         o.stderr
     );
 }
+
+#[test]
+fn a_forms_warnings_point_at_the_items_row_and_the_periods_column() {
+    // Line 5 is 1.2.出院人次数 (read as 出院人数), line 6 its repeat 2.1.同期出院患者人数; the
+    // 2020 figures are in column 2020年. Before, both were reported at "row 1" (the header).
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("form.csv");
+    let text = std::fs::read_to_string(fixture("form.csv"))
+        .unwrap()
+        .replace("1.2.出院人次数,人,500,400", "1.2.出院人次数,人,—,400")
+        .replace(
+            "2.1.同期出院患者人数,人,500,400",
+            "2.1.同期出院患者人数,人,510,390",
+        );
+    std::fs::write(&form, text).unwrap();
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/returns",
+        "--data",
+        form.to_str().unwrap(),
+        "--period",
+        "2020",
+    ]);
+    let out = format!("{}{}", o.stdout, o.stderr);
+    assert!(out.contains("form.csv, row 5, column 2020年"), "{out}");
+    assert!(!out.contains("form.csv, row 1,"), "{out}");
+    // The previous period's repeated figures disagree too (400 against 390): its cells are in
+    // column 2019年.
+    let o = jixiao(&[
+        "check",
+        "--scheme",
+        "tests/fixtures/returns",
+        "--data",
+        form.to_str().unwrap(),
+        "--period",
+        "2019",
+    ]);
+    let out = format!("{}{}", o.stdout, o.stderr);
+    assert!(out.contains("form.csv, row 6, column 2019年"), "{out}");
+}

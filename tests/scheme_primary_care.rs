@@ -427,7 +427,7 @@ fn shipped_dataset_pays_each_budget_exactly_and_exercises_the_correction() {
 
 #[test]
 fn shipped_dataset_is_the_generators_output() {
-    // datasets/primary-care/README.md: `jixiao sample --kind primary-care --institutions 3200
+    // datasets/primary-care/README.md: `jixiao sample --as-shipped --kind primary-care --institutions 3200
     // --seed 2020` rewrites these files exactly.
     let dir = tempfile::tempdir().unwrap();
     let sample = jixiao::synthetic::SampleKind::PrimaryCare.generate(3200, 2020);

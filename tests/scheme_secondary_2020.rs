@@ -422,7 +422,7 @@ fn shipped_dataset_reports_its_planted_faults() {
 
 #[test]
 fn shipped_dataset_is_the_generators_output() {
-    // datasets/secondary-2020/README.md: `jixiao sample --kind secondary-2020 --institutions 1200
+    // datasets/secondary-2020/README.md: `jixiao sample --as-shipped --kind secondary-2020 --institutions 1200
     // --seed 2020` rewrites these files exactly.
     let dir = tempfile::tempdir().unwrap();
     let sample = jixiao::synthetic::SampleKind::Secondary2020.generate(1200, 2020);

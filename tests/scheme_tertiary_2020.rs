@@ -429,7 +429,7 @@ fn shipped_dataset_reports_its_planted_faults() {
 
 #[test]
 fn shipped_dataset_is_the_generators_output() {
-    // datasets/tertiary-2020/README.md: `jixiao sample --kind tertiary-2020 --institutions 320
+    // datasets/tertiary-2020/README.md: `jixiao sample --as-shipped --kind tertiary-2020 --institutions 320
     // --seed 2020` rewrites these files exactly.
     let dir = tempfile::tempdir().unwrap();
     let sample = jixiao::synthetic::SampleKind::Tertiary2020.generate(320, 2020);

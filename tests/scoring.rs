@@ -195,7 +195,7 @@ fn shipped_dataset_reports_its_planted_faults() {
 
 #[test]
 fn shipped_dataset_is_the_generators_output() {
-    // datasets/README.md: `jixiao sample --out-dir datasets/tertiary-core` rewrites these files exactly.
+    // datasets/README.md: `jixiao sample --as-shipped --out-dir datasets/tertiary-core` rewrites these files exactly.
     let dir = tempfile::tempdir().unwrap();
     let sample = jixiao::synthetic::generate(320, 2024);
     for (name, frame) in [

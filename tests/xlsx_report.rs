@@ -193,6 +193,14 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
             "得分" => format!("{id}.score"),
             "比值" => format!("{id}.display"),
             "处理后值" => format!("{id}.treated"),
+            "本期水平" => format!("{id}.level"),
+            "上期水平" => format!("{id}.prev_level"),
+            t if t.starts_with("本期水平 ") => {
+                format!("{id}.level.{}", &t["本期水平 ".len()..])
+            }
+            t if t.starts_with("上期水平 ") => {
+                format!("{id}.prev_level.{}", &t["上期水平 ".len()..])
+            }
             t if t.starts_with("值") => id.clone(),
             other => panic!("unexpected title {other}"),
         };

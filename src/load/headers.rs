@@ -129,8 +129,10 @@ pub fn resolve(
     period: Period,
     notes: &mut Vec<String>,
     report: &mut DataReport,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Vec<(String, String)>)> {
     let source = RowSource::of(origin);
+    // (scheme column, header it is read from), for locating cells of arranged tables.
+    let mut read_from: Vec<(String, String)> = Vec::new();
     let (prefix, suffix) = match period {
         Period::Current => ("", ""),
         Period::Previous => ("previous period: ", PREVIOUS_SUFFIX),
@@ -210,6 +212,7 @@ pub fn resolve(
         }
         if usable.len() == 1 && usable[0].1.is_none() {
             let header = &headers[usable[0].0];
+            read_from.push((column.clone(), header.clone()));
             if *header != column {
                 let copy = frame
                     .column(header)?
@@ -310,6 +313,7 @@ pub fn resolve(
                 names.join(", ")
             ));
         }
+        read_from.push((column.clone(), headers[usable[0].0].clone()));
         frame.with_column(Column::new(column.as_str().into(), merged))?;
     }
     for ((from, to), columns) in conversions {
@@ -324,7 +328,7 @@ pub fn resolve(
             columns.join(", ")
         ));
     }
-    Ok(frame)
+    Ok((frame, read_from))
 }
 
 /// A cell of a repeated figure: a number in the column's unit, or text that is not one.

@@ -406,6 +406,24 @@ impl Scheme {
                 ));
             }
         }
+        if let Some(improvement) = &spec.improvement {
+            let problem = match (improvement.top, improvement.min_change) {
+                (None, None) => Some("improvement: name the award rule: `top: k` (the first k of each group) or `min_change: x` (a change of at least x)"),
+                (Some(_), Some(_)) => Some("improvement: give `top` or `min_change`, not both"),
+                (Some(0), None) => Some("improvement: `top` must be at least 1"),
+                (None, Some(x)) if !x.is_finite() => Some("improvement: `min_change` must be a number"),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                errors.push(Error::invalid(message, self.span("improvement:", None)));
+            }
+        }
+        if spec.ranking.min_group_size == 0 {
+            errors.push(Error::invalid(
+                "ranking: min_group_size must be at least 1",
+                self.span("min_group_size:", Some("ranking:")),
+            ));
+        }
 
         match errors.len() {
             0 => Ok(()),

@@ -95,6 +95,9 @@ pub struct SchemeSpec {
     /// no rank or grade (`crate::eligibility`).
     #[serde(default)]
     pub eligible: Option<EligibleSpec>,
+    /// The most improved (进步较大) of a run over several periods (`crate::panel`).
+    #[serde(default)]
+    pub improvement: Option<ImprovementSpec>,
 }
 
 /// `include:` — an indicator is scored only when at least `min_reported` institutions report a
@@ -111,6 +114,47 @@ pub struct IncludeSpec {
 #[serde(deny_unknown_fields)]
 pub struct PeerGroupsSpec {
     pub formula: String,
+}
+
+/// `improvement:` — how a run over several periods ranks the most improved (进步较大): each
+/// institution's change against the previous period, ranked within its peer group (or over all),
+/// and the award rule. Exactly one of `top` and `min_change` is given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImprovementSpec {
+    /// What the change is taken on: `score` (score − previous score) or `rank` (previous rank −
+    /// rank: places gained; the peer-group rank with `within: peer_group`).
+    #[serde(default)]
+    pub by: ImprovementBy,
+    /// Where the change is ranked and awarded: `peer_group` (default) or `all`.
+    #[serde(default = "default_improvement_within")]
+    pub within: Within,
+    /// Award the first `top` of each group by change (ties included), if they improved at all.
+    #[serde(default)]
+    pub top: Option<u32>,
+    /// Award every institution whose change is at least this (and above zero).
+    #[serde(default)]
+    pub min_change: Option<f64>,
+    /// The award's name in the output and the summary (default 进步较大).
+    #[serde(default = "default_improvement_label")]
+    pub label: String,
+}
+
+fn default_improvement_within() -> Within {
+    Within::PeerGroup
+}
+
+fn default_improvement_label() -> String {
+    "进步较大".to_string()
+}
+
+/// What `improvement:` measures the change on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ImprovementBy {
+    #[default]
+    Score,
+    Rank,
 }
 
 /// `eligible:` — the condition for being rated, and the flag of those it leaves out.
@@ -475,11 +519,30 @@ pub enum Ties {
     Ordinal,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankingSpec {
     #[serde(default)]
     pub ties: Ties,
+    /// The fewest institutions a peer group (and the whole run) should hold for relative scores
+    /// and ranks to mean something; smaller ones get a warning in the run summary
+    /// (`crate::small_groups`). Default 2: only a lone institution, whose rank 1 and relative
+    /// scores are meaningless, is warned about; raise it to be told about small groups too.
+    #[serde(default = "default_min_group_size")]
+    pub min_group_size: u32,
+}
+
+fn default_min_group_size() -> u32 {
+    2
+}
+
+impl Default for RankingSpec {
+    fn default() -> RankingSpec {
+        RankingSpec {
+            ties: Ties::default(),
+            min_group_size: default_min_group_size(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -60,6 +60,9 @@ pub struct Formula {
     pub zero_denominators: Vec<Expr>,
     /// The `share(part, whole)` calls inside this formula.
     pub shares: Vec<PartOfWhole>,
+    /// The `growth(now, before)` calls inside this formula: the levels its growth rates are
+    /// computed from, shown beside the indicator (`crate::indicators::level_exprs`).
+    pub growths: Vec<Growth>,
     /// What its values are: numbers, conditions or text (see `super::types`).
     pub kind: Kind,
     /// The shared intermediates its expression reads by column (see `super::shared`).
@@ -92,6 +95,14 @@ impl PartOfWhole {
     }
 }
 
+/// A `growth(now, before)` call: a growth rate, (now − before) / before × 100, and the two
+/// levels it compares (this period's and the previous period's 次均费用, 收入…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Growth {
+    pub now: Expr,
+    pub before: Expr,
+}
+
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
 impl Formula {
@@ -106,6 +117,7 @@ impl Formula {
             columns: Vec::new(),
             zero_denominators: Vec::new(),
             shares: Vec::new(),
+            growths: Vec::new(),
             kind,
             lets: Vec::new(),
         }
@@ -175,6 +187,11 @@ impl Formula {
             };
             if !self.shares.iter().any(same) {
                 self.shares.push(s.clone());
+            }
+        }
+        for g in &part.growths {
+            if !self.growths.contains(g) {
+                self.growths.push(g.clone());
             }
         }
         add_lets(&mut self.lets, &part.lets);
@@ -274,6 +291,7 @@ fn column_ref(ctx: &NativeCallContext, name: &str, period: Period) -> RhaiResult
         columns: vec![reference],
         zero_denominators: Vec::new(),
         shares: Vec::new(),
+        growths: Vec::new(),
         kind: Kind::Number,
         lets: Vec::new(),
     })
@@ -398,6 +416,17 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("pct", move |n: Dynamic, d: Dynamic| {
         Ok::<_, Box<EvalAltResult>>(Formula::ratio(f(n)?, f(d)?).map(|x| x * lit(100.0)))
+    });
+    engine.register_fn("growth", move |now: Dynamic, before: Dynamic| {
+        let (now, before) = (f(now)?, f(before)?);
+        let growth = Growth {
+            now: now.expr.clone(),
+            before: before.expr.clone(),
+        };
+        let change = Formula::zip(now, before.clone(), |a, b| a - b);
+        let mut out = Formula::ratio(change, before).map(|x| x * lit(100.0));
+        out.growths.push(growth);
+        Ok::<_, Box<EvalAltResult>>(out)
     });
     engine.register_fn(
         "share",

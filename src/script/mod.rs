@@ -19,7 +19,7 @@ pub mod types;
 
 use rhai::{CallFnOptions, Dynamic, Engine, Scope, AST};
 
-pub use formula::{ColumnRef, Formula, PartOfWhole, Period};
+pub use formula::{ColumnRef, Formula, Growth, PartOfWhole, Period};
 use sandbox::SourceTexts;
 pub use types::Kind;
 

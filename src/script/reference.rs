@@ -169,6 +169,11 @@ pub static DOCS: &[FunctionDoc] = &[
         description: "part / whole × 100 for a part that counts a subset of its whole: missing where the part exceeds the whole, like share",
     },
     FunctionDoc {
+        name: "growth",
+        forms: &["growth(now: number, before: number) -> number"],
+        description: "(now − before) / before × 100, a growth rate (增幅); missing where before is zero. The output shows the two levels beside the indicator (<id>.level, <id>.prev_level)",
+    },
+    FunctionDoc {
         name: "if_else",
         forms: &["if_else(cond: condition, a: number, b: number) -> number"],
         description: "Excel's IF, row by row: a where cond holds, else b (a formula has no `if`)",

@@ -130,6 +130,7 @@ pub fn share(formula: Formula, binding: &str, id: u64) -> Result<Formula, Box<Ev
             .map(|_| vec![col(intermediate_zero_column(id))])
             .unwrap_or_default(),
         shares: formula.shares,
+        growths: formula.growths,
         kind: formula.kind,
         lets: vec![intermediate],
     })

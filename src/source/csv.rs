@@ -87,6 +87,7 @@ pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<
         rows: Vec::new(),
         layout: None,
         units: Default::default(),
+        cells: Default::default(),
     };
     if records.iter().all(|r| r.blank) {
         return Err(data_error(path, "the file is empty", None));

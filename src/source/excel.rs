@@ -67,6 +67,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
         rows: Vec::new(),
         layout: None,
         units: Default::default(),
+        cells: Default::default(),
     };
     if rows.is_empty() {
         return Err(data_error(

@@ -145,12 +145,18 @@ pub fn arrange(
         "detected"
     };
     match layout {
+        Layout::Wide
+            if options.period.is_some()
+                && find(&names(&table.frame), &PERIOD_HEADERS).is_some() =>
+        {
+            wide_period(table, options, how)
+        }
         Layout::Wide => {
             if options.period.is_some() {
                 return Err(data_error(
                     &table.origin.file,
                     "a period was named, but this file has one row per institution (wide layout)",
-                    Some("--period and --prev-period choose a column of a fill-in form or the rows of a long table; give each period's file with --data and --prev".into()),
+                    Some("--period and --prev-period choose a column of a fill-in form, or the rows of a long table or of a table with a period column (期间, 年度, period…); give each period's file with --data and --prev".into()),
                 ));
             }
             Ok(table)
@@ -158,6 +164,73 @@ pub fn arrange(
         Layout::Form => form(table, options, columns, how),
         Layout::Long => long(table, options, columns, how),
     }
+}
+
+/// The periods a table holds, as its labels are written, in order of year (labels that name no
+/// year last, in their order): a form's period columns, the values of a long table's period
+/// column, or of a wide table's period column (期间, 年度…). `None` for a wide table without a
+/// period column, or a long table without one (one period).
+pub fn periods(
+    table: &SourceTable,
+    options: &LayoutOptions,
+    columns: &SchemeColumns,
+) -> Result<Option<Vec<String>>> {
+    let frame = &table.frame;
+    let names = names(frame);
+    let layout = options.layout.unwrap_or_else(|| detect(frame, columns));
+    let mut labels: Vec<String> = match layout {
+        Layout::Form => names
+            .iter()
+            .filter(|n| period_key(n).is_some())
+            .cloned()
+            .collect(),
+        Layout::Long | Layout::Wide => match find(&names, &PERIOD_HEADERS) {
+            Some(period) => {
+                let mut labels: Vec<String> = Vec::new();
+                for label in text_cells(frame, period)?.into_iter().flatten() {
+                    if !labels.contains(&label) {
+                        labels.push(label);
+                    }
+                }
+                labels
+            }
+            None => return Ok(None),
+        },
+    };
+    // A stable sort: by year, labels without one after, in the file's order.
+    labels.sort_by_key(|label| period_key(label).map_or((1, String::new()), |k| (0, k)));
+    Ok(Some(labels))
+}
+
+/// A wide table with a period column (期间, 年度…) holding several periods: the rows of one.
+fn wide_period(table: SourceTable, options: &LayoutOptions, how: &str) -> Result<SourceTable> {
+    let SourceTable { frame, mut origin } = table;
+    let names = names(&frame);
+    let period_column = find(&names, &PERIOD_HEADERS).expect("checked by the caller");
+    let periods = text_cells(&frame, period_column)?;
+    let mut available: Vec<String> = Vec::new();
+    for label in periods.iter().flatten() {
+        if !available.contains(label) {
+            available.push(label.clone());
+        }
+    }
+    let period =
+        pick_period(&origin, &available, options.period.as_deref(), "the table")?.to_string();
+    let keep: Vec<bool> = periods
+        .iter()
+        .map(|p| p.as_deref() == Some(period.as_str()))
+        .collect();
+    origin.rows = (0..frame.height())
+        .filter(|i| keep[*i])
+        .map(|i| origin.row(i))
+        .collect();
+    let mask = BooleanChunked::from_slice("keep".into(), &keep);
+    let frame = frame.filter(&mask)?;
+    origin.layout = Some(format!(
+        "one row per institution and period ({how}): period {period} from column {period_column}, {} institutions",
+        frame.height()
+    ));
+    Ok(SourceTable { frame, origin })
 }
 
 fn text_cells(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
@@ -290,6 +363,10 @@ fn form(
         if let Some(unit) = units[index].as_deref().filter(|u| !NO_UNIT.contains(u)) {
             origin.units.insert(item.to_string(), unit.to_string());
         }
+        origin.cells.insert(
+            (origin.header_row as u32, item.to_string()),
+            (row, period.to_string()),
+        );
         header.push(item.to_string());
         cells.push(value);
     }
@@ -452,6 +529,12 @@ fn long(
             ));
         }
         cells.insert(key, (values[index].clone(), row));
+    }
+    for ((id, item), (_, row)) in &cells {
+        origin.cells.insert(
+            (rows_of[id], item.clone()),
+            (*row, value_column.to_string()),
+        );
     }
     let mut out: Vec<Column> = vec![Column::new(
         columns.id.into(),

@@ -167,7 +167,16 @@ pub struct Origin {
     pub layout: Option<String>,
     /// Units that columns are in, given beside the figures (a form's 单位 column), by column.
     pub units: std::collections::BTreeMap<String, String>,
+    /// Where the cells of an arranged table really are (a form's figures sit on the item's row,
+    /// in the period's column; a long table's on their own rows): by the row the frame reports
+    /// and the column's name, the file's row and the column as the file heads it. Empty for a
+    /// table that already had one row per institution.
+    pub cells: CellPlaces,
 }
+
+/// Where cells of an arranged table are: by (row the frame reports, column name), the file's row
+/// and the column as the file heads it; see [`Origin::cells`].
+pub type CellPlaces = std::collections::BTreeMap<(u32, String), (u32, String)>;
 
 impl Origin {
     /// The origin of a frame built in memory: a header row 1 and rows 2, 3, … as in a CSV file.
@@ -181,6 +190,7 @@ impl Origin {
             rows: (2..).take(height).collect(),
             layout: None,
             units: Default::default(),
+            cells: Default::default(),
         }
     }
 
@@ -219,7 +229,11 @@ impl Origin {
 
     /// A cell as the user finds it: "d.xlsx, sheet 数据, row 7, column 出院人数".
     pub fn cell(&self, frame_row: usize, column: &str) -> String {
-        format!("{}, column {column}", self.locate_row(frame_row))
+        let row = self.row(frame_row);
+        match self.cells.get(&(row, column.to_string())) {
+            Some((row, header)) => format!("{}, row {row}, column {header}", self.place()),
+            None => format!("{}, column {column}", self.locate_row(frame_row)),
+        }
     }
 
     /// The file with what was not obvious about reading it, for the run summary:
@@ -364,6 +378,7 @@ fn read_typed(path: &Path, format: SourceFormat) -> Result<SourceTable> {
             rows: (1..).take(height).collect(),
             layout: None,
             units: Default::default(),
+            cells: Default::default(),
         },
     })
 }
@@ -604,6 +619,7 @@ mod tests {
             rows: vec![4, 5, 7],
             layout: None,
             units: Default::default(),
+            cells: Default::default(),
         };
         assert_eq!(
             origin.cell(2, "出院人数"),

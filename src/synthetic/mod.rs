@@ -53,7 +53,8 @@ impl SampleKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// `n` institutions from `seed`: the current period and the previous one.
+    /// `n` institutions from `seed`: the current period and the previous one, as the shipped
+    /// datasets were generated (a name may repeat; each institution's items grow at one rate).
     pub fn generate(self, n: usize, seed: u64) -> Sample {
         match self {
             SampleKind::TertiaryCore => tertiary_core::generate(n, seed),
@@ -62,6 +63,107 @@ impl SampleKind {
             SampleKind::PrimaryCare => primary_care::generate(n, seed),
         }
     }
+
+    /// What `jixiao sample` writes: like [`SampleKind::generate`], but every institution's name is
+    /// its own ([`unique_names`]) and its outpatient and inpatient sides grow at rates of their
+    /// own ([`item_growths`]), so growth rates differ between institutions and between items.
+    pub fn generate_varied(self, n: usize, seed: u64) -> Sample {
+        unique_names(match self {
+            SampleKind::TertiaryCore => tertiary_core::generate_with(n, seed, true),
+            SampleKind::Tertiary2020 => tertiary_2020::generate_with(n, seed, true),
+            SampleKind::Secondary2020 => secondary_2020::generate_with(n, seed, true),
+            SampleKind::PrimaryCare => primary_care::generate_with(n, seed, true),
+        })
+    }
+}
+
+/// Varied samples: how much faster (or slower) the outpatient and the inpatient side of one
+/// institution grew than its overall growth, up to ±5 percentage points each, drawn after the
+/// draws of the shipped datasets; (0, 0) and no draw otherwise, so that the shipped datasets
+/// stay the generators' output.
+pub(crate) fn item_growths(rng: &mut Rng, varied: bool) -> (f64, f64) {
+    match varied {
+        true => (rng.range(-0.05, 0.05), rng.range(-0.05, 0.05)),
+        false => (0.0, 0.0),
+    }
+}
+
+/// What tells apart institutions of the same generated name: a district after the place
+/// ("北京市城东中医医院"), then a number.
+const DISTRICTS: &[&str] = &[
+    "城东",
+    "城西",
+    "城南",
+    "城北",
+    "新城",
+    "高新",
+    "滨江",
+    "开发区",
+    "经开",
+    "新区",
+];
+
+/// The sample with every institution's name (机构名称) its own: the first holder of a name, in
+/// row order, keeps it; the next ones get a district after the place (after the first 市, 县, 区
+/// or 旗), then "(2)", "(3)"… beyond the districts. The previous period's names follow the ids.
+pub fn unique_names(sample: Sample) -> Sample {
+    const NAME: &str = "机构名称";
+    const ID: &str = "机构编码";
+    let strings = |frame: &DataFrame, column: &str| -> Vec<String> {
+        frame
+            .column(column)
+            .and_then(|c| c.cast(&DataType::String))
+            .map(|c| {
+                c.str()
+                    .expect("cast to text")
+                    .iter()
+                    .map(|v| v.unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let names = strings(&sample.current, NAME);
+    if names.is_empty() {
+        return sample;
+    }
+    let ids = strings(&sample.current, ID);
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut renamed: std::collections::BTreeMap<String, String> = Default::default();
+    let mut unique = Vec::with_capacity(names.len());
+    for (id, name) in ids.iter().zip(&names) {
+        let place_end = name
+            .char_indices()
+            .find(|(_, c)| matches!(c, '市' | '县' | '区' | '旗'))
+            .map(|(at, c)| at + c.len_utf8())
+            .unwrap_or(0);
+        let (place, rest) = name.split_at(place_end);
+        let candidates = std::iter::once(name.clone())
+            .chain(DISTRICTS.iter().map(|d| format!("{place}{d}{rest}")))
+            .chain((2..).map(|k| format!("{name}({k})")));
+        let chosen = candidates
+            .into_iter()
+            .find(|c| !taken.contains(c))
+            .expect("numbered names never run out");
+        taken.insert(chosen.clone());
+        renamed.insert(id.clone(), chosen.clone());
+        unique.push(chosen);
+    }
+    let mut current = sample.current;
+    current
+        .with_column(Column::new(NAME.into(), unique))
+        .expect("same height");
+    let mut previous = sample.previous;
+    let previous_names: Vec<String> = strings(&previous, ID)
+        .iter()
+        .zip(strings(&previous, NAME))
+        .map(|(id, name)| renamed.get(id).cloned().unwrap_or(name))
+        .collect();
+    if !previous_names.is_empty() {
+        previous
+            .with_column(Column::new(NAME.into(), previous_names))
+            .expect("same height");
+    }
+    Sample { current, previous }
 }
 
 /// Sample data for the default scheme (`scoring/tertiary-core`).
@@ -240,5 +342,130 @@ impl Table {
             })
             .collect();
         DataFrame::new_infer_height(columns).expect("columns have equal length")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(frame: &DataFrame, name: &str) -> Vec<Option<f64>> {
+        let column = frame
+            .column(name)
+            .unwrap()
+            .cast(&DataType::Float64)
+            .unwrap();
+        column.f64().unwrap().iter().collect()
+    }
+
+    #[test]
+    fn varied_samples_have_names_of_their_own_and_growth_by_item() {
+        for kind in SampleKind::ALL {
+            let a = kind.generate_varied(400, 11);
+            let b = kind.generate_varied(400, 11);
+            assert!(a.current.equals_missing(&b.current), "{}", kind.name());
+            assert!(a.previous.equals_missing(&b.previous), "{}", kind.name());
+            let names = a.current.column("机构名称").unwrap().str().unwrap().clone();
+            let distinct: std::collections::BTreeSet<&str> = names.iter().flatten().collect();
+            assert_eq!(distinct.len(), 400, "{}: names repeat", kind.name());
+            // The shipped tertiary-core repeats names at this size: the renaming made them unique.
+            let shipped = kind.generate(400, 11);
+            let shipped_names = shipped
+                .current
+                .column("机构名称")
+                .unwrap()
+                .str()
+                .unwrap()
+                .clone();
+            let shipped_distinct: std::collections::BTreeSet<&str> =
+                shipped_names.iter().flatten().collect();
+            if kind == SampleKind::TertiaryCore {
+                assert!(shipped_distinct.len() < 400, "{}", kind.name());
+            }
+            // Outpatient and inpatient volumes grow at different rates within an institution.
+            let visits = ["门诊人次数", "门急诊人次数"]
+                .into_iter()
+                .find(|c| a.current.column(c).is_ok())
+                .unwrap();
+            let growth = |sample: &Sample, name: &str| -> Vec<f64> {
+                let ids = |f: &DataFrame| -> Vec<String> {
+                    f.column("机构编码")
+                        .unwrap()
+                        .str()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.unwrap().to_string())
+                        .collect()
+                };
+                let before: std::collections::BTreeMap<String, f64> = ids(&sample.previous)
+                    .into_iter()
+                    .zip(column(&sample.previous, name))
+                    .filter_map(|(i, v)| Some((i, v?)))
+                    .collect();
+                ids(&sample.current)
+                    .into_iter()
+                    .zip(column(&sample.current, name))
+                    .filter_map(|(i, v)| Some(v? / before.get(&i)? - 1.0))
+                    .collect()
+            };
+            let (out, stay) = (growth(&a, visits), growth(&a, "出院人数"));
+            let apart = out
+                .iter()
+                .zip(&stay)
+                .filter(|(o, s)| (*o - *s).abs() > 0.01)
+                .count();
+            assert!(
+                apart > out.len() / 2,
+                "{}: {apart} of {}",
+                kind.name(),
+                out.len()
+            );
+            let (out, stay) = (growth(&shipped, visits), growth(&shipped, "出院人数"));
+            let apart = out
+                .iter()
+                .zip(&stay)
+                .filter(|(o, s)| (*o - *s).abs() > 0.01)
+                .count();
+            assert!(
+                apart < out.len() / 10,
+                "{}: the shipped variant grows items together",
+                kind.name()
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_name_gets_a_district_then_a_number() {
+        let names: Vec<String> = std::iter::repeat_n("北京市中医医院".to_string(), 12).collect();
+        let ids: Vec<String> = (0..12).map(|i| format!("H{i:02}")).collect();
+        let current = df!("机构编码" => &ids, "机构名称" => &names).unwrap();
+        let previous = df!("机构编码" => ["H01"], "机构名称" => ["北京市中医医院"]).unwrap();
+        let out = unique_names(Sample { current, previous });
+        let got: Vec<String> = out
+            .current
+            .column("机构名称")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_string())
+            .collect();
+        assert_eq!(got[0], "北京市中医医院");
+        assert_eq!(got[1], "北京市城东中医医院");
+        assert_eq!(got[10], "北京市新区中医医院");
+        assert_eq!(got[11], "北京市中医医院(2)");
+        let previous = out
+            .previous
+            .column("机构名称")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            previous, "北京市城东中医医院",
+            "the previous period follows the id"
+        );
     }
 }

@@ -141,6 +141,12 @@ fn whole(v: f64) -> f64 {
 
 /// Generates `n` institutions from `seed`: the current period and the previous one.
 pub fn generate(n: usize, seed: u64) -> Sample {
+    generate_with(n, seed, false)
+}
+
+/// [`generate`]; `varied`: the outpatient and inpatient sides of each institution grow at rates
+/// of their own (see [`super::item_growths`]).
+pub fn generate_with(n: usize, seed: u64, varied: bool) -> Sample {
     let mut rng = Rng(seed);
     let mut current = Table::default();
     let mut previous = Table::default();
@@ -516,21 +522,31 @@ pub fn generate(n: usize, seed: u64) -> Sample {
             let growth = rng.range(-0.05, 0.1);
             let price = 1.0 + rng.range(-0.03, 0.07) + 0.02 * (-q).max(0.0);
             let shrink = |v: f64| v / (1.0 + growth);
+            let (visits_by, stays_by) = super::item_growths(&mut rng, varied);
+            let visits = |v: f64| v / (1.0 + growth + visits_by);
+            let stays = |v: f64| v / (1.0 + growth + stays_by);
+            let both = |total: f64, out: f64, inp: f64| match varied {
+                true => visits(out) + stays(inp),
+                false => shrink(total),
+            };
             let previous_columns: Vec<(&str, AnyValue<'static>)> = vec![
                 ("机构编码", text(id)),
                 ("机构名称", text(name)),
                 ("机构类别", text(group.label())),
                 ("年度", AnyValue::Int64(2023)),
-                ("门急诊人次数", count(shrink(outpatient))),
-                ("出院人数", count(shrink(discharges))),
+                ("门急诊人次数", count(visits(outpatient))),
+                ("出院人数", count(stays(discharges))),
                 (
                     "执业(助理)医师数",
                     count(physicians / (1.0 + rng.range(0.0, 0.08))),
                 ),
                 ("签约居民数", count(signed_before)),
-                ("医疗收入(万元)", money(shrink(medical_revenue) / price)),
-                ("门诊收入(万元)", money(shrink(outpatient_revenue) / price)),
-                ("住院收入(万元)", money(shrink(inpatient_revenue) / price)),
+                (
+                    "医疗收入(万元)",
+                    money(both(medical_revenue, outpatient_revenue, inpatient_revenue) / price),
+                ),
+                ("门诊收入(万元)", money(visits(outpatient_revenue) / price)),
+                ("住院收入(万元)", money(stays(inpatient_revenue) / price)),
             ];
             previous.push_row(previous_columns);
         }

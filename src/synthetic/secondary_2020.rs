@@ -88,6 +88,12 @@ const DISEASES: &[(&str, f64, f64, f64, f64)] = &[
 
 /// Generates `n` institutions from `seed`: the current period (年度 2020) and the previous one (2019).
 pub fn generate(n: usize, seed: u64) -> Sample {
+    generate_with(n, seed, false)
+}
+
+/// [`generate`]; `varied`: the outpatient and inpatient sides of each institution grow at rates
+/// of their own (see [`super::item_growths`]).
+pub fn generate_with(n: usize, seed: u64, varied: bool) -> Sample {
     let mut rng = Rng(seed);
     let mut current = Table::default();
     let mut previous = Table::default();
@@ -366,24 +372,30 @@ pub fn generate(n: usize, seed: u64) -> Sample {
             let growth = rng.range(-0.05, 0.12);
             let price = 1.0 + rng.range(-0.03, 0.07) + 0.02 * quality.min(0.0).abs();
             let drug_price = 1.0 + rng.range(-0.06, 0.06) + 0.03 * quality.min(0.0).abs();
-            let fewer = |v: f64| v / (1.0 + growth);
-            let cheaper = |v: f64| v / (1.0 + growth) / price;
+            let (visits_by, stays_by) = super::item_growths(&mut rng, varied);
+            let fewer_visits = |v: f64| v / (1.0 + growth + visits_by);
+            let fewer_stays = |v: f64| v / (1.0 + growth + stays_by);
+            let cheaper_visits = |v: f64| fewer_visits(v) / price;
+            let cheaper_stays = |v: f64| fewer_stays(v) / price;
             let previous_columns: Vec<(&str, AnyValue<'static>)> = vec![
                 ("机构编码", text(id)),
                 ("机构名称", text(name)),
                 ("机构类别", text(group.label())),
                 ("年度", AnyValue::Int64(2019)),
-                ("门急诊人次数", count(fewer(visits))),
-                ("出院人数", count(fewer(discharges))),
+                ("门急诊人次数", count(fewer_visits(visits))),
+                ("出院人数", count(fewer_stays(discharges))),
                 (
                     "医疗收入(万元)",
-                    money(cheaper(outpatient_revenue) + cheaper(inpatient_revenue)),
+                    money(cheaper_visits(outpatient_revenue) + cheaper_stays(inpatient_revenue)),
                 ),
-                ("门急诊收入(万元)", money(cheaper(outpatient_revenue))),
-                ("住院收入(万元)", money(cheaper(inpatient_revenue))),
+                (
+                    "门急诊收入(万元)",
+                    money(cheaper_visits(outpatient_revenue)),
+                ),
+                ("住院收入(万元)", money(cheaper_stays(inpatient_revenue))),
                 (
                     "门诊药品收入(万元)",
-                    money(cheaper(outpatient_drugs) / drug_price),
+                    money(cheaper_visits(outpatient_drugs) / drug_price),
                 ),
                 (
                     "门诊国家谈判抗癌药收入(万元)",
@@ -391,7 +403,7 @@ pub fn generate(n: usize, seed: u64) -> Sample {
                 ),
                 (
                     "住院药品收入(万元)",
-                    money(cheaper(inpatient_drugs) / drug_price),
+                    money(cheaper_stays(inpatient_drugs) / drug_price),
                 ),
             ];
             previous.push_row(previous_columns);

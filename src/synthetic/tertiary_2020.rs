@@ -181,6 +181,12 @@ fn level(rng: &mut Rng, quality: f64, levels: &[&'static str]) -> &'static str {
 
 /// Generates `n` institutions from `seed`: the current period and the previous one.
 pub fn generate(n: usize, seed: u64) -> Sample {
+    generate_with(n, seed, false)
+}
+
+/// [`generate`]; `varied`: the outpatient and inpatient sides of each institution grow at rates
+/// of their own (see [`super::item_growths`]).
+pub fn generate_with(n: usize, seed: u64, varied: bool) -> Sample {
     let mut rng = Rng(seed);
     let mut current = Table::default();
     let mut previous = Table::default();
@@ -568,27 +574,37 @@ pub fn generate(n: usize, seed: u64) -> Sample {
             let price = 1.0 + rng.range(-0.03, 0.08) + 0.02 * quality.min(0.0).abs();
             let drug_price = 1.0 + rng.range(-0.06, 0.06);
             let shrink = |v: f64| v / (1.0 + growth);
+            let (visits_by, stays_by) = super::item_growths(&mut rng, varied);
+            let visits = |v: f64| v / (1.0 + growth + visits_by);
+            let stays = |v: f64| v / (1.0 + growth + stays_by);
+            let both = |total: f64, out: f64, inp: f64| match varied {
+                true => visits(out) + stays(inp),
+                false => shrink(total),
+            };
             let previous_columns: Vec<(&str, AnyValue<'static>)> = vec![
                 ("机构编码", text(id)),
                 ("机构名称", text(name)),
                 ("机构类别", text(group.label())),
                 ("年度", AnyValue::Int64(2023)),
-                ("门诊人次数", count(shrink(outpatient))),
-                ("出院人数", count(shrink(discharges))),
+                ("门诊人次数", count(visits(outpatient))),
+                ("出院人数", count(stays(discharges))),
                 (
                     "执业(助理)医师人数",
                     count(physicians / (1.0 + rng.range(0.0, 0.08))),
                 ),
-                ("医疗收入(万元)", money(shrink(medical_revenue) / price)),
-                ("门诊收入(万元)", money(shrink(outpatient_revenue) / price)),
-                ("住院收入(万元)", money(shrink(inpatient_revenue) / price)),
+                (
+                    "医疗收入(万元)",
+                    money(both(medical_revenue, outpatient_revenue, inpatient_revenue) / price),
+                ),
+                ("门诊收入(万元)", money(visits(outpatient_revenue) / price)),
+                ("住院收入(万元)", money(stays(inpatient_revenue) / price)),
                 (
                     "门诊药品收入(万元)",
-                    money(shrink(outpatient_drugs) / drug_price),
+                    money(visits(outpatient_drugs) / drug_price),
                 ),
                 (
                     "住院药品收入(万元)",
-                    money(shrink(inpatient_drugs) / drug_price),
+                    money(stays(inpatient_drugs) / drug_price),
                 ),
                 // Negotiated cancer drugs grow fast as more are listed.
                 (

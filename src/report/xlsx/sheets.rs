@@ -227,8 +227,8 @@ pub fn dimension_sheet(
     })
 }
 
-/// The 指标 sheet: every indicator's value, treated value, ratio text and score, under a title
-/// holding its id and name.
+/// The 指标 sheet: every indicator's value, the levels behind a growth rate, treated value, ratio
+/// text and score, under a title holding its id and name.
 pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
     let score = Style::Fixed(plan.scheme.spec.score_decimals);
     let mut columns = identity_columns(plan, table, false)?;
@@ -243,6 +243,23 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
                 _ => "值".to_string(),
             };
             push_if_present(&mut own, table, id, value_title, Style::General)?;
+            // The levels behind a growth rate: 本期水平 / 上期水平 (numbered when several).
+            if let Some(planned) = plan.indicators.iter().find(|i| i.spec.id == id) {
+                let levels = crate::indicators::level_columns(planned);
+                let numbered = levels.len() > 2;
+                for (k, column) in levels.iter().enumerate() {
+                    let which = if k % 2 == 0 {
+                        "本期水平"
+                    } else {
+                        "上期水平"
+                    };
+                    let title = match numbered {
+                        true => format!("{which} {}", k / 2 + 1),
+                        false => which.to_string(),
+                    };
+                    push_if_present(&mut own, table, column, title, Style::General)?;
+                }
+            }
             push_if_present(
                 &mut own,
                 table,
