@@ -562,7 +562,7 @@ fn diff_side(
     data: &DataFile,
     prev: Option<&DataFile>,
 ) -> Result<diff::Side> {
-    let supported = jixiao::contribution::check_supported(&plan.scheme.spec.aggregation);
+    let supported = jixiao::contribution::check_scheme(&plan.scheme);
     let options = pipeline::ScoreOptions {
         contributions: supported.is_ok(),
         keep_scored: false,
