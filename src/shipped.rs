@@ -19,12 +19,23 @@ mod embedded {
 }
 
 /// The shipped schemes, by the name `--scheme` and `jixiao init --from` accept.
-pub const SCHEMES: [&str; 4] = [
+pub const SCHEMES: [&str; 6] = [
     "tertiary-core",
     "tertiary-2020",
     "secondary-2020",
     "primary-care",
+    "cms-stars-2025",
+    "cms-stars-2026",
 ];
+
+/// The folder under `datasets/` holding a shipped scheme's data: the scheme's own name, except
+/// for the two CMS star-rating methods, which score the same release (`cms-2025jul`).
+pub fn dataset_of(scheme: &str) -> &str {
+    match scheme {
+        "cms-stars-2025" | "cms-stars-2026" => "cms-2025jul",
+        other => other,
+    }
+}
 
 /// The templates of `jixiao init --from` that are not shipped schemes.
 pub const TEMPLATES: [&str; 1] = ["blank"];
