@@ -170,7 +170,12 @@ fn rule_lines(text: &mut String, plan: &Plan) {
     if spec.include.is_some() || own > 0 {
         let every = spec
             .include
-            .map(|i| format!("every indicator needs {} institutions reporting it", i.min_reported))
+            .map(|i| {
+                format!(
+                    "every indicator needs {} institutions reporting it",
+                    i.min_reported
+                )
+            })
             .unwrap_or_else(|| "no scheme-wide rule".into());
         let _ = writeln!(
             text,

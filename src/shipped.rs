@@ -153,7 +153,10 @@ mod tests {
         for name in SCHEMES {
             let scheme: Vec<(&str, &[u8])> = files_under(&format!("scoring/{name}")).collect();
             let paths: Vec<&str> = scheme.iter().map(|(p, _)| *p).collect();
-            assert!(paths.iter().any(|p| p.ends_with(".rhai")), "{name}: {paths:?}");
+            assert!(
+                paths.iter().any(|p| p.ends_with(".rhai")),
+                "{name}: {paths:?}"
+            );
             let yaml = scheme
                 .iter()
                 .find(|(p, _)| *p == "scheme.yaml")

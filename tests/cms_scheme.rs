@@ -128,7 +128,10 @@ fn cms_stars_2025_reproduces_the_published_release() {
     assert_eq!(rated, 2891);
     println!("largest differences: group score {worst_group:e}, summary {worst_summary:e}");
     assert!(worst_group < 1e-9, "group scores differ by {worst_group:e}");
-    assert!(worst_summary < 1e-9, "summary scores differ by {worst_summary:e}");
+    assert!(
+        worst_summary < 1e-9,
+        "summary scores differ by {worst_summary:e}"
+    );
 }
 
 #[test]

@@ -207,8 +207,7 @@ fn variants(dir: &Path) -> Vec<(&'static str, DataFile, DataFile)> {
     // gzip-compressed CSV (`.csv.gz`), read as it is.
     let gzip = |text: &str| {
         use std::io::Write;
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(text.as_bytes()).unwrap();
         encoder.finish().unwrap()
     };
@@ -418,6 +417,9 @@ fn a_gz_file_that_is_not_gzip_is_refused() {
         .unwrap_err();
     assert_eq!(error.exit_code(), 1);
     let message = error.to_string();
-    assert!(message.contains("cannot be decompressed as gzip"), "{message}");
+    assert!(
+        message.contains("cannot be decompressed as gzip"),
+        "{message}"
+    );
     assert!(message.contains("current.csv.gz"), "{message}");
 }

@@ -155,13 +155,9 @@ fn explain_shows_grade_adjustments_and_not_rated() {
                 grade_adjustments:\n  - {when: 低于七十, down: 1, reason: 得分低于70}\n  - {when: 九十以上, up: 1, reason: 得分90以上}\n";
     let plan = Plan::compile(scheme_with(tail).unwrap()).unwrap();
     let data = jixiao::source::DataFile::from(fixture().join("../grading/current.csv"));
-    let run = jixiao::pipeline::score_with(
-        &plan,
-        &data,
-        None,
-        jixiao::pipeline::ScoreOptions::EXPLAIN,
-    )
-    .unwrap();
+    let run =
+        jixiao::pipeline::score_with(&plan, &data, None, jixiao::pipeline::ScoreOptions::EXPLAIN)
+            .unwrap();
     let ids = ["H01", "H06", "H07"].map(String::from).to_vec();
     let explanations =
         jixiao::explain::explain(&plan, &run, &jixiao::explain::Selection::Ids(ids)).unwrap();
@@ -171,7 +167,9 @@ fn explain_shows_grade_adjustments_and_not_rated() {
     )
     .unwrap();
     assert!(
-        text.contains("grade adjustment: 得分90以上 (not moved: the grade is already in the first band)"),
+        text.contains(
+            "grade adjustment: 得分90以上 (not moved: the grade is already in the first band)"
+        ),
         "{text}"
     );
     assert!(

@@ -95,7 +95,10 @@ fn a_sub_dimension_is_normalised_at_its_own_level() {
         )
         .replace("dimension: A,", "dimension: A, subdimension: A_sub,");
     let frame = scored(&text);
-    close(&floats(&frame, "A_sub.score"), &[0.0, 25.0, 25.0, 75.0, 100.0]);
+    close(
+        &floats(&frame, "A_sub.score"),
+        &[0.0, 25.0, 25.0, 75.0, 100.0],
+    );
     close(&floats(&frame, "A.score"), &[0.0, 25.0, 25.0, 75.0, 100.0]);
     close(&floats(&frame, "weighted"), &[12.0, 35.0, 43.0, 75.0, 96.0]);
 }
@@ -113,12 +116,18 @@ fn mistakes_are_located_in_scheme_yaml() {
         "normalise: {method: z_score, sd: 0}",
     );
     let error = scheme(&text).map(|_| ()).unwrap_err().to_string();
-    assert!(error.contains("z_score sd must be a positive number"), "{error}");
+    assert!(
+        error.contains("z_score sd must be a positive number"),
+        "{error}"
+    );
     assert!(error.contains("scheme.yaml:9:"), "{error}");
     // An unknown method, with the methods there are.
     let text = scheme_text().replace("method: min_max", "method: rank");
     let error = scheme(&text).map(|_| ()).unwrap_err().to_string();
-    assert!(error.contains("z_score") && error.contains("min_max"), "{error}");
+    assert!(
+        error.contains("z_score") && error.contains("min_max"),
+        "{error}"
+    );
     assert!(error.contains("scheme.yaml:9"), "{error}");
     // z-scores under a geometric mean.
     let text = scheme_text().replace(

@@ -142,7 +142,9 @@ mod tests {
             .collect()
             .unwrap();
         let low: Vec<Option<bool>> = out.column("low").unwrap().bool().unwrap().iter().collect();
-        let expected = [false, true, false, true, false, false, false, true, false, false];
+        let expected = [
+            false, true, false, true, false, false, false, true, false, false,
+        ];
         assert_eq!(low, expected.map(Some));
     }
 

@@ -92,9 +92,11 @@ mod tests {
     #[test]
     fn z_score_over_all() {
         // m̄ = 3, s = √(14/3) = 2.1602469: (m − 3) / s.
-        let out = apply(&[Some(1.0), Some(2.0), Some(3.0), Some(6.0), None], None, |m| {
-            score(m, z(Within::All, Over::All), None)
-        });
+        let out = apply(
+            &[Some(1.0), Some(2.0), Some(3.0), Some(6.0), None],
+            None,
+            |m| score(m, z(Within::All, Over::All), None),
+        );
         approx(
             &out,
             &[
@@ -156,7 +158,10 @@ mod tests {
                 over: Over::Eligible,
             },
         );
-        approx(&out, &[Some(-25.0), Some(0.0), Some(25.0), Some(100.0), None]);
+        approx(
+            &out,
+            &[Some(-25.0), Some(0.0), Some(25.0), Some(100.0), None],
+        );
     }
 
     #[test]

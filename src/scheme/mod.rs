@@ -17,8 +17,8 @@ mod load;
 mod tests;
 
 pub use check::check_grades;
-pub use level::{LevelNormalise, LowestSpec, Over};
 pub(crate) use check::check_scoring;
+pub use level::{LevelNormalise, LowestSpec, Over};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

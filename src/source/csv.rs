@@ -61,7 +61,8 @@ pub const MAX_GZIP_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Whether `path` names a gzip-compressed file (`.gz`, any case).
 pub fn is_gzip(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// The file's bytes; a `.gz` file decompressed (at most [`MAX_GZIP_BYTES`]).
