@@ -138,13 +138,14 @@ mod tests {
 
     #[test]
     fn z_score_within_peer_groups() {
-        // a: 1, 3 (m̄ 2, s √2); b: 10, 20 (m̄ 15, s √50): ∓0.7071068 in each.
+        // a: 1, 3 (m̄ 2, s √2); b: 10, 20 (m̄ 15, s √50): ∓1/√2 in each.
         let out = apply(
             &some(&[1.0, 3.0, 10.0, 20.0]),
             Some(&["a", "a", "b", "b"]),
             |m| score(m, z(Within::PeerGroup, Over::All), None),
         );
-        approx(&out, &some(&[-0.7071068, 0.7071068, -0.7071068, 0.7071068]));
+        let r = std::f64::consts::FRAC_1_SQRT_2;
+        approx(&out, &some(&[-r, r, -r, r]));
     }
 
     #[test]
