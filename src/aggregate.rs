@@ -13,6 +13,8 @@
 //! indicator that imputes, whose value was observed); institutions below
 //! `missing.min_coverage` are excluded from ranking (see `crate::adjust`).
 
+use std::collections::BTreeMap;
+
 use polars::prelude::*;
 
 use crate::columns::{score_column, COVERAGE_COLUMN, PEER_GROUP_COLUMN, WEIGHTED_COLUMN};
@@ -20,8 +22,10 @@ use crate::mcda::rsr::{self, RankKind};
 use crate::mcda::topsis::{self, TopsisOptions, WeightPlacement};
 use crate::mcda::vikor;
 use crate::mcda::{Criterion, Direction as McdaDirection};
+use crate::normalise;
 use crate::scheme::{
-    AggregationSpec, Mean, MissingPolicy, RsrRanks, TopsisPlacement, TotalMethod, Within,
+    AggregationSpec, LevelNormalise, Mean, MissingPolicy, RsrRanks, TopsisPlacement, TotalMethod,
+    Within,
 };
 use crate::weight::{WeightNode, WeightTree};
 
@@ -116,25 +120,44 @@ fn power_mean(children: &[WeightNode], policy: MissingPolicy, mean: Mean) -> Exp
 /// indicators, sub-dimensions, dimensions), then the weighted total and coverage. An indicator in
 /// `imputed` counts towards coverage only where its value was observed, not where its missing
 /// value was imputed or scored 0 (`missing:` on the indicator).
+///
+/// A node in `levels.normalise` (`normalise:` on a dimension or sub-dimension) has its weighted
+/// mean in [`level_mean_column`] and its score, that mean normalised across institutions
+/// (`crate::normalise::level`), in its score column, one stage later.
 pub fn stages(
     tree: &WeightTree,
     policy: MissingPolicy,
     aggregation: &AggregationSpec,
     imputed: &[&str],
+    levels: &Levels,
 ) -> Vec<Vec<Expr>> {
     let mean = aggregation.mean;
-    let mut out: Vec<Vec<Expr>> = tree
-        .inner_nodes_by_height()
-        .into_iter()
-        .map(|level| {
-            level
-                .into_iter()
-                .map(|node| {
-                    weighted_mean(&node.children, policy, mean).alias(score_column(&node.id))
-                })
-                .collect()
-        })
-        .collect();
+    let mut out: Vec<Vec<Expr>> = Vec::new();
+    for level in tree.inner_nodes_by_height() {
+        let mut means = Vec::new();
+        let mut normalised = Vec::new();
+        for node in level {
+            let node_mean = weighted_mean(&node.children, policy, mean);
+            match levels.normalise.get(&node.id) {
+                None => means.push(node_mean.alias(score_column(&node.id))),
+                Some(&method) => {
+                    means.push(node_mean.alias(level_mean_column(&node.id)));
+                    normalised.push(
+                        normalise::level::score(
+                            col(level_mean_column(&node.id)),
+                            method,
+                            levels.eligible.as_ref(),
+                        )
+                        .alias(score_column(&node.id)),
+                    );
+                }
+            }
+        }
+        out.push(means);
+        if !normalised.is_empty() {
+            out.push(normalised);
+        }
+    }
     let coverage = tree
         .effective_weights()
         .into_iter()
@@ -159,6 +182,19 @@ pub fn stages(
         coverage.alias(COVERAGE_COLUMN),
     ]);
     out
+}
+
+/// The nodes scored at their own level (`normalise:`) and the condition `over: eligible` reads.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    pub normalise: BTreeMap<String, LevelNormalise>,
+    /// The scheme's `eligible:` condition (true = rated), if it has one.
+    pub eligible: Option<Expr>,
+}
+
+/// Internal: the weighted mean of a normalised node's children, before normalisation.
+pub fn level_mean_column(id: &str) -> String {
+    format!("__mean.{id}")
 }
 
 /// Scratch column of the total by a decision-matrix method (0–1).

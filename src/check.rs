@@ -7,7 +7,9 @@
 //! closest existing column suggested; ids; previous period; and the warnings scoring would give —
 //! cells that are not numbers, negative counts, parts exceeding wholes —, each with its file,
 //! row and column, see `crate::validate`), and finally the whole query's types, resolved by
-//! polars without computing anything.
+//! polars without computing anything. The report names the scheme's rules beyond the weight
+//! tree — eligibility, peer groups from a formula, inclusion by count, normalised levels, grade
+//! adjustments — one line each.
 
 use std::fmt::Write as _;
 
@@ -63,6 +65,7 @@ pub fn check(
         spec.bonus.rules.len(),
         spec.deduction.rules.len()
     );
+    rule_lines(&mut text, plan);
     if let Some(points) = &spec.points {
         let budget: f64 = points.items.iter().map(|i| i.budget).sum();
         let rules: usize = points.items.iter().map(|i| i.rules.len()).sum();
@@ -137,6 +140,78 @@ pub fn check(
         );
     }
     Ok(CheckReport { text })
+}
+
+/// The scheme's rules beyond the weight tree, one line each where the scheme has them: who is
+/// rated, peer groups from a formula, inclusion by reporting count, normalised levels, grade
+/// adjustments.
+fn rule_lines(text: &mut String, plan: &Plan) {
+    let spec = &plan.scheme.spec;
+    if let Some(groups) = &spec.peer_groups {
+        let _ = writeln!(
+            text,
+            "  peer groups: by formula `{}` (shown in the column {})",
+            groups.formula, groups.formula
+        );
+    }
+    if let Some(eligible) = &spec.eligible {
+        let _ = writeln!(
+            text,
+            "  eligible: rated where `{}` holds; the others keep their scores, get no rank or grade and are flagged \"not rated: {}\"",
+            eligible.when, eligible.reason
+        );
+    }
+    let own = plan
+        .scheme
+        .leaves()
+        .into_iter()
+        .filter(|i| i.include.is_some())
+        .count();
+    if spec.include.is_some() || own > 0 {
+        let every = spec
+            .include
+            .map(|i| {
+                format!(
+                    "every indicator needs {} institutions reporting it",
+                    i.min_reported
+                )
+            })
+            .unwrap_or_else(|| "no scheme-wide rule".into());
+        let _ = writeln!(
+            text,
+            "  inclusion by reporting count: {every}; {own} indicators set their own; one below is dropped and its weight goes to its siblings"
+        );
+    }
+    for (id, method) in plan.scheme.level_normalisations() {
+        let _ = writeln!(
+            text,
+            "  normalised level: {id} = its weighted mean normalised by {}",
+            method.described()
+        );
+    }
+    for adjustment in &spec.grade_adjustments {
+        let moves = match adjustment.steps() {
+            Ok(k) if k > 0 => format!("down {k}"),
+            Ok(k) => format!("up {}", -k),
+            Err(e) => e,
+        };
+        let lowest = adjustment
+            .lowest
+            .as_ref()
+            .map(|l| {
+                format!(
+                    " and the score of {} is among the lowest {}%",
+                    l.node,
+                    l.share * 100.0
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "  grade adjustment: where `{}` holds{lowest}, {moves} (bounded at the first and last band): \"{}\"",
+            adjustment.when, adjustment.reason
+        );
+    }
 }
 
 fn data_notes(text: &mut String, summary: &LoadSummary) {

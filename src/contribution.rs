@@ -20,7 +20,7 @@ use polars::prelude::*;
 
 use crate::columns::{effective_weight_column, points_column, present_weight_column, score_column};
 use crate::error::{Error, Result};
-use crate::scheme::{AggregationSpec, Mean, MissingPolicy, TotalMethod};
+use crate::scheme::{AggregationSpec, Mean, MissingPolicy, Scheme, TotalMethod};
 use crate::weight::{WeightNode, WeightTree};
 
 /// Rows `rows` of a scored frame (one holding the aggregation's `<id>.score` columns), in that
@@ -58,6 +58,31 @@ pub fn check_supported(aggregation: &AggregationSpec) -> Result<()> {
              scheme's total is {what}: it is not a sum of per-indicator parts, so no split of it \
              would add up exactly; score without --contributions, or set aggregation.mean: \
              arithmetic"
+        ),
+    })
+}
+
+/// Refuses a scheme whose indicators' points would not add up to its total: a total that is not a
+/// weighted arithmetic mean ([`check_supported`]), or a dimension or sub-dimension normalised at
+/// its own level (`normalise:`), whose score is no longer the weighted sum of its children's —
+/// points below it would not add up to its points, and points in its units are not the
+/// indicators'.
+pub fn check_scheme(scheme: &Scheme) -> Result<()> {
+    check_supported(&scheme.spec.aggregation)?;
+    let normalised = scheme.level_normalisations();
+    let Some(id) = normalised.keys().next() else {
+        return Ok(());
+    };
+    let at = scheme
+        .span("normalise:", Some(&format!("id: {id}")))
+        .map(|span| format!(" ({}:{})", span.file.display(), span.line))
+        .unwrap_or_default();
+    Err(Error::Usage {
+        message: format!(
+            "contributions in points need every node's score to be the weighted mean of its \
+             children's, and \"{id}\" is normalised across institutions (normalise:{at}): its \
+             score is in other units than its children's, so their points would not add up to \
+             it; score without --contributions (the node scores are in the output)"
         ),
     })
 }
@@ -202,7 +227,13 @@ mod tests {
         .unwrap();
         let tree = tree();
         let mut query = frame.lazy();
-        for stage in aggregate::stages(&tree, policy, &AggregationSpec::default(), &[]) {
+        for stage in aggregate::stages(
+            &tree,
+            policy,
+            &AggregationSpec::default(),
+            &[],
+            &aggregate::Levels::default(),
+        ) {
             query = query.with_columns(stage);
         }
         for stage in stages(&tree, policy) {

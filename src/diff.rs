@@ -150,7 +150,7 @@ impl Side {
     /// drivers are computed for them only, as if the run had computed contributions for all.
     pub fn from_run(label: impl Into<String>, plan: &Plan, run: crate::pipeline::ScoreRun) -> Side {
         let mut side = Side::new(label, plan, run.table);
-        match crate::contribution::check_supported(&plan.scheme.spec.aggregation) {
+        match crate::contribution::check_scheme(&plan.scheme) {
             Ok(()) => {
                 side.kept = run.scored.map(|scored| KeptRun {
                     scored,

@@ -284,7 +284,7 @@ pub fn explain(plan: &Plan, run: &ScoreRun, selection: &Selection) -> Result<Vec
             rows.iter().map(|&r| r as IdxSize).collect(),
         ))?,
         false => {
-            crate::contribution::check_supported(&spec.aggregation)?;
+            crate::contribution::check_scheme(&plan.scheme)?;
             crate::contribution::of_rows(frame, &rows, &run.weights, spec.missing.policy)?
         }
     };
@@ -638,6 +638,42 @@ fn fired_rules(plan: &Plan, row: usize, columns: &mut Columns) -> Result<Vec<Fir
                     points,
                 });
             }
+        }
+    }
+    let spec = &plan.scheme.spec;
+    let holds = |columns: &Columns, name: &str| -> Result<bool> {
+        Ok(columns.frame.column(name)?.bool()?.get(row) == Some(true))
+    };
+    if let Some(eligible) = &spec.eligible {
+        if holds(columns, crate::columns::NOT_RATED_COLUMN)? {
+            out.push(FiredRule {
+                kind: "not rated",
+                reason: eligible.reason.clone(),
+                points: 0.0,
+            });
+        }
+    }
+    if spec.grades.is_some() {
+        for (i, adjustment) in spec.grade_adjustments.iter().enumerate() {
+            let bands = |k: i64| match k.unsigned_abs() {
+                1 => "1 band".to_string(),
+                k => format!("{k} bands"),
+            };
+            let steps = adjustment.steps().unwrap_or(0);
+            let way = if steps > 0 { "down" } else { "up" };
+            let note = if holds(columns, &crate::grade::adjust::moved_column(i))? {
+                format!("{way} {}", bands(steps))
+            } else if holds(columns, &crate::grade::adjust::bounded_column(i))? {
+                let end = if steps > 0 { "last" } else { "first" };
+                format!("not moved: the grade is already in the {end} band")
+            } else {
+                continue;
+            };
+            out.push(FiredRule {
+                kind: "grade adjustment",
+                reason: format!("{} ({note})", adjustment.reason),
+                points: 0.0,
+            });
         }
     }
     Ok(out)

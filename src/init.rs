@@ -67,7 +67,8 @@ fn files_of(from: &str) -> Result<Vec<(String, Vec<u8>)>> {
             ),
         });
     }
-    let shipped_data = format!("../../datasets/{from}/");
+    let dataset = shipped::dataset_of(from);
+    let shipped_data = format!("../../datasets/{dataset}/");
     let mut files = Vec::new();
     for (path, bytes) in shipped::files_under(&format!("scoring/{from}")) {
         let mut bytes = bytes.to_vec();
@@ -83,7 +84,7 @@ fn files_of(from: &str) -> Result<Vec<(String, Vec<u8>)>> {
         }
         files.push((path.to_string(), bytes));
     }
-    for (path, bytes) in shipped::files_under(&format!("datasets/{from}")) {
+    for (path, bytes) in shipped::files_under(&format!("datasets/{dataset}")) {
         files.push((format!("data/{path}"), bytes.to_vec()));
     }
     Ok(files)
@@ -105,6 +106,17 @@ mod tests {
         assert!(names.contains(&"data/current.csv"), "{names:?}");
         assert!(names.contains(&"data/previous.csv"), "{names:?}");
         assert!(names.contains(&"indicators.rhai"), "{names:?}");
+    }
+
+    #[test]
+    fn the_cms_schemes_take_the_release_they_score() {
+        for from in ["cms-stars-2025", "cms-stars-2026"] {
+            let files = files_of(from).unwrap();
+            let yaml = files.iter().find(|(p, _)| p == "scheme.yaml").unwrap();
+            let yaml = String::from_utf8(yaml.1.clone()).unwrap();
+            assert!(yaml.contains("  current: data/input.csv.gz\n"), "{yaml}");
+            assert!(files.iter().any(|(p, _)| p == "data/input.csv.gz"));
+        }
     }
 
     #[test]

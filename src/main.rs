@@ -38,7 +38,8 @@ struct Cli {
 #[derive(Args)]
 struct Inputs {
     /// Scheme folder (scheme.yaml + .rhai scripts), or the name of a scheme built into jixiao:
-    /// tertiary-core, tertiary-2020, secondary-2020, primary-care (a folder of that name wins).
+    /// tertiary-core, tertiary-2020, secondary-2020, primary-care, cms-stars-2025, cms-stars-2026
+    /// (a folder of that name wins).
     #[arg(long, default_value = DEFAULT_SCHEME)]
     scheme: PathBuf,
     /// Institution data (.csv, .xlsx, .xls, .parquet, .json, .ndjson); default: the scheme's dataset.
@@ -163,7 +164,8 @@ enum Command {
     Init {
         /// The folder to create (it must not exist, or be empty).
         dir: PathBuf,
-        /// What to start from: tertiary-core, tertiary-2020, secondary-2020, primary-care or blank.
+        /// What to start from: tertiary-core, tertiary-2020, secondary-2020, primary-care,
+        /// cms-stars-2025, cms-stars-2026 or blank.
         #[arg(long, default_value = "blank")]
         from: String,
     },

@@ -246,7 +246,13 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
-    let mut query = plan.with_intermediates(frame.lazy());
+    // A `let` using group_… statistics needs the peer groups: with a peer-group formula it runs
+    // once the peer-group column is made.
+    let (before, after) = plan.intermediates_around_peer_groups();
+    let mut query = frame.lazy();
+    for stage in before {
+        query = query.with_columns(stage);
+    }
     if let Some(group) = &plan.peer_group {
         // Categorical, as `crate::load` makes a peer-group column.
         let categorical = DataType::from_categories(Categories::global());
@@ -257,6 +263,9 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
                 .cast(categorical)
                 .alias(crate::columns::PEER_GROUP_COLUMN),
         );
+    }
+    for stage in after {
+        query = query.with_columns(stage);
     }
     let mut query =
         query.with_columns([indicators::value_exprs(plan), indicators::level_exprs(plan)].concat());
@@ -294,7 +303,17 @@ fn result_query_with(
         .filter(|i| i.impute != crate::scheme::Impute::Renormalise)
         .map(|i| i.spec.id.as_str())
         .collect();
-    for stage in aggregate::stages(weights, spec.missing.policy, &spec.aggregation, &imputed) {
+    let levels = aggregate::Levels {
+        normalise: plan.scheme.level_normalisations(),
+        eligible: plan.eligible.clone(),
+    };
+    for stage in aggregate::stages(
+        weights,
+        spec.missing.policy,
+        &spec.aggregation,
+        &imputed,
+        &levels,
+    ) {
         query = query.with_columns(stage);
     }
     for stage in plan.adjustments.stages() {
@@ -407,7 +426,7 @@ pub fn rescore_with(
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
     if options.contributions {
-        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+        contribution::check_scheme(&plan.scheme)?;
     }
     let scored =
         result_query_with(plan, weights, scores.frame.clone().lazy(), options).collect()?;
@@ -433,7 +452,7 @@ pub fn score_loaded_with(
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
     if options.contributions {
-        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+        contribution::check_scheme(&plan.scheme)?;
     }
     // Weights fitted on the data (entropy, CRITIC, …) need the indicator scores first; otherwise
     // every stage runs as one query.
@@ -526,7 +545,7 @@ pub fn score_with(
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
     if options.contributions {
-        contribution::check_supported(&plan.scheme.spec.aggregation)?;
+        contribution::check_scheme(&plan.scheme)?;
     }
     let loaded = load_for(plan, data, previous)?;
     score_loaded_with(plan, loaded, options)

@@ -201,7 +201,7 @@ impl Plan {
         };
         let bonus = points(&spec.bonus.rules, "bonus");
         let deduction = points(&spec.deduction.rules, "deduction");
-        let grade_adjustments: Vec<((String, Formula), i64)> = spec
+        let grade_adjustments: Vec<((String, Formula), i64, Option<Expr>)> = spec
             .grade_adjustments
             .iter()
             .filter_map(|a| {
@@ -210,7 +210,13 @@ impl Plan {
                     format!("grade adjustment \"{}\"", a.reason),
                     Kind::Condition,
                 )?;
-                Some((when, a.steps().unwrap_or(0)))
+                let lowest = a.lowest.as_ref().map(|l| {
+                    crate::grade::adjust::lowest(
+                        col(crate::columns::score_column(&l.node)),
+                        l.share,
+                    )
+                });
+                Some((when, a.steps().unwrap_or(0), lowest))
             })
             .collect();
         let eligible = spec.eligible.as_ref().and_then(|e| {
@@ -283,7 +289,7 @@ impl Plan {
             .chain(custom_scores.iter().flatten())
             .chain(vetoes.iter().map(|(_, f)| f))
             .chain(bonus.iter().chain(&deduction).map(|(_, f, _)| f))
-            .chain(grade_adjustments.iter().map(|((_, f), _)| f))
+            .chain(grade_adjustments.iter().map(|((_, f), _, _)| f))
             .chain(eligible.iter().chain(&peer_group).map(|(_, f)| f));
         let too_large = |name: Option<&str>, e: shared::TooLarge| {
             let binding = e.binding.as_deref().or(name);
@@ -349,9 +355,13 @@ impl Plan {
         };
         let grade_adjustments = grade_adjustments
             .iter()
-            .map(|(when, steps)| {
+            .map(|(when, steps, lowest)| {
+                let when = planned(when)?;
                 Ok(crate::grade::adjust::GradeAdjustment {
-                    when: planned(when)?,
+                    when: match lowest {
+                        Some(lowest) => when.cast(DataType::Boolean).and(lowest.clone()),
+                        None => when,
+                    },
                     steps: *steps,
                 })
             })
@@ -361,6 +371,25 @@ impl Plan {
             None => None,
             Some(named) => {
                 let expr = planned(named)?;
+                let (_, after) = split_by_peer_groups(&resolution.stages);
+                let needing = after
+                    .iter()
+                    .flatten()
+                    .filter_map(|e| match e {
+                        Expr::Alias(_, name) => Some(name.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                if reads_any(&expr, &needing) {
+                    return Err(Error::Script {
+                        message: format!(
+                            "the peer-group formula `{}` reads peer-group statistics (a group_… function, directly or through a `let`), which need the peer groups it defines",
+                            named.0
+                        ),
+                        span: scripts.binding_span(&named.0),
+                        help: Some("compute the peer group from each institution's own values (counts, bands such as if_else(床位数 >= 500, \"大\", \"小\")), or take statistics over all institutions (mean, quantile … without group_)".into()),
+                    });
+                }
                 Some(match named.1.kind {
                     Kind::Number => expr.cast(DataType::Int64).cast(DataType::String),
                     _ => expr.cast(DataType::String),
@@ -416,6 +445,17 @@ impl Plan {
         })
     }
 
+    /// The intermediate stages split around the peer groups of `peer_groups.formula`: those
+    /// that need no peer group, then those that do (a `let` using a group_… statistic, directly
+    /// or through another `let`), which run once the peer-group column is made. Without a
+    /// peer-group formula every stage comes first (the peer groups are a data column).
+    pub fn intermediates_around_peer_groups(&self) -> (Vec<Vec<Expr>>, Vec<Vec<Expr>>) {
+        if self.peer_group.is_none() {
+            return (self.intermediates.stages.clone(), Vec::new());
+        }
+        split_by_peer_groups(&self.intermediates.stages)
+    }
+
     /// The stages computing shared intermediates, applied to `frame` (the loaded data): what
     /// every planned expression may read besides the data.
     pub fn with_intermediates(&self, frame: LazyFrame) -> LazyFrame {
@@ -424,6 +464,43 @@ impl Plan {
             .iter()
             .fold(frame, |frame, stage| frame.with_columns(stage.clone()))
     }
+}
+
+/// Whether `expr` reads the peer-group column or one of `columns`.
+fn reads_any(expr: &Expr, columns: &std::collections::HashSet<String>) -> bool {
+    expr.into_iter().any(|node| match node {
+        Expr::Column(name) => {
+            name.as_str() == crate::columns::PEER_GROUP_COLUMN || columns.contains(name.as_str())
+        }
+        _ => false,
+    })
+}
+
+/// [`Plan::intermediates_around_peer_groups`]: stages whose expressions need no peer group
+/// (read only the data and earlier such expressions), then the others, each in their order.
+fn split_by_peer_groups(stages: &[Vec<Expr>]) -> (Vec<Vec<Expr>>, Vec<Vec<Expr>>) {
+    let mut needing: std::collections::HashSet<String> = Default::default();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for stage in stages {
+        let (mut free, mut bound) = (Vec::new(), Vec::new());
+        for expr in stage {
+            if reads_any(expr, &needing) {
+                if let Expr::Alias(_, name) = expr {
+                    needing.insert(name.to_string());
+                }
+                bound.push(expr.clone());
+            } else {
+                free.push(expr.clone());
+            }
+        }
+        if !free.is_empty() {
+            before.push(free);
+        }
+        if !bound.is_empty() {
+            after.push(bound);
+        }
+    }
+    (before, after)
 }
 
 /// Refuses the binding `name` when its formula is not of the kind its role needs: an indicator's

@@ -19,12 +19,23 @@ mod embedded {
 }
 
 /// The shipped schemes, by the name `--scheme` and `jixiao init --from` accept.
-pub const SCHEMES: [&str; 4] = [
+pub const SCHEMES: [&str; 6] = [
     "tertiary-core",
     "tertiary-2020",
     "secondary-2020",
     "primary-care",
+    "cms-stars-2025",
+    "cms-stars-2026",
 ];
+
+/// The folder under `datasets/` holding a shipped scheme's data: the scheme's own name, except
+/// for the two CMS star-rating methods, which score the same release (`cms-2025jul`).
+pub fn dataset_of(scheme: &str) -> &str {
+    match scheme {
+        "cms-stars-2025" | "cms-stars-2026" => "cms-2025jul",
+        other => other,
+    }
+}
 
 /// The templates of `jixiao init --from` that are not shipped schemes.
 pub const TEMPLATES: [&str; 1] = ["blank"];
@@ -140,16 +151,32 @@ mod tests {
     #[test]
     fn every_shipped_scheme_is_embedded_with_its_dataset() {
         for name in SCHEMES {
-            let scheme: Vec<&str> = files_under(&format!("scoring/{name}"))
+            let scheme: Vec<(&str, &[u8])> = files_under(&format!("scoring/{name}")).collect();
+            let paths: Vec<&str> = scheme.iter().map(|(p, _)| *p).collect();
+            assert!(
+                paths.iter().any(|p| p.ends_with(".rhai")),
+                "{name}: {paths:?}"
+            );
+            let yaml = scheme
+                .iter()
+                .find(|(p, _)| *p == "scheme.yaml")
+                .map(|(_, bytes)| std::str::from_utf8(bytes).unwrap())
+                .unwrap_or_else(|| panic!("{name}: {paths:?}"));
+            // Every file its `dataset:` names is embedded under its dataset folder.
+            let dataset = dataset_of(name);
+            let data: Vec<&str> = files_under(&format!("datasets/{dataset}"))
                 .map(|(p, _)| p)
                 .collect();
-            assert!(scheme.contains(&"scheme.yaml"), "{name}: {scheme:?}");
-            assert!(scheme.contains(&"indicators.rhai"), "{name}: {scheme:?}");
-            let data: Vec<&str> = files_under(&format!("datasets/{name}"))
-                .map(|(p, _)| p)
+            let prefix = format!("../../datasets/{dataset}/");
+            let named: Vec<&str> = yaml
+                .lines()
+                .filter_map(|line| line.split_once(prefix.as_str()))
+                .map(|(_, file)| file.trim())
                 .collect();
-            assert!(data.contains(&"current.csv"), "{name}: {data:?}");
-            assert!(data.contains(&"previous.csv"), "{name}: {data:?}");
+            assert!(!named.is_empty(), "{name} names no file of {prefix}");
+            for file in named {
+                assert!(data.contains(&file), "{name}: {file} not in {data:?}");
+            }
         }
         for name in TEMPLATES {
             let files: Vec<&str> = files_under(&format!("templates/{name}"))

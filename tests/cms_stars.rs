@@ -5,42 +5,15 @@
 //! with `sas_fastclus` (the method of the SAS packs) gives every rated hospital its published
 //! star; R's Hartigan–Wong (the 2026 R pack's method) gives some of them another.
 
-use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
 use jixiao::grade::kmeans;
 use jixiao::scheme::KmeansAlgorithm;
 
-fn shared(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/cms/2025jul")
-        .join(file)
-}
-
-/// The rows of a gzipped CSV as header → value maps (CMS's files have no quoted commas).
-fn read_gz_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
-    lines
-        .map(|line| {
-            header
-                .iter()
-                .cloned()
-                .zip(line.split(',').map(String::from))
-                .collect()
-        })
-        .collect()
-}
+mod common;
+use common::{cms_file, read_gz_csv};
 
 /// (peer group, summary score, published star) of every rated hospital, in id order.
 fn published() -> Vec<(String, f64, u32)> {
-    read_gz_csv(&shared("published.csv.gz"))
+    read_gz_csv(&cms_file("published.csv.gz"))
         .into_iter()
         .filter(|r| r["report"] == "1")
         .map(|r| {

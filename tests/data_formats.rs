@@ -1,8 +1,8 @@
 //! Data as evaluators have it: the shipped default dataset converted to Excel (numbers as
 //! numbers; and a variant with a title row and numbers stored as text with thousands separators
 //! and full-width digits, the previous period in another sheet), GBK CSV, UTF-8 CSV with a BOM,
-//! Parquet, JSON and NDJSON scores exactly as the UTF-8 CSV does. Plus the messages of reading
-//! mistakes, as the command prints them.
+//! gzip-compressed CSV (`.csv.gz`), Parquet, JSON and NDJSON scores exactly as the UTF-8 CSV
+//! does. Plus the messages of reading mistakes, as the command prints them.
 
 use std::path::{Path, PathBuf};
 
@@ -204,6 +204,18 @@ fn variants(dir: &Path) -> Vec<(&'static str, DataFile, DataFile)> {
         out.push((name, c.into(), p.into()));
     }
 
+    // gzip-compressed CSV (`.csv.gz`), read as it is.
+    let gzip = |text: &str| {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    };
+    let (c, p) = (file("current.csv.gz"), file("previous.csv.gz"));
+    std::fs::write(&c, gzip(&current_text)).unwrap();
+    std::fs::write(&p, gzip(&previous_text)).unwrap();
+    out.push(("csv.gz", c.into(), p.into()));
+
     for (name, format) in [
         ("parquet", SourceFormat::Parquet),
         ("json", SourceFormat::Json),
@@ -393,4 +405,21 @@ fn error_sheet_of_a_csv_file() {
         "数据",
     ]);
     insta::assert_snapshot!("error_sheet_of_csv", transcript(&out));
+}
+
+#[test]
+fn a_gz_file_that_is_not_gzip_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("current.csv.gz");
+    std::fs::copy(dataset("current.csv"), &path).unwrap();
+    let error = source::read(&path, &ReadOptions::default())
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 1);
+    let message = error.to_string();
+    assert!(
+        message.contains("cannot be decompressed as gzip"),
+        "{message}"
+    );
+    assert!(message.contains("current.csv.gz"), "{message}");
 }

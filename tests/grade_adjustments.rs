@@ -117,3 +117,66 @@ fn adjustments_need_grades() {
         .to_string();
     assert!(error.contains("needs `grades:`"), "{error}");
 }
+
+#[test]
+fn lowest_share_of_a_node_joins_the_condition() {
+    // 低于七十 holds for H06 66, H07 55, H08 40, H11 60 (H09 is vetoed, H12 unscored). Among the
+    // 12 scores of 综合得分 (H12 has none) the lowest quarter is ⌈12 / 4⌉ = 3: H08 40, H07 55,
+    // H11 60. So H11 goes from B to C, H07 and H08 are at C already, and H06 stays B.
+    let scheme = scheme_with(
+        "grade_adjustments:\n  - {when: 低于七十, lowest: {node: 综合得分, share: 0.25}, down: 1, reason: 末四分位}\n",
+    )
+    .unwrap();
+    let plan = Plan::compile(scheme).unwrap();
+    let data = jixiao::source::DataFile::from(fixture().join("../grading/current.csv"));
+    let run = jixiao::pipeline::score(&plan, &data, None).unwrap();
+    let grades = texts_by_id(&run.table, "grade");
+    let expected: Vec<Option<String>> = "A A A B B B C C C B C - A"
+        .split(' ')
+        .map(|g| (g != "-").then(|| g.to_string()))
+        .collect();
+    assert_eq!(grades, expected);
+    // An unknown node, and a share outside (0, 1), are located.
+    let error = scheme_with(
+        "grade_adjustments:\n  - {when: 低于七十, lowest: {node: 综合, share: 1.5}, down: 1, reason: 末位}\n",
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("\"综合\", which is no dimension"), "{error}");
+    assert!(error.contains("综合得分"), "{error}");
+    assert!(error.contains("between 0 and 1"), "{error}");
+    assert!(error.contains("scheme.yaml:17:"), "{error}");
+}
+
+#[test]
+fn explain_shows_grade_adjustments_and_not_rated() {
+    let tail = "eligible: {when: 可评级, reason: 得分不高于56}\n\
+                grade_adjustments:\n  - {when: 低于七十, down: 1, reason: 得分低于70}\n  - {when: 九十以上, up: 1, reason: 得分90以上}\n";
+    let plan = Plan::compile(scheme_with(tail).unwrap()).unwrap();
+    let data = jixiao::source::DataFile::from(fixture().join("../grading/current.csv"));
+    let run =
+        jixiao::pipeline::score_with(&plan, &data, None, jixiao::pipeline::ScoreOptions::EXPLAIN)
+            .unwrap();
+    let ids = ["H01", "H06", "H07"].map(String::from).to_vec();
+    let explanations =
+        jixiao::explain::explain(&plan, &run, &jixiao::explain::Selection::Ids(ids)).unwrap();
+    let text = jixiao::report::explain::render(
+        &explanations,
+        jixiao::report::explain::ExplainFormat::Text,
+    )
+    .unwrap();
+    assert!(
+        text.contains(
+            "grade adjustment: 得分90以上 (not moved: the grade is already in the first band)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("grade adjustment: 得分低于70 (down 1 band)"),
+        "{text}"
+    );
+    // H07 (55) is not rated: no grade, so no adjustment either.
+    assert!(text.contains("not rated: 得分不高于56"), "{text}");
+    assert_eq!(text.matches("grade adjustment:").count(), 2, "{text}");
+}

@@ -82,3 +82,36 @@ fn a_formula_or_a_column_not_both() {
         .to_string();
     assert!(error.contains("not both"), "{error}");
 }
+
+#[test]
+fn a_let_of_peer_group_statistics_runs_after_the_formula_groups() {
+    // Group "4": H01 92, H02 85, H03 85, H04 78, H05 70, H09 88, H10 75, H13 80 — mean 81.625;
+    // group "3": H06 66, H07 55, H08 40, H11 60 — mean 55.25. H12 has no score.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/peer-group-let");
+    let plan = Plan::compile(Scheme::load(&dir).unwrap()).unwrap();
+    let data = jixiao::source::DataFile::from(dir.join("../grading/current.csv"));
+    let run = jixiao::pipeline::score(&plan, &data, None).unwrap();
+    assert_eq!(
+        texts_by_id(&run.table, "G"),
+        words("81.625 81.625 81.625 81.625 81.625 55.25 55.25 55.25 81.625 81.625 55.25 - 81.625")
+    );
+    assert_eq!(
+        texts_by_id(&run.table, "R"),
+        words("10.375 3.375 3.375 -3.625 -11.625 10.75 -0.25 -15.25 6.375 -6.625 4.75 - -1.625")
+    );
+}
+
+#[test]
+fn peer_groups_cannot_come_from_peer_group_statistics() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/peer-group-let");
+    let text = std::fs::read_to_string(dir.join("scheme.yaml"))
+        .unwrap()
+        .replace("{formula: 档}", "{formula: 绕回档}");
+    let scheme = Scheme::from_text(&dir, &dir.join("scheme.yaml"), text).unwrap();
+    let error = Plan::compile(scheme).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        error.contains("the peer-group formula `绕回档` reads peer-group statistics"),
+        "{error}"
+    );
+    assert!(error.contains("indicators.rhai:9:"), "{error}");
+}

@@ -26,6 +26,26 @@ pub struct GradeAdjustment {
     pub steps: i64,
 }
 
+/// `lowest: {node, share}`: whether `node_score` is among the lowest `share` of the institutions
+/// with a score — its rank from the lowest (1 = lowest; equal scores in institution-id order, the
+/// order the data are read in) is at most ⌈share × n⌉, n the institutions with a score, rated or
+/// not. With share = 1/k this is dplyr's `ntile(score, k) == 1` (the first tile takes the extra
+/// institution when n is not a multiple of k), as the CMS 2026 R pack computes the lowest safety
+/// quartile. A missing score is not among the lowest.
+pub fn lowest(node_score: Expr, share: f64) -> Expr {
+    let n = node_score.clone().count().cast(DataType::Float64);
+    let rank = node_score.rank(
+        RankOptions {
+            method: RankMethod::Ordinal,
+            descending: false,
+        },
+        None,
+    );
+    rank.cast(DataType::Float64)
+        .lt_eq((n * lit(share)).ceil())
+        .fill_null(lit(false))
+}
+
 /// Internal: whether the i-th adjustment moved the grade.
 pub fn moved_column(index: usize) -> String {
     format!("__grade_moved_{index}")
@@ -106,6 +126,26 @@ mod tests {
                 band("D", None),
             ],
         )
+    }
+
+    #[test]
+    fn lowest_share_is_the_first_ntile() {
+        // 9 scores (one missing): n = 9, ⌈9 / 4⌉ = 3 lowest — dplyr's ntile(x, 4) gives tiles of
+        // 3, 2, 2, 2. Equal scores 2.0 in row order: the first of them is in, the second is out.
+        let frame = df!(
+            "s" => [Some(5.0), Some(2.0), None, Some(1.0), Some(2.0), Some(9.0), Some(7.0), Some(0.5), Some(3.0), Some(8.0)]
+        )
+        .unwrap();
+        let out = frame
+            .lazy()
+            .select([lowest(col("s"), 0.25).alias("low")])
+            .collect()
+            .unwrap();
+        let low: Vec<Option<bool>> = out.column("low").unwrap().bool().unwrap().iter().collect();
+        let expected = [
+            false, true, false, true, false, false, false, true, false, false,
+        ];
+        assert_eq!(low, expected.map(Some));
     }
 
     #[test]

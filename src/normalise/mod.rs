@@ -27,6 +27,7 @@ pub mod efficacy;
 pub mod goalposts;
 pub mod impute;
 pub mod index;
+pub mod level;
 pub mod median_distance;
 pub mod min_max;
 pub mod optimal;

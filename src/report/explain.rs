@@ -287,6 +287,8 @@ fn lists(e: &Explanation) -> Vec<String> {
         lines.push(match r.kind {
             "veto" => format!("veto: {}", r.reason),
             "bonus" => format!("bonus: {} +{}", r.reason, number(Some(r.points))),
+            "not rated" => format!("not rated: {}", r.reason),
+            "grade adjustment" => format!("grade adjustment: {}", r.reason),
             _ => format!("deduction: {} −{}", r.reason, number(Some(r.points))),
         });
     }

@@ -111,6 +111,28 @@ impl Scheme {
                 );
             }
         }
+        check_level_normalisations(self, &mut errors);
+        for adjustment in &spec.grade_adjustments {
+            let Some(lowest) = &adjustment.lowest else {
+                continue;
+            };
+            let at = |needle: &str| self.span(needle, Some("grade_adjustments:"));
+            if !ids.contains(&lowest.node.as_str()) {
+                errors.push(
+                    Error::invalid(
+                        format!("grade adjustment \"{}\" ranks the score of \"{}\", which is no dimension, sub-dimension or indicator", adjustment.reason, lowest.node),
+                        at(&format!("node: {}", lowest.node)),
+                    )
+                    .with_help(suggest_among(&lowest.node, ids.iter().copied(), "ids")),
+                );
+            }
+            if !(lowest.share > 0.0 && lowest.share < 1.0) {
+                errors.push(Error::invalid(
+                    format!("grade adjustment \"{}\": lowest share must lie between 0 and 1 (0.25 = the lowest quarter), not {}", adjustment.reason, lowest.share),
+                    at("share:"),
+                ));
+            }
+        }
 
         for ind in &spec.indicators {
             let anchor_text = Self::indicator_anchor(&ind.id);
@@ -924,4 +946,38 @@ pub(crate) fn name_clash(id: &str, ids: &[&str], columns: &super::Columns) -> Op
         ));
     }
     None
+}
+
+/// `normalise:` on dimensions and sub-dimensions: numbers that make sense, and `over: eligible`
+/// only where `eligible:` says who is rated.
+fn check_level_normalisations(scheme: &Scheme, errors: &mut Vec<Error>) {
+    for (id, method) in scheme.level_normalisations() {
+        let anchor = format!("id: {id}");
+        let at = |needle: &str| scheme.span(needle, Some(&anchor));
+        if let Some(problem) = method.problem() {
+            errors.push(Error::invalid(
+                format!("normalise: of \"{id}\": {problem}"),
+                at("normalise:"),
+            ));
+        }
+        let z_score = matches!(method, super::LevelNormalise::ZScore { .. });
+        if z_score && scheme.spec.aggregation.mean != super::Mean::Arithmetic {
+            errors.push(
+                Error::invalid(
+                    format!("normalise: of \"{id}\" gives z-scores, negative for half the institutions, and a geometric or harmonic mean (aggregation.mean) counts a negative score as 0"),
+                    at("normalise:"),
+                )
+                .with_help("normalise with min_max (0–100), or aggregate with mean: arithmetic"),
+            );
+        }
+        if method.over() == super::Over::Eligible && scheme.spec.eligible.is_none() {
+            errors.push(
+                Error::invalid(
+                    format!("normalise: of \"{id}\" takes its statistics over the eligible institutions, but the scheme has no `eligible:`"),
+                    at("eligible").or_else(|| at("normalise:")),
+                )
+                .with_help("add `eligible: {when: BINDING, reason: …}` saying who is rated, or use `over: all`"),
+            );
+        }
+    }
 }

@@ -11,12 +11,14 @@
 
 mod check;
 pub mod guard;
+mod level;
 mod load;
 #[cfg(test)]
 mod tests;
 
 pub use check::check_grades;
 pub(crate) use check::check_scoring;
+pub use level::{LevelNormalise, LowestSpec, Over};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -178,6 +180,9 @@ pub struct GradeAdjustmentSpec {
     pub down: Option<u32>,
     #[serde(default)]
     pub up: Option<u32>,
+    /// Also needed: the institution's score of a node is among the lowest `share` of them.
+    #[serde(default)]
+    pub lowest: Option<LowestSpec>,
     pub reason: String,
 }
 
@@ -554,6 +559,9 @@ pub struct DimensionSpec {
     pub weight: f64,
     #[serde(default)]
     pub subdimensions: Vec<SubdimensionSpec>,
+    /// The dimension's score normalised across institutions before it is weighted (`level.rs`).
+    #[serde(default)]
+    pub normalise: Option<LevelNormalise>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -563,6 +571,9 @@ pub struct SubdimensionSpec {
     #[serde(default)]
     pub name: Option<String>,
     pub weight: f64,
+    /// The sub-dimension's score normalised across institutions before it is weighted.
+    #[serde(default)]
+    pub normalise: Option<LevelNormalise>,
 }
 
 /// Which way is better.
@@ -1112,6 +1123,22 @@ impl Scheme {
     }
 
     /// Every indicator and part, parents before their parts, in scheme order.
+    /// The dimensions and sub-dimensions whose score is normalised (`normalise:`), by id.
+    pub fn level_normalisations(&self) -> BTreeMap<String, LevelNormalise> {
+        let mut out = BTreeMap::new();
+        for dimension in &self.spec.dimensions {
+            if let Some(method) = dimension.normalise {
+                out.insert(dimension.id.clone(), method);
+            }
+            for sub in &dimension.subdimensions {
+                if let Some(method) = sub.normalise {
+                    out.insert(sub.id.clone(), method);
+                }
+            }
+        }
+        out
+    }
+
     pub fn all_indicators(&self) -> Vec<&IndicatorSpec> {
         self.spec.indicators.iter().flat_map(|i| i.walk()).collect()
     }

@@ -55,12 +55,54 @@ pub enum Separator {
     Sniff,
 }
 
-/// Reads a text table; see the module documentation.
-pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<SourceTable> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+/// Most bytes a gzip-compressed text file (`.csv.gz`) may expand to: checked while it is
+/// decompressed, so that a small file cannot claim unbounded memory.
+pub const MAX_GZIP_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Whether `path` names a gzip-compressed file (`.gz`, any case).
+pub fn is_gzip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The file's bytes; a `.gz` file decompressed (at most [`MAX_GZIP_BYTES`]).
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    if !is_gzip(path) {
+        return std::fs::read(path).map_err(io);
+    }
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    flate2::read::MultiGzDecoder::new(file)
+        .take(MAX_GZIP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            data_error(
+                path,
+                &format!("cannot be decompressed as gzip: {e}"),
+                Some("a .gz file must be gzip-compressed text (gzip FILE.csv writes one)".into()),
+            )
+        })?;
+    if bytes.len() as u64 > MAX_GZIP_BYTES {
+        return Err(data_error(
+            path,
+            &format!(
+                "expands to more than {} MiB, the most a compressed file may hold",
+                MAX_GZIP_BYTES / (1024 * 1024)
+            ),
+            Some("decompress it and read the file itself, or split it".into()),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text table; see the module documentation.
+pub fn read(path: &Path, options: &ReadOptions, separator: Separator) -> Result<SourceTable> {
+    let bytes = read_bytes(path)?;
     let (text, encoding) = decode(path, bytes, options.encoding.as_deref())?;
     // Lines ended by CR alone (classic Mac OS): unambiguous, read as lines.
     let text = if text.contains('\r') && !text.contains('\n') {

@@ -6,7 +6,7 @@
 //! Policies shared by the formats (each format's own are in its file):
 //!
 //! - **Format** by [`ReadOptions::format`], else by extension: `.csv`, `.tsv`, `.txt` (text, see
-//!   [`csv`]), `.xlsx`/`.xlsm`/`.xls`/`.xlsb`/`.ods` ([`excel`]), `.parquet`, `.json` (an array of
+//!   [`csv`]; each also gzip-compressed, `.csv.gz`, read at most 512 MiB expanded), `.xlsx`/`.xlsm`/`.xls`/`.xlsb`/`.ods` ([`excel`]), `.parquet`, `.json` (an array of
 //!   row objects), `.ndjson`/`.jsonl`. Any other extension is refused with the list.
 //! - **Cells are text** for CSV and Excel: numbers are parsed later, column by column, by
 //!   [`number::parse_number_column`], so one bad cell never aborts a read and every bad cell can be
@@ -83,6 +83,12 @@ impl SourceFormat {
 
     /// The format of `path` by its extension.
     pub fn of_path(path: &Path) -> Option<SourceFormat> {
+        if csv::is_gzip(path) {
+            // `.csv.gz`, `.tsv.gz`, `.txt.gz`: text, gzip-compressed.
+            let inner = Path::new(path.file_stem()?);
+            return SourceFormat::of_path(inner)
+                .filter(|f| matches!(f, SourceFormat::Csv | SourceFormat::Tsv));
+        }
         SourceFormat::from_name(path.extension()?.to_str()?)
     }
 }
@@ -285,7 +291,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
                 path,
                 &format!("cannot read {extension}"),
                 Some(
-                    "use .csv, .xlsx, .xls, .parquet, .json or .ndjson, or name the format with --format"
+                    "use .csv (or .csv.gz), .xlsx, .xls, .parquet, .json or .ndjson, or name the format with --format"
                         .into(),
                 ),
             )
@@ -300,7 +306,11 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<SourceTable> {
     }
     let table = match format {
         SourceFormat::Csv => {
-            let txt = path
+            let unzipped = match csv::is_gzip(path) {
+                true => path.file_stem().map(Path::new).unwrap_or(path),
+                false => path,
+            };
+            let txt = unzipped
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
             let separator = if txt {
@@ -652,6 +662,17 @@ mod tests {
             Some(SourceFormat::NdJson)
         );
         assert_eq!(SourceFormat::of_path(Path::new("a.dat")), None);
+        assert_eq!(
+            SourceFormat::of_path(Path::new("input.CSV.gz")),
+            Some(SourceFormat::Csv)
+        );
+        assert_eq!(
+            SourceFormat::of_path(Path::new("a.tsv.gz")),
+            Some(SourceFormat::Tsv)
+        );
+        // Only text is read compressed.
+        assert_eq!(SourceFormat::of_path(Path::new("a.parquet.gz")), None);
+        assert_eq!(SourceFormat::of_path(Path::new("a.gz")), None);
         for name in SourceFormat::NAMES {
             assert!(SourceFormat::from_name(name).is_some(), "{name}");
         }

@@ -162,3 +162,31 @@ pub fn transcript(o: &Outcome) -> String {
         o.code, o.stdout, o.stderr
     )
 }
+
+/// A file of the shared CMS July 2025 release (`../shared/data/cms/2025jul/`).
+pub fn cms_file(file: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cms/2025jul")
+        .join(file)
+}
+
+/// The rows of a gzipped CSV as header → value maps (CMS's files have no quoted commas).
+pub fn read_gz_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .cloned()
+                .zip(line.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
