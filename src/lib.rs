@@ -51,6 +51,7 @@ pub mod rank;
 pub mod report;
 pub mod scheme;
 pub mod script;
+pub mod sensitivity;
 pub mod shipped;
 pub mod source;
 pub mod summary;
@@ -58,6 +59,7 @@ pub mod synthetic;
 pub mod table;
 pub mod unit;
 pub mod validate;
+pub mod watch;
 pub mod weight;
 pub mod weighting;
 

@@ -9,6 +9,8 @@
 pub mod atomic;
 pub mod diff;
 pub mod explain;
+pub mod sensitivity;
+pub mod watch;
 pub mod xlsx;
 
 use std::fmt::Write as _;

@@ -162,3 +162,17 @@ pub fn transcript(o: &Outcome) -> String {
         o.code, o.stdout, o.stderr
     )
 }
+
+/// A column as text in the table's row order (ids, names).
+pub fn texts_by_column(table: &DataFrame, name: &str) -> Vec<String> {
+    table
+        .column(name)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
