@@ -52,6 +52,7 @@ pub mod rank;
 pub mod report;
 pub mod scheme;
 pub mod script;
+pub mod sensitivity;
 pub mod shipped;
 pub mod small_groups;
 pub mod source;
@@ -60,6 +61,7 @@ pub mod synthetic;
 pub mod table;
 pub mod unit;
 pub mod validate;
+pub mod watch;
 pub mod weight;
 pub mod weighting;
 

@@ -151,6 +151,22 @@ enum Command {
     /// --against-data (same scheme, another period), or --file with --against-file (two tables
     /// written by `jixiao score --out`).
     Diff(DiffArgs),
+    /// Sensitivity analysis: each institution's rank interval (median, Q5, Q95) and grade
+    /// probabilities over draws of the declared uncertain inputs (weight noise, Dirichlet
+    /// weights, means, missing-data policies, one indicator or dimension left out), and with
+    /// --indices each input's first-order and total sensitivity indices (Saltelli, Jansen).
+    Sensitivity(SensitivityArgs),
+    /// Score, then score again whenever scheme.yaml, a script or a data file is saved, printing
+    /// what changed against the previous run (movers, grade changes, ρ) or the error; Ctrl-C
+    /// stops. Loaded data, and the indicator scores when only weights, grades or rules changed,
+    /// are kept between runs.
+    Watch {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Movers listed each way.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
     /// Validate a scheme (and a dataset against it) without scoring.
     Check {
         #[command(flatten)]
@@ -493,6 +509,32 @@ fn run(command: Command) -> Result<()> {
             say(&report::explain::render(&explanations, format)?)
         }
         Command::Diff(args) => run_diff(args),
+        Command::Sensitivity(args) => run_sensitivity(args),
+        Command::Watch { inputs, top } => {
+            let scheme_dir = scheme_folder(&inputs.scheme)?;
+            let (_, data, previous) = open(inputs)?;
+            let data = data.ok_or_else(|| Error::Usage {
+                message: "no data to watch: pass --data FILE (the scheme declares no dataset)"
+                    .into(),
+            })?;
+            let mut session = jixiao::watch::Session::new(jixiao::watch::Watched {
+                scheme_dir,
+                data,
+                previous,
+                movers: top,
+            });
+            // Never sent: Ctrl-C ends the process.
+            let (_keep, stop) = std::sync::mpsc::channel::<()>();
+            let mut failed = None;
+            jixiao::watch::watch(&mut session, &stop, &mut |update| {
+                if failed.is_none() {
+                    if let Err(e) = say(&report::watch::text(&update)) {
+                        failed = Some(e);
+                    }
+                }
+            })?;
+            failed.map_or(Ok(()), Err)
+        }
         Command::Check { inputs } => {
             let (scheme, data, prev) = open(inputs)?;
             let plan = Plan::compile(scheme)?;
@@ -807,6 +849,183 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
                 report::write_table_with(&result.table, out, &options)?;
                 text.push_str(&wrote(result.table.height(), out));
             }
+        }
+    }
+    say(&text)
+}
+
+/// The flags of `jixiao sensitivity`: the scoring flags, the uncertain inputs, the draws.
+#[derive(Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Draws of the uncertain inputs (rank intervals come from these).
+    #[arg(long, default_value_t = 1000)]
+    draws: usize,
+    /// Random seed: the same seed gives byte-identical output.
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+    /// Multiply every weight by U(1 − P, 1 + P) and renormalise among its siblings (0 ≤ P < 1).
+    #[arg(long, value_name = "P")]
+    weight_noise: Option<f64>,
+    /// Draw each sibling group's weights from Dirichlet(C × the nominal weights) (C > 0).
+    #[arg(long, value_name = "C")]
+    dirichlet: Option<f64>,
+    /// Aggregation means to choose from: arithmetic, geometric, harmonic (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["arithmetic", "geometric", "harmonic"])]
+    means: Vec<String>,
+    /// Missing-data policies to choose from: renormalise, zero (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["renormalise", "zero"])]
+    missing: Vec<String>,
+    /// Leave one indicator and/or one dimension out (or none) in each draw: indicator, dimension.
+    #[arg(long, value_delimiter = ',', value_parser = ["indicator", "dimension"])]
+    leave_one_out: Vec<String>,
+    /// The uncertain inputs as a YAML file (weight_noise, dirichlet, means, missing,
+    /// leave_out_indicator, leave_out_dimension) instead of the flags.
+    #[arg(long, conflicts_with_all = ["weight_noise", "dirichlet", "means", "missing", "leave_one_out"])]
+    uncertainty: Option<PathBuf>,
+    /// Also estimate each input's first-order and total sensitivity indices (N × (k + 1) more
+    /// runs for k inputs that vary).
+    #[arg(long)]
+    indices: bool,
+    /// Bootstrap resamples of the indices' confidence intervals.
+    #[arg(long, default_value_t = 1000)]
+    resamples: usize,
+    /// Institutions of the nominal ranking printed with their intervals.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// Write one row per institution (nominal rank and grade, median, Q5, Q95, grade
+    /// probabilities) here: .csv, .json, .parquet or .xlsx.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write one row per uncertain input (indices and intervals) here: .csv, .json, .parquet or .xlsx.
+    #[arg(long, requires = "indices")]
+    indices_out: Option<PathBuf>,
+    /// Write every run's parameters here (CSV), to re-run one with --rerun FILE --draw K.
+    #[arg(long)]
+    draws_out: Option<PathBuf>,
+    /// Re-run one draw of a draws.csv alone through the pipeline and print its ranking (with
+    /// --draw K; --out writes its full table).
+    #[arg(long, requires = "draw")]
+    rerun: Option<PathBuf>,
+    /// The draw to re-run (its number in draws.csv's first column).
+    #[arg(long, requires = "rerun")]
+    draw: Option<usize>,
+    /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
+    #[arg(long)]
+    excel_csv: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn run_sensitivity(args: SensitivityArgs) -> Result<()> {
+    use jixiao::sensitivity::{self, Uncertainty};
+    let options = report::OutputOptions {
+        excel_csv: args.excel_csv,
+    };
+    for out in [&args.out, &args.indices_out].into_iter().flatten() {
+        options.format_of(out)?;
+    }
+    let uncertainty = match &args.uncertainty {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Uncertainty::from_yaml(path, &text)?
+        }
+        None => Uncertainty {
+            weight_noise: args.weight_noise,
+            dirichlet: args.dirichlet,
+            means: args
+                .means
+                .iter()
+                .filter_map(|m| sensitivity::inputs::mean_of(m))
+                .collect(),
+            missing: args
+                .missing
+                .iter()
+                .filter_map(|m| sensitivity::inputs::policy_of(m))
+                .collect(),
+            leave_out_indicator: args.leave_one_out.iter().any(|l| l == "indicator"),
+            leave_out_dimension: args.leave_one_out.iter().any(|l| l == "dimension"),
+        },
+    };
+    let scheme_name = args.inputs.scheme.display().to_string();
+    let (scheme, data, prev) = open(args.inputs)?;
+    let data = data.ok_or_else(|| Error::Usage {
+        message: "no data to analyse: pass --data FILE (the scheme declares no dataset)".into(),
+    })?;
+    let read = [
+        Some(data.path.as_path()),
+        prev.as_ref().map(|p| p.path.as_path()),
+    ];
+    for out in [&args.out, &args.indices_out, &args.draws_out]
+        .into_iter()
+        .flatten()
+    {
+        check_out(out, &read)?;
+    }
+    let plan = Plan::compile(scheme)?;
+    let loaded = pipeline::load_for(&plan, &data, prev.as_ref())?;
+    pipeline::check_types(&plan, &loaded.frame)?;
+    let scores = pipeline::score_indicators(&plan, loaded.frame.clone())?;
+    if let (Some(file), Some(k)) = (&args.rerun, args.draw) {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        let draw = sensitivity::draws::read(file, &text, k, &scores.weights)?;
+        let table = sensitivity::rerun_table(&plan, &scores, &draw)?;
+        if let Some(out) = &args.out {
+            report::write_table_with(&table, out, &options)?;
+        }
+        let mut text = format!(
+            "draw {k} of {} re-run through the pipeline\n",
+            file.display()
+        );
+        text.push_str(&report::format_ranking(&plan, &table, args.top)?);
+        return say(&text);
+    }
+    let run_options = sensitivity::Options {
+        draws: args.draws,
+        seed: args.seed,
+        indices: args.indices,
+        resamples: args.resamples,
+        ..sensitivity::Options::default()
+    };
+    use std::io::IsTerminal as _;
+    // A progress line on a terminal: runs done, in whole percents.
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let shown = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let progress = |done: usize, total: usize| {
+        let percent = done * 100 / total.max(1);
+        if show && shown.swap(percent, std::sync::atomic::Ordering::Relaxed) != percent {
+            eprint!("\r{done}/{total} runs ({percent}%)");
+        }
+    };
+    let analysis = sensitivity::analyse(&plan, &scores, &uncertainty, &run_options, &progress)?;
+    if show {
+        eprint!("\r\x1b[K");
+    }
+    if let Some(out) = &args.out {
+        report::sensitivity::write_institutions(&analysis, out, &options)?;
+    }
+    if let Some(out) = &args.indices_out {
+        report::sensitivity::write_indices(&analysis, out, &options)?;
+    }
+    if let Some(out) = &args.draws_out {
+        report::sensitivity::write_draws(&analysis, out)?;
+    }
+    let mut text = report::sensitivity::text(&analysis, &scheme_name, args.top);
+    for (what, path) in [
+        ("institutions", &args.out),
+        ("indices", &args.indices_out),
+        ("draws", &args.draws_out),
+    ] {
+        if let Some(path) = path {
+            text.push_str(&format!("wrote {what} to {}\n", path.display()));
         }
     }
     say(&text)

@@ -288,12 +288,55 @@ pub fn result_query(plan: &Plan, weights: &WeightTree, scored: LazyFrame) -> Laz
     result_query_with(plan, weights, scored, ScoreOptions::default())
 }
 
+/// [`result_query`] with the aggregation's mean and missing-data policy given instead of the
+/// scheme's: what a sensitivity draw that varies them runs (`crate::sensitivity`).
+pub fn result_query_varied(
+    plan: &Plan,
+    weights: &WeightTree,
+    mean: crate::scheme::Mean,
+    policy: crate::scheme::MissingPolicy,
+    scored: LazyFrame,
+) -> LazyFrame {
+    let aggregation = crate::scheme::AggregationSpec {
+        mean,
+        ..plan.scheme.spec.aggregation.clone()
+    };
+    result_query_of(
+        plan,
+        weights,
+        scored,
+        ScoreOptions::default(),
+        (&aggregation, policy),
+    )
+}
+
 /// [`result_query`], with each node's effective weight and points when `options` ask for them.
 fn result_query_with(
     plan: &Plan,
     weights: &WeightTree,
     scored: LazyFrame,
     options: ScoreOptions,
+) -> LazyFrame {
+    let spec = &plan.scheme.spec;
+    result_query_of(
+        plan,
+        weights,
+        scored,
+        options,
+        (&spec.aggregation, spec.missing.policy),
+    )
+}
+
+/// [`result_query_with`] with the aggregation and missing-data policy given.
+fn result_query_of(
+    plan: &Plan,
+    weights: &WeightTree,
+    scored: LazyFrame,
+    options: ScoreOptions,
+    (aggregation, policy): (
+        &crate::scheme::AggregationSpec,
+        crate::scheme::MissingPolicy,
+    ),
 ) -> LazyFrame {
     let spec = &plan.scheme.spec;
     let mut query = scored;
@@ -309,8 +352,8 @@ fn result_query_with(
     };
     for stage in aggregate::stages(
         weights,
-        spec.missing.policy,
-        &spec.aggregation,
+        policy,
+        aggregation,
         &imputed,
         &levels,
     ) {
@@ -343,7 +386,7 @@ fn result_query_with(
         }
     }
     if options.contributions {
-        for stage in contribution::stages(weights, spec.missing.policy) {
+        for stage in contribution::stages(weights, policy) {
             query = query.with_columns(stage);
         }
     }

@@ -10,6 +10,8 @@ pub mod atomic;
 pub mod diff;
 pub mod explain;
 pub mod panel;
+pub mod sensitivity;
+pub mod watch;
 pub mod xlsx;
 
 use std::fmt::Write as _;

@@ -190,3 +190,17 @@ pub fn read_gz_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// A column as text in the table's row order (ids, names).
+pub fn texts_by_column(table: &DataFrame, name: &str) -> Vec<String> {
+    table
+        .column(name)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
