@@ -346,51 +346,43 @@ fn html_report_in_english() {
 #[test]
 fn html_report_shows_the_movement_against_the_previous_period() {
     let dir = tempfile::tempdir().unwrap();
-    // A "previous period's results": the previous data scored against itself as its own prior
-    // period, so ranks differ from this period's.
-    let previous = dir.path().join("previous-result.csv");
-    let o = jixiao(&[
-        "score",
-        "--data",
-        "datasets/tertiary-core/previous.csv",
-        "--prev",
-        "datasets/tertiary-core/previous.csv",
-        "--out",
-        previous.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 0, "{}", transcript(&o));
-    let page = score_html(dir.path(), &["--prev-result", previous.to_str().unwrap()]);
+    // A previous period's results: this period's table with the ranking turned upside down
+    // (rank r becomes 320 − r for the ranked) and every score 1 lower.
     let csv = score_csv(dir.path(), "result.csv", &[]);
-    let before = CsvReadOptions::default()
-        .with_infer_schema_length(None)
-        .try_into_reader_with_file_path(Some(previous))
-        .unwrap()
-        .finish()
+    let ranked = floats(&csv, "rank").iter().flatten().count() as f64;
+    let mut before = csv
+        .clone()
+        .lazy()
+        .with_columns([
+            (lit(ranked + 1.0) - col("rank")).alias("rank"),
+            (col("score") - lit(1.0)).alias("score"),
+        ])
+        .collect()
         .unwrap();
+    let previous = dir.path().join("previous-result.csv");
+    let mut file = std::fs::File::create(&previous).unwrap();
+    CsvWriter::new(&mut file).finish(&mut before).unwrap();
+    let page = score_html(dir.path(), &["--prev-result", previous.to_str().unwrap()]);
     let text = std::fs::read_to_string(&page).unwrap();
     assert!(text.contains("<section id=\"movement\">"));
-    assert!(text.contains("Spearman ρ"));
+    assert!(text.contains("Spearman ρ -1.000"), "the ranking reversed");
     let Some(browser) = chromium() else { return };
     let all = dom(&browser, &page, "size=all");
     assert_clean_with_charts(&all);
     let rows = ranking_rows(&all);
-    // Places up = the previous rank − this rank, for the first institution.
-    let id = &rows[0][2];
-    let rank_now = floats(&csv, "rank")[0].unwrap();
-    let ids_before = texts(&before, "机构编码");
-    let at = ids_before
-        .iter()
-        .position(|i| i.as_deref() == Some(id.as_str()))
-        .unwrap();
-    let rank_before = floats(&before, "rank")[at].unwrap();
-    let places = rank_before - rank_now;
-    let shown = &rows[0][7 + 4];
-    let expected = if places > 0.0 {
-        format!("+{places:.0}")
-    } else {
-        format!("{places:.0}")
-    };
-    assert_eq!(shown, &expected);
+    // Places up = the previous rank − this rank; the score 1 higher than before.
+    let ranks = floats(&csv, "rank");
+    for (row, rank) in rows.iter().zip(&ranks).take(5) {
+        let rank = rank.unwrap();
+        let places = ranked + 1.0 - rank - rank;
+        let expected = if places > 0.0 {
+            format!("+{places:.0}")
+        } else {
+            format!("{places:.0}")
+        };
+        assert_eq!(row[7 + 4], expected, "{row:?}");
+        assert_eq!(row[7 + 5], "+1.00");
+    }
 }
 
 #[test]
