@@ -317,8 +317,8 @@ mod tests {
             ],
         );
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains(r#"height="180.0" fill="#0f0""#), "{svg}");
-        assert!(svg.contains(r#"height="90.0" fill="#ff0""#), "{svg}");
+        assert!(svg.contains(r##"height="180.0" fill="#0f0""##), "{svg}");
+        assert!(svg.contains(r##"height="90.0" fill="#ff0""##), "{svg}");
         assert!(svg.contains("<title>A: 10</title>"));
     }
 
