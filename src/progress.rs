@@ -88,11 +88,15 @@ impl Progress {
                     return;
                 }
                 let line = shown.line(tick);
-                drop(shown);
+                // Checked again under the lock `finish` takes, so no line is drawn after it.
                 let mut stderr = std::io::stderr().lock();
+                if shown.finished.load(Ordering::SeqCst) {
+                    return;
+                }
                 let _ = write!(stderr, "\r\x1b[K{line}");
                 let _ = stderr.flush();
                 drop(stderr);
+                drop(shown);
                 tick += 1;
                 std::thread::sleep(REDRAW);
             }
@@ -133,11 +137,11 @@ impl Progress {
     /// Erases the line (when one was drawn); the run's own output follows.
     pub fn finish(&self) {
         let Some(shown) = &self.inner else { return };
+        let mut stderr = std::io::stderr().lock();
         if shown.finished.swap(true, Ordering::SeqCst) {
             return;
         }
         if shown.started.elapsed() >= SHOW_AFTER {
-            let mut stderr = std::io::stderr().lock();
             let _ = write!(stderr, "\r\x1b[K");
             let _ = stderr.flush();
         }
@@ -195,7 +199,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

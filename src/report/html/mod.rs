@@ -361,9 +361,9 @@ pub fn write_html(
     );
     page.push_str("</div>\n");
     if more > 0 {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">{}</p>\n",
+            "<p class=\"note\">{}</p>",
             match w.lang {
                 Lang::Zh => format!("图中为机构最多的 {CHART_GROUPS} 个同类组，另有 {more} 个组未画出。"),
                 Lang::En => format!("The charts show the {CHART_GROUPS} largest peer groups; {more} more are not drawn."),
@@ -392,9 +392,9 @@ pub fn write_html(
     for (i, g) in grade_labels.iter().enumerate() {
         let _ = write!(page, "<option value=\"{i}\">{}</option>", escape(g));
     }
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<option value=\"-1\">{}</option></select></label><label>{} <input id=\"filter-q\" type=\"search\" placeholder=\"{}\"></label><span id=\"ranking-count\"></span><span class=\"pager\"><button id=\"page-prev\" type=\"button\">‹</button> <span id=\"page-text\"></span> <button id=\"page-next\" type=\"button\">›</button></span></div>\n",
+        "<option value=\"-1\">{}</option></select></label><label>{} <input id=\"filter-q\" type=\"search\" placeholder=\"{}\"></label><span id=\"ranking-count\"></span><span class=\"pager\"><button id=\"page-prev\" type=\"button\">‹</button> <span id=\"page-text\"></span> <button id=\"page-next\" type=\"button\">›</button></span></div>",
         w.get("无等级", "no grade"),
         w.get("搜索", "Search"),
         w.get("编码或名称", "id or name")
@@ -573,9 +573,9 @@ pub fn write_html(
 }
 
 fn figure(page: &mut String, id: &str, caption: &str, svg: &str) {
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}</figure>\n",
+        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}</figure>",
         escape(caption)
     );
 }
@@ -651,9 +651,9 @@ fn movement_section(page: &mut String, diff: &Diff, w: &Words, decimals: usize) 
 
 fn quality_section(page: &mut String, run: &ScoreRun, w: &Words) {
     let summary = &run.summary;
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<section id=\"quality\"><h2>{}</h2>\n",
+        "<section id=\"quality\"><h2>{}</h2>",
         w.get("数据质量", "Data quality")
     );
     let with_problems: Vec<_> = summary
@@ -664,9 +664,9 @@ fn quality_section(page: &mut String, run: &ScoreRun, w: &Words) {
         })
         .collect();
     if with_problems.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p>{}</p>\n",
+            "<p>{}</p>",
             w.get("所有指标均无缺失值。", "No indicator has a missing value.")
         );
     } else {
