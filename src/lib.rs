@@ -48,6 +48,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod points;
 pub mod problem;
+pub mod progress;
 pub mod rank;
 pub mod report;
 pub mod scheme;

@@ -32,6 +32,10 @@ const DEFAULT_SCHEME: &str = "scoring/tertiary-core";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bars (they are drawn on standard error only when it is a terminal and a
+    /// run lasts over a second).
+    #[arg(long, global = true)]
+    quiet: bool,
 }
 
 /// Which scheme and data a command works on.
@@ -110,9 +114,18 @@ enum Command {
         #[command(flatten)]
         inputs: Inputs,
         /// Write every institution's row here; the format comes from the extension: .csv, .json,
-        /// .parquet, or .xlsx (an Excel report: ranking, one sheet per dimension, indicators, run summary).
+        /// .parquet, .xlsx (an Excel report: cover, ranking, one sheet per dimension, indicators,
+        /// run summary) or .html (a self-contained report with charts, for a browser).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The language of the .xlsx and .html reports: zh (default) or en.
+        #[arg(long, default_value = "zh", value_parser = clap::builder::PossibleValuesParser::new(report::Lang::NAMES))]
+        lang: String,
+        /// The previous period's results (a .csv, .json or .parquet written by `jixiao score
+        /// --out`, scored by the same scheme): the HTML report shows each institution's rank and
+        /// score movement against it.
+        #[arg(long)]
+        prev_result: Option<PathBuf>,
         /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
         #[arg(long)]
         excel_csv: bool,
@@ -327,7 +340,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli.command) {
+    let progress = jixiao::progress::Progress::on_stderr(cli.quiet);
+    let result = run(cli.command, &progress);
+    progress.finish();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let _ = write!(std::io::stderr(), "{error}");
@@ -432,24 +448,37 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-fn run(command: Command) -> Result<()> {
+fn run(command: Command, progress: &jixiao::progress::Progress) -> Result<()> {
     match command {
         Command::Score {
             inputs,
             out,
+            lang,
+            prev_result,
             excel_csv,
             top,
             contributions,
             periods,
         } => {
-            let options = report::OutputOptions { excel_csv };
+            let options = report::OutputOptions {
+                excel_csv,
+                lang: report::Lang::from_name(&lang).unwrap_or_default(),
+            };
             if let Some(periods) = periods {
                 let periods = jixiao::panel::Periods::parse(&periods)?;
                 return score_periods(inputs, &periods, out, &options, top, contributions);
             }
-            if let Some(out) = &out {
-                options.format_of(out)?;
+            let format = match &out {
+                Some(out) => Some(options.format_of(out)?),
+                None => None,
+            };
+            let html = format == Some(report::OutputFormat::Html);
+            if prev_result.is_some() && !html {
+                return Err(Error::Usage {
+                    message: "--prev-result shows the movement against the previous period in the HTML report; write one with --out FILE.html, or compare two runs with `jixiao diff`".into(),
+                });
             }
+            let period = inputs.period.clone();
             let (scheme, data, prev) = open(inputs)?;
             let data = data.ok_or_else(|| Error::Usage {
                 message: "no data to score: pass --data FILE (the scheme declares no dataset)"
@@ -462,14 +491,39 @@ fn run(command: Command) -> Result<()> {
                 )?;
             }
             let plan = Plan::compile(scheme)?;
+            // The HTML report's panels show points and own weights where the total allows them.
+            let supported =
+                jixiao::contribution::check_scheme(&plan.scheme).is_ok();
             let scoring = pipeline::ScoreOptions {
-                contributions,
-                keep_scored: false,
+                contributions: contributions || (html && supported),
+                keep_scored: html,
             };
-            let run = pipeline::score_with(&plan, &data, prev.as_ref(), scoring)?;
-            if let Some(out) = &out {
-                report::write_output(&plan, &run, out, &options)?;
+            if contributions {
+                jixiao::contribution::check_scheme(&plan.scheme)?;
             }
+            progress.stage("reading", None);
+            let loaded = pipeline::load_for(&plan, &data, prev.as_ref())?;
+            progress.stage("scoring", None);
+            let run = pipeline::score_loaded_with(&plan, loaded, scoring)?;
+            let movement = match &prev_result {
+                Some(path) => {
+                    check_out(out.as_deref().expect("html"), &[Some(path.as_path())])?;
+                    let against = diff::read_output(&plan, path)?;
+                    let this = diff::Side::new("this period", &plan, run.table.clone());
+                    let against = diff::Side::new(path.display().to_string(), &plan, against);
+                    Some(diff::diff(&this, &against, report::html::MOVERS)?)
+                }
+                None => None,
+            };
+            if let Some(out) = &out {
+                let extras = report::ReportExtras {
+                    movement: movement.as_ref(),
+                    period,
+                    progress: progress.clone(),
+                };
+                report::write_report(&plan, &run, out, &options, &extras)?;
+            }
+            progress.finish();
             let mut text = report::format_ranking(&plan, &run.table, top)?;
             text.push('\n');
             text.push_str(&run.summary.to_string());
@@ -499,8 +553,10 @@ fn run(command: Command) -> Result<()> {
                     .into(),
             })?;
             let plan = Plan::compile(scheme)?;
+            progress.stage("scoring", None);
             let run =
                 pipeline::score_with(&plan, &data, prev.as_ref(), pipeline::ScoreOptions::EXPLAIN)?;
+            progress.finish();
             let selection = match rank {
                 Some(n) => explain::Selection::Rank(n),
                 None => explain::Selection::Ids(id),
@@ -508,7 +564,12 @@ fn run(command: Command) -> Result<()> {
             let explanations = explain::explain(&plan, &run, &selection)?;
             say(&report::explain::render(&explanations, format)?)
         }
-        Command::Diff(args) => run_diff(args),
+        Command::Diff(args) => {
+            progress.stage("comparing", None);
+            let result = run_diff(args);
+            progress.finish();
+            result
+        }
         Command::Sensitivity(args) => run_sensitivity(args),
         Command::Watch { inputs, top } => {
             let scheme_dir = scheme_folder(&inputs.scheme)?;
@@ -677,6 +738,7 @@ fn diff_side(
 fn run_diff(args: DiffArgs) -> Result<()> {
     let options = report::OutputOptions {
         excel_csv: args.excel_csv,
+        ..Default::default()
     };
     if let Some(out) = &args.out {
         options.format_of(out)?;
@@ -791,6 +853,7 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
     use jixiao::mcda::{rsr::RankKind, topsis::WeightPlacement, weights::Weighting};
     let options = report::OutputOptions {
         excel_csv: args.excel_csv,
+        ..Default::default()
     };
     if let Some(out) = &args.out {
         options.format_of(out)?;

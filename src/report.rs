@@ -1,9 +1,10 @@
 //! Output: the results written where people read them — the plain-text ranking printed by
-//! `jixiao score` ([`format_ranking`]) and the files of `--out`. [`write_output`] (a scoring run),
-//! [`write_mcda_output`] and [`write_table`] pick the format from the extension — CSV (with a
-//! UTF-8 byte-order mark for Excel when [`OutputOptions::excel_csv`]), JSON, Parquet, or the Excel
-//! report of [`xlsx`] — and write through [`atomic::write_atomically`], so a failure never leaves
-//! a half-written file. What the table and the summary hold is decided below this layer, in
+//! `jixiao score` ([`format_ranking`]) and the files of `--out`. [`write_output`] and
+//! [`write_report`] (a scoring run), [`write_mcda_output`] and [`write_table`] pick the format
+//! from the extension — CSV (with a UTF-8 byte-order mark for Excel when
+//! [`OutputOptions::excel_csv`]), JSON, Parquet, the Excel report of [`xlsx`] or the HTML report
+//! of [`html`], both in the language of [`OutputOptions::lang`] — and write through
+//! [`atomic::write_atomically`], so a failure never leaves a half-written file. What the table and the summary hold is decided below this layer, in
 //! `crate::table` and `crate::summary`.
 
 pub mod atomic;
@@ -12,6 +13,8 @@ pub mod explain;
 pub mod panel;
 pub mod sensitivity;
 pub mod watch;
+pub mod html;
+pub mod lang;
 pub mod xlsx;
 
 use std::fmt::Write as _;
@@ -28,8 +31,10 @@ use crate::columns::{
 use crate::display::format_number;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
+use crate::progress::Progress;
 
 pub use atomic::write_atomically;
+pub use lang::Lang;
 
 /// The formats jixiao writes, chosen by the output file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +45,8 @@ pub enum OutputFormat {
     /// The Excel report ([`xlsx`]): a scoring run's ranking, dimension, indicator and summary
     /// sheets; any other table on one sheet.
     Xlsx,
+    /// The HTML report ([`html`]) of a scoring run.
+    Html,
 }
 
 impl OutputFormat {
@@ -55,8 +62,9 @@ impl OutputFormat {
             "json" => Ok(OutputFormat::Json),
             "parquet" => Ok(OutputFormat::Parquet),
             "xlsx" => Ok(OutputFormat::Xlsx),
+            "html" | "htm" => Ok(OutputFormat::Html),
             _ => Err(Error::Usage {
-                message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet, .xlsx", path.display()),
+                message: format!("cannot write {}: the output format comes from the extension, one of .csv, .json, .parquet, .xlsx, .html", path.display()),
             }),
         }
     }
@@ -68,6 +76,8 @@ pub struct OutputOptions {
     /// CSV for Excel (`--excel-csv`): UTF-8 with a byte-order mark (EF BB BF) before the plain
     /// CSV, so Excel opens Chinese text as UTF-8 instead of the system code page. CSV only.
     pub excel_csv: bool,
+    /// The language of the reports (`--lang`): the xlsx flags, summary and cover, the HTML page.
+    pub lang: Lang,
 }
 
 impl OutputOptions {
@@ -99,21 +109,74 @@ pub fn write_table(table: &DataFrame, path: &Path) -> Result<()> {
 pub fn write_table_with(table: &DataFrame, path: &Path, options: &OutputOptions) -> Result<()> {
     match options.format_of(path)? {
         OutputFormat::Xlsx => save_workbook(xlsx::table_workbook(table)?, path),
+        OutputFormat::Html => Err(html_needs_a_run(path)),
         format => write_flat(table, path, format, options),
     }
 }
 
-/// Writes a scoring run to `path`: the output table as CSV, JSON or Parquet, or the Excel
-/// report with its ranking, dimension, indicator and summary sheets. Atomic, like [`write_table`].
+fn html_needs_a_run(path: &Path) -> Error {
+    Error::Usage {
+        message: format!(
+            "cannot write {}: the HTML report is written by `jixiao score --out FILE.html`; write this table as .csv, .json, .parquet or .xlsx",
+            path.display()
+        ),
+    }
+}
+
+/// Writes a scoring run to `path`: the output table as CSV, JSON or Parquet, or the Excel or
+/// HTML report. Atomic, like [`write_table`].
 pub fn write_output(
     plan: &Plan,
     run: &crate::pipeline::ScoreRun,
     path: &Path,
     options: &OutputOptions,
 ) -> Result<()> {
+    write_report(plan, run, path, options, &ReportExtras::default())
+}
+
+/// What a report shows beyond the run, and how its writing is shown.
+#[derive(Debug, Default)]
+pub struct ReportExtras<'a> {
+    /// This run against the previous period's run (the HTML report's movement section).
+    pub movement: Option<&'a crate::diff::Diff>,
+    /// The assessment period, for the xlsx cover.
+    pub period: Option<String>,
+    /// Progress of the writing, row by row.
+    pub progress: Progress,
+}
+
+/// [`write_output`] with the movement, the period and a progress display.
+pub fn write_report(
+    plan: &Plan,
+    run: &crate::pipeline::ScoreRun,
+    path: &Path,
+    options: &OutputOptions,
+    extras: &ReportExtras,
+) -> Result<()> {
     match options.format_of(path)? {
         OutputFormat::Xlsx => {
-            save_workbook(xlsx::score_workbook(plan, &run.table, &run.summary)?, path)
+            let report = xlsx::ReportOptions {
+                lang: options.lang,
+                cover: xlsx::CoverFacts {
+                    period: extras.period.clone(),
+                },
+                progress: extras.progress.clone(),
+            };
+            save_workbook(
+                xlsx::score_workbook(plan, &run.table, &run.summary, &report)?,
+                path,
+            )
+        }
+        OutputFormat::Html => {
+            let report = html::HtmlReport {
+                plan,
+                run,
+                movement: extras.movement,
+                lang: options.lang,
+            };
+            write_atomically(path, |file| {
+                html::write_html(&report, file, path, &extras.progress)
+            })
         }
         OutputFormat::Csv => write_flat(
             &rounded_for_csv(&run.table, &[SCORE_COLUMN])?,
@@ -162,6 +225,19 @@ pub fn rounded_for_csv(table: &DataFrame, keep: &[&str]) -> Result<DataFrame> {
     Ok(table.clone().lazy().select(columns).collect()?)
 }
 
+/// The column naming each institution's peer group in the output table, when it has one: the
+/// scheme's peer-group column, else the first peer-group formula's column.
+pub fn peer_group_column(plan: &Plan, table: &DataFrame) -> Option<String> {
+    let spec = &plan.scheme.spec;
+    let schema = table.schema();
+    spec.columns
+        .peer_group
+        .iter()
+        .chain(spec.peer_groups.iter().map(|g| &g.formula))
+        .find(|c| schema.contains(c) && **c != spec.columns.id)
+        .cloned()
+}
+
 /// Writes `jixiao mcda`'s result to `path`: its table, or for `.xlsx` the table and the criteria
 /// weights. Atomic, like [`write_table`].
 pub fn write_mcda_output(
@@ -171,6 +247,7 @@ pub fn write_mcda_output(
 ) -> Result<()> {
     match options.format_of(path)? {
         OutputFormat::Xlsx => save_workbook(xlsx::mcda_workbook(result)?, path),
+        OutputFormat::Html => Err(html_needs_a_run(path)),
         format => write_flat(&result.table, path, format, options),
     }
 }
@@ -206,7 +283,9 @@ fn write_flat(
             OutputFormat::Parquet => ParquetWriter::new(&mut *file)
                 .finish(&mut table)
                 .map(|_| ()),
-            OutputFormat::Xlsx => return Err(Error::internal("xlsx is not a flat format")),
+            OutputFormat::Xlsx | OutputFormat::Html => {
+                return Err(Error::internal("xlsx and html are not flat formats"))
+            }
         };
         written.map_err(|e| atomic::write_error(path, e))
     })

@@ -5,12 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use jixiao::report::Lang;
 use polars::prelude::*;
 
 mod common;
 use common::{jixiao, jixiao_with_threads, transcript};
 
-const DEFAULT_SHEETS: [&str; 7] = [
+const DEFAULT_SHEETS: [&str; 8] = [
+    "封面",
     "排名",
     "医疗质量",
     "运营效率",
@@ -147,12 +149,25 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
         "flags",
     ];
     for (col, name) in sources.iter().enumerate() {
+        if *name == "flags" {
+            continue;
+        }
         assert_column_matches(&csv, name, &ranking, col, 1);
     }
+    // 说明: the CSV's flags worded in Chinese (the default --lang zh).
+    let flags = csv.column("flags").unwrap().str().unwrap().clone();
+    for (row, flag) in flags.iter().enumerate() {
+        let expected = jixiao::report::lang::flags_text(flag.unwrap_or_default(), Lang::Zh);
+        assert_eq!(text(&ranking[row + 1][14]), expected, "row {}", row + 1);
+    }
+    assert!(ranking
+        .iter()
+        .any(|r| text(&r[14]).starts_with("缺失指标：")));
+    assert!(ranking.iter().all(|r| !text(&r[14]).contains("missing: ")));
     // The vetoed institution comes last, as in the CSV.
     let last = ranking.last().unwrap();
     assert_eq!(last[0], Data::Float(320.0));
-    assert!(text(&last[14]).starts_with("veto: "), "{last:?}");
+    assert!(text(&last[14]).starts_with("一票否决："), "{last:?}");
 
     // One sheet per dimension: its score, then sub-dimension and indicator scores.
     let quality = sheet(&mut book, "医疗质量");
@@ -350,7 +365,26 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
         .count();
     assert!(flagged > 0);
     assert_eq!(with_flags, flagged, "one row per flagged institution");
-    // The summary as printed, line by line, at the end.
+    // Chinese by default: flags worded in Chinese, and no English summary text.
+    let flag_cells: Vec<String> = rows[section + 2..section + 2 + with_flags]
+        .iter()
+        .map(|r| text(&r[3]))
+        .collect();
+    assert!(flag_cells.iter().any(|f| f.starts_with("缺失指标：")));
+    assert!(flag_cells.iter().all(|f| !f.contains("missing: ")));
+    assert!(!rows.iter().any(|r| text(&r[0]).starts_with("摘要原文")));
+
+    // With --lang en: the flags as the CSV writes them, and the summary as printed, line by
+    // line, at the end.
+    let english = dir.path().join("report-en.xlsx");
+    let options = jixiao::report::OutputOptions {
+        lang: Lang::En,
+        ..Default::default()
+    };
+    jixiao::report::write_output(&plan, &run, &english, &options).unwrap();
+    let mut book = open(&english);
+    let rows = sheet(&mut book, "运行摘要");
+    assert!(rows.iter().any(|r| text(&r[3]).starts_with("missing: ")));
     let printed = run.summary.to_string();
     let last_lines: Vec<String> = rows[rows.len() - printed.lines().count()..]
         .iter()

@@ -2,10 +2,11 @@
 //! and list sheets (sections of rows), with the limits Excel sets (rows, text length, sheet
 //! names). Built by `super::sheets`, written by `super::write`.
 
-use polars::prelude::DataType;
+use polars::prelude::{DataType, Float64Chunked, StringChunked};
 use unicode_width::UnicodeWidthChar;
 
 use crate::error::{Error, Result};
+use crate::report::lang::{flags_text, Lang};
 
 /// Rows of an Excel sheet, header rows included.
 pub const MAX_ROWS: usize = 1_048_576;
@@ -31,6 +32,28 @@ pub enum Style {
     Money(u32),
     /// A share as a percentage with 2 decimals (weights).
     Percent,
+}
+
+/// How an indicator's values are shown, by their unit: money with thousands separators and 2
+/// decimals, shares (%, ‰) and days with 2 decimals, anything else as Excel's General. Formats
+/// change only what Excel shows, never the value.
+pub fn unit_style(unit: Option<&str>) -> Style {
+    let Some(unit) = unit.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Style::General;
+    };
+    let money = ["元", "千元", "万元", "百万元", "亿元"];
+    if money.contains(&unit) {
+        return Style::Money(2);
+    }
+    if unit.contains('%')
+        || unit.contains('％')
+        || unit.contains('‰')
+        || unit == "天"
+        || unit == "日"
+    {
+        return Style::Fixed(2);
+    }
+    Style::General
 }
 
 impl Style {
@@ -77,6 +100,69 @@ impl Style {
     }
 }
 
+/// A column's values, read one row at a time as the sheet is written (the report streams its
+/// rows, so a column is never copied into cells whole).
+#[derive(Debug, Clone)]
+pub enum Values {
+    /// Cells already made (small tables, tests).
+    Cells(Vec<Cell>),
+    /// Numbers of the output table: missing values blank, non-finite values as the CSV's text.
+    Numbers(Float64Chunked),
+    /// Text of the output table: missing and empty values blank.
+    Texts(StringChunked),
+    /// The `flags` column, worded in a language ([`flags_text`]).
+    Flags(StringChunked, Lang),
+}
+
+impl Values {
+    /// The values of a column of the output table: numbers as numbers, anything else as text.
+    pub fn of(column: &polars::prelude::Column) -> Result<Values> {
+        let series = column.as_materialized_series();
+        if series.dtype().is_primitive_numeric() {
+            let floats = series.cast(&DataType::Float64)?;
+            return Ok(Values::Numbers(floats.f64()?.rechunk().into_owned()));
+        }
+        let strings = series.cast(&DataType::String)?;
+        Ok(Values::Texts(strings.str()?.rechunk().into_owned()))
+    }
+
+    /// The `flags` column worded in `lang`.
+    pub fn flags(column: &polars::prelude::Column, lang: Lang) -> Result<Values> {
+        let strings = column.cast(&DataType::String)?;
+        Ok(Values::Flags(strings.str()?.rechunk().into_owned(), lang))
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Cells(cells) => cells.len(),
+            Values::Numbers(numbers) => numbers.len(),
+            Values::Texts(texts) | Values::Flags(texts, _) => texts.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cell of `row`.
+    pub fn get(&self, row: usize) -> Cell {
+        match self {
+            Values::Cells(cells) => cells.get(row).cloned().unwrap_or(Cell::Empty),
+            Values::Numbers(numbers) => number_cell(numbers.get(row)),
+            Values::Texts(texts) => text(texts.get(row).unwrap_or_default()),
+            Values::Flags(texts, lang) => {
+                text(flags_text(texts.get(row).unwrap_or_default(), *lang))
+            }
+        }
+    }
+}
+
+impl From<Vec<Cell>> for Values {
+    fn from(cells: Vec<Cell>) -> Values {
+        Values::Cells(cells)
+    }
+}
+
 /// One column of a table sheet.
 #[derive(Debug, Clone)]
 pub struct Column {
@@ -85,18 +171,18 @@ pub struct Column {
     /// A title over this and the neighbouring columns sharing it (first of two header lines).
     pub group: Option<String>,
     pub style: Style,
-    pub cells: Vec<Cell>,
+    pub values: Values,
     /// Fill each cell by its grade band.
     pub grade_fill: bool,
 }
 
 impl Column {
-    pub(super) fn new(title: impl Into<String>, style: Style, cells: Vec<Cell>) -> Column {
+    pub(super) fn new(title: impl Into<String>, style: Style, values: impl Into<Values>) -> Column {
         Column {
             title: title.into(),
             group: None,
             style,
-            cells,
+            values: values.into(),
             grade_fill: false,
         }
     }
@@ -123,7 +209,7 @@ impl TableSheet {
     }
 
     pub(super) fn height(&self) -> usize {
-        self.columns.first().map_or(0, |c| c.cells.len())
+        self.columns.first().map_or(0, |c| c.values.len())
     }
 }
 
@@ -207,17 +293,7 @@ pub fn cells(column: &polars::prelude::Column) -> Result<Vec<Cell>> {
     let dtype = series.dtype();
     if dtype.is_primitive_numeric() {
         let floats = series.cast(&DataType::Float64)?;
-        return Ok(floats
-            .f64()?
-            .iter()
-            .map(|v| match v {
-                None => Cell::Empty,
-                Some(v) if v.is_finite() => Cell::Number(v),
-                Some(v) if v.is_nan() => Cell::Text("NaN".into()),
-                Some(v) if v > 0.0 => Cell::Text("inf".into()),
-                Some(_) => Cell::Text("-inf".into()),
-            })
-            .collect());
+        return Ok(floats.f64()?.iter().map(number_cell).collect());
     }
     let strings = series.cast(&DataType::String)?;
     Ok(strings
@@ -225,6 +301,17 @@ pub fn cells(column: &polars::prelude::Column) -> Result<Vec<Cell>> {
         .iter()
         .map(|v| text(v.unwrap_or_default()))
         .collect())
+}
+
+/// A number's cell: blank when missing, the CSV's text when not finite.
+fn number_cell(value: Option<f64>) -> Cell {
+    match value {
+        None => Cell::Empty,
+        Some(v) if v.is_finite() => Cell::Number(v),
+        Some(v) if v.is_nan() => Cell::Text("NaN".into()),
+        Some(v) if v > 0.0 => Cell::Text("inf".into()),
+        Some(_) => Cell::Text("-inf".into()),
+    }
 }
 
 /// Cuts text Excel cannot hold in one cell, ending it with "…".

@@ -5,6 +5,7 @@
 //!
 //! | sheet | content |
 //! |---|---|
+//! | 封面 | the cover: scheme name and version, period, data files, institution counts, grade distribution and dimension means per peer group, each with a native Excel chart |
 //! | 排名 | rank, rank in the peer group, id, name, peer group, 总分, 等级 (filled by grade band, best green → worst red), 加减分前得分 / 加分 / 扣分 and the point-based columns when the scheme has them, each dimension's score, 说明 (the flags) |
 //! | one per dimension | rank, id, name, peer group, the dimension's score, then each sub-dimension's and indicator's score in the weight tree's order |
 //! | 指标 | rank, id, name, peer group, then per indicator (title: id + name on the first header line) its value (unit in the second line), treated value, ratio text and score |
@@ -27,10 +28,15 @@
 //!   the zip entries carry), so the same input gives the same bytes.
 //! - **Column widths** follow the widest shown text (CJK characters count double), between 4 and 60;
 //!   long titles wrap instead of widening their column past 24.
-//! - **Size.** The workbook is built in memory before it is written: the 3 200 institutions of the
-//!   primary-care sample (about a million cells) take 2 s and 200 MB; 40 000 institutions take
-//!   tens of seconds and 2 GB. For runs that large, write `.parquet` or `.csv`.
+//! - **Language.** Sheet names and titles are Chinese; the flags (说明) and the cover follow
+//!   `--lang` (Chinese by default); the summary as printed (English) is added with `--lang en`.
+//! - **Printing.** Every table sheet prints landscape on A4, one page wide, with its header
+//!   line(s) repeated on each page.
+//! - **Size.** Written streaming (rust_xlsxwriter's constant-memory mode): each row is read from
+//!   the output table and written to a temporary file as the sheet is written, so memory does not
+//!   grow with the rows; see BENCHMARKS.md for 300 000 institutions against the CSV.
 
+mod cover;
 mod layout;
 mod sheets;
 mod write;
@@ -43,7 +49,17 @@ use rust_xlsxwriter::Workbook;
 use crate::error::Result;
 use crate::matrix::McdaResult;
 use crate::plan::Plan;
+use crate::progress::Progress;
+use crate::report::lang::Lang;
 use crate::summary::RunSummary;
+
+/// How a scoring run's report is written.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    pub lang: Lang,
+    pub cover: CoverFacts,
+    pub progress: Progress,
+}
 
 /// Name of the ranking sheet.
 pub const RANKING_SHEET: &str = "排名";
@@ -56,9 +72,10 @@ pub const TABLE_SHEET: &str = "结果";
 /// Name of the criteria weights sheet of `jixiao mcda`.
 pub const WEIGHTS_SHEET: &str = "权重";
 
+pub use cover::{dimension_means, CoverFacts, COVER_SHEET};
 pub use layout::{
-    cells, check_fits, fit_text, Cell, Column, ListSheet, RowKind, SheetNames, Style, TableSheet,
-    MAX_ROWS,
+    cells, check_fits, fit_text, unit_style, Cell, Column, ListSheet, RowKind, SheetNames, Style,
+    TableSheet, Values, MAX_ROWS,
 };
 use layout::{number, text};
 use sheets::grade_fills;
@@ -67,27 +84,45 @@ use write::new_workbook;
 pub use write::{push_list, push_table, Panes};
 
 /// The whole report of a scoring run.
-pub fn score_workbook(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Result<Workbook> {
+pub fn score_workbook(
+    plan: &Plan,
+    table: &DataFrame,
+    summary: &RunSummary,
+    options: &ReportOptions,
+) -> Result<Workbook> {
     check_fits(table.height(), 2)?;
     let mut names = SheetNames::default();
     // The fixed sheets keep their names; dimensions give way.
+    let cover_name = names.take(COVER_SHEET);
     let ranking_name = names.take(RANKING_SHEET);
     let indicator_name = names.take(INDICATOR_SHEET);
     let summary_name = names.take(SUMMARY_SHEET);
     let fills = grade_fills(plan);
     let mut workbook = new_workbook(Some(&summary.scheme_name))?;
-    let mut ranking = ranking_sheet(plan, table)?;
+    cover::push_cover(
+        &mut workbook,
+        &cover_name,
+        plan,
+        table,
+        summary,
+        options,
+        &fills,
+    )?;
+    let progress = &options.progress;
+    let sheets = plan.weights.dimensions.len() as u64 + 2;
+    progress.stage("writing xlsx", Some(sheets * table.height() as u64));
+    let mut ranking = ranking_sheet(plan, table, options.lang)?;
     ranking.name = ranking_name;
-    push_table(&mut workbook, &ranking, &fills)?;
+    push_table(&mut workbook, &ranking, &fills, progress)?;
     for dimension in &plan.weights.dimensions {
         let mut sheet = dimension_sheet(plan, table, dimension)?;
         sheet.name = names.take(&dimension.id);
-        push_table(&mut workbook, &sheet, &fills)?;
+        push_table(&mut workbook, &sheet, &fills, progress)?;
     }
     let mut indicators = indicator_sheet(plan, table)?;
     indicators.name = indicator_name;
-    push_table(&mut workbook, &indicators, &fills)?;
-    let mut summary_sheet = summary_sheet(plan, table, summary)?;
+    push_table(&mut workbook, &indicators, &fills, progress)?;
+    let mut summary_sheet = summary_sheet(plan, table, summary, options.lang)?;
     summary_sheet.name = summary_name;
     push_list(&mut workbook, &summary_sheet)?;
     Ok(workbook)
@@ -97,7 +132,12 @@ pub fn score_workbook(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> R
 pub fn table_workbook(table: &DataFrame) -> Result<Workbook> {
     check_fits(table.height(), 1)?;
     let mut workbook = new_workbook(None)?;
-    push_table(&mut workbook, &plain_sheet(table)?, &BTreeMap::new())?;
+    push_table(
+        &mut workbook,
+        &plain_sheet(table)?,
+        &BTreeMap::new(),
+        &Progress::hidden(),
+    )?;
     Ok(workbook)
 }
 
@@ -105,7 +145,13 @@ fn plain_sheet(table: &DataFrame) -> Result<TableSheet> {
     let columns = table
         .columns()
         .iter()
-        .map(|c| Ok(Column::new(c.name().as_str(), Style::General, cells(c)?)))
+        .map(|c| {
+            Ok(Column::new(
+                c.name().as_str(),
+                Style::General,
+                Values::of(c)?,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(TableSheet {
         name: TABLE_SHEET.into(),
@@ -122,6 +168,7 @@ pub fn mcda_workbook(result: &McdaResult) -> Result<Workbook> {
         &mut workbook,
         &plain_sheet(&result.table)?,
         &BTreeMap::new(),
+        &Progress::hidden(),
     )?;
     let general = Style::General;
     let mut weights = ListSheet {
@@ -210,6 +257,34 @@ mod tests {
     }
 
     #[test]
+    fn indicator_values_are_formatted_by_unit() {
+        assert_eq!(unit_style(Some("万元")), Style::Money(2));
+        assert_eq!(unit_style(Some("%")), Style::Fixed(2));
+        assert_eq!(unit_style(Some("百分比（%）")), Style::Fixed(2));
+        assert_eq!(unit_style(Some("‰")), Style::Fixed(2));
+        assert_eq!(unit_style(Some("天")), Style::Fixed(2));
+        assert_eq!(unit_style(Some("人次")), Style::General);
+        assert_eq!(unit_style(Some(" ")), Style::General);
+        assert_eq!(unit_style(None), Style::General);
+    }
+
+    #[test]
+    fn values_are_read_row_by_row_as_cells() {
+        let numbers = polars::prelude::Column::new("x".into(), [Some(1.5), None, Some(f64::NAN)]);
+        let values = Values::of(&numbers).unwrap();
+        assert_eq!(values.len(), 3);
+        assert_eq!(values.get(0), Cell::Number(1.5));
+        assert_eq!(values.get(1), Cell::Empty);
+        assert_eq!(values.get(2), Cell::Text("NaN".into()));
+        let flags = polars::prelude::Column::new("f".into(), [Some("missing: T1"), Some("")]);
+        let zh = Values::flags(&flags, Lang::Zh).unwrap();
+        assert_eq!(zh.get(0), Cell::Text("缺失指标：T1".into()));
+        assert_eq!(zh.get(1), Cell::Empty);
+        let en = Values::flags(&flags, Lang::En).unwrap();
+        assert_eq!(en.get(0), Cell::Text("missing: T1".into()));
+    }
+
+    #[test]
     fn long_text_is_cut_to_what_a_cell_holds() {
         let long = "说".repeat(40_000);
         let cut = fit_text(&long);
@@ -261,7 +336,7 @@ mod tests {
         let run = crate::pipeline::score(&plan, &current.into(), Some(&previous.into())).unwrap();
         let rows = run.table.height() as u32;
         assert!(rows > 0);
-        let ranking = ranking_sheet(&plan, &run.table).unwrap();
+        let ranking = ranking_sheet(&plan, &run.table, Lang::Zh).unwrap();
         let identity = ranking
             .columns
             .iter()
@@ -301,11 +376,11 @@ mod tests {
     fn two_header_lines_only_with_group_titles() {
         let mut sheet = TableSheet {
             name: "s".into(),
-            columns: vec![Column::new("排名", Style::General, vec![])],
+            columns: vec![Column::new("排名", Style::General, Vec::new())],
             frozen_columns: 1,
         };
         assert_eq!(sheet.header_rows(), 1);
-        let mut grouped = Column::new("值", Style::General, vec![]);
+        let mut grouped = Column::new("值", Style::General, Vec::new());
         grouped.group = Some("T4 出院患者手术占比".into());
         sheet.columns.push(grouped);
         assert_eq!(sheet.header_rows(), 2);

@@ -7,7 +7,8 @@ use polars::prelude::*;
 use rust_xlsxwriter::Color;
 
 use super::layout::{
-    cells, count, number, text, titled, Cell, Column, ListSheet, RowKind, Style, TableSheet,
+    count, number, text, titled, unit_style, Cell, Column, ListSheet, RowKind, Style, TableSheet,
+    Values,
 };
 use super::{INDICATOR_SHEET, RANKING_SHEET, SUMMARY_SHEET};
 use crate::columns::{
@@ -17,6 +18,7 @@ use crate::columns::{
 };
 use crate::error::Result;
 use crate::plan::Plan;
+use crate::report::lang::{flags_text, Lang};
 use crate::summary::RunSummary;
 use crate::weight::{NodeKind, WeightNode};
 
@@ -66,13 +68,13 @@ pub(super) fn identity_columns(
     let mut out = vec![Column::new(
         "排名",
         Style::General,
-        cells(table.column(RANK_COLUMN)?)?,
+        Values::of(table.column(RANK_COLUMN)?)?,
     )];
     if with_group_rank {
         out.push(Column::new(
             "组内排名",
             Style::General,
-            cells(table.column(GROUP_RANK_COLUMN)?)?,
+            Values::of(table.column(GROUP_RANK_COLUMN)?)?,
         ));
     }
     let mut names = vec![spec.columns.id.as_str()];
@@ -88,7 +90,7 @@ pub(super) fn identity_columns(
         out.push(Column::new(
             name,
             Style::General,
-            cells(table.column(name)?)?,
+            Values::of(table.column(name)?)?,
         ));
     }
     Ok(out)
@@ -103,20 +105,20 @@ pub(super) fn push_if_present(
     style: Style,
 ) -> Result<()> {
     if let Ok(column) = table.column(name) {
-        out.push(Column::new(title, style, cells(column)?));
+        out.push(Column::new(title, style, Values::of(column)?));
     }
     Ok(())
 }
 
-/// The 排名 sheet.
-pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
+/// The 排名 sheet, its flags worded in `lang`.
+pub fn ranking_sheet(plan: &Plan, table: &DataFrame, lang: Lang) -> Result<TableSheet> {
     let spec = &plan.scheme.spec;
     let score = Style::Fixed(spec.score_decimals);
     let mut columns = identity_columns(plan, table, true)?;
     let frozen_columns = columns.len() as u16;
     push_if_present(&mut columns, table, SCORE_COLUMN, "总分".into(), score)?;
     if let Ok(grade) = table.column(GRADE_COLUMN) {
-        let mut column = Column::new("等级", Style::General, cells(grade)?);
+        let mut column = Column::new("等级", Style::General, Values::of(grade)?);
         column.grade_fill = true;
         columns.push(column);
     }
@@ -174,13 +176,13 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
             score,
         )?;
     }
-    push_if_present(
-        &mut columns,
-        table,
-        FLAGS_COLUMN,
-        "说明".into(),
-        Style::General,
-    )?;
+    if let Ok(flags) = table.column(FLAGS_COLUMN) {
+        columns.push(Column::new(
+            "说明",
+            Style::General,
+            Values::flags(flags, lang)?,
+        ));
+    }
     Ok(TableSheet {
         name: RANKING_SHEET.into(),
         columns,
@@ -242,7 +244,8 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
                 Some(unit) if !unit.is_empty() => format!("值 ({unit})"),
                 _ => "值".to_string(),
             };
-            push_if_present(&mut own, table, id, value_title, Style::General)?;
+            let value_style = unit_style(indicator.unit.as_deref());
+            push_if_present(&mut own, table, id, value_title, value_style)?;
             // The levels behind a growth rate: 本期水平 / 上期水平 (numbered when several).
             if let Some(planned) = plan.indicators.iter().find(|i| i.spec.id == id) {
                 let levels = crate::indicators::level_columns(planned);
@@ -265,7 +268,7 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
                 table,
                 &treated_column(id),
                 "处理后值".into(),
-                Style::General,
+                value_style,
             )?;
             push_if_present(
                 &mut own,
@@ -288,8 +291,14 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
     })
 }
 
-/// The 运行摘要 sheet: the run summary's facts as small tables.
-pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Result<ListSheet> {
+/// The 运行摘要 sheet: the run summary's facts as small tables, flags worded in `lang`; with
+/// `Lang::En`, also the summary as printed (in English) at the end.
+pub fn summary_sheet(
+    plan: &Plan,
+    table: &DataFrame,
+    summary: &RunSummary,
+    lang: Lang,
+) -> Result<ListSheet> {
     let general = Style::General;
     let mut sheet = ListSheet {
         name: SUMMARY_SHEET.into(),
@@ -487,28 +496,30 @@ pub fn summary_sheet(plan: &Plan, table: &DataFrame, summary: &RunSummary) -> Re
     header.extend(spec.columns.name.as_deref());
     header.push("说明");
     sheet.section("机构说明（否决、缺失数据、加减分等）", &header);
-    let ranks = cells(table.column(RANK_COLUMN)?)?;
-    let ids = cells(table.column(&spec.columns.id)?)?;
+    let ranks = Values::of(table.column(RANK_COLUMN)?)?;
+    let ids = Values::of(table.column(&spec.columns.id)?)?;
     let institution_names = match &spec.columns.name {
-        Some(name) => Some(cells(table.column(name)?)?),
+        Some(name) => Some(Values::of(table.column(name)?)?),
         None => None,
     };
-    let flags = cells(table.column(FLAGS_COLUMN)?)?;
-    for (row, flag) in flags.into_iter().enumerate() {
-        if flag == Cell::Empty {
+    let flags = Values::of(table.column(FLAGS_COLUMN)?)?;
+    for row in 0..flags.len() {
+        let Cell::Text(flag) = flags.get(row) else {
             continue;
-        }
-        let mut line = vec![(ranks[row].clone(), general), (ids[row].clone(), general)];
+        };
+        let mut line = vec![(ranks.get(row), general), (ids.get(row), general)];
         if let Some(names) = &institution_names {
-            line.push((names[row].clone(), general));
+            line.push((names.get(row), general));
         }
-        line.push((flag, general));
+        line.push((text(flags_text(&flag, lang)), general));
         sheet.row(line);
     }
 
-    sheet.section("摘要原文（与命令行输出相同）", &[]);
-    for line in summary.to_string().lines() {
-        sheet.note(line);
+    if lang == Lang::En {
+        sheet.section("摘要原文（与命令行输出相同）", &[]);
+        for line in summary.to_string().lines() {
+            sheet.note(line);
+        }
     }
     Ok(sheet)
 }

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::layout::{fit_text, Cell, ListSheet, RowKind, Style, TableSheet};
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 
 pub(super) fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> Error {
     Error::internal(format!("writing the Excel workbook: {error}"))
@@ -82,18 +83,27 @@ pub(super) fn write_cell(
     Ok(())
 }
 
-/// Adds a table sheet: header line(s), frozen; autofilter; cells with their formats; widths.
+/// Adds a table sheet: header line(s), frozen and repeated on every printed page; autofilter;
+/// cells with their formats; widths; landscape, fit to the page's width.
+///
+/// Written in rust_xlsxwriter's constant-memory mode: each row goes to a temporary file as soon
+/// as the next one starts, so the rows are written strictly in order — the first header line
+/// whole, then the second, then the data — and memory does not grow with the rows.
 pub fn push_table(
     workbook: &mut Workbook,
     table: &TableSheet,
     fills: &BTreeMap<String, Color>,
+    progress: &Progress,
 ) -> Result<()> {
-    let mut sheet = Worksheet::new();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
     sheet.set_name(&table.name).map_err(xlsx_error)?;
     let header = header_format();
     let header_rows = table.header_rows();
     let columns = &table.columns;
-    // Header: group titles merged over their columns; single titles merged down both lines.
+    // First header line: group titles merged over their columns; single titles merged down both
+    // lines (the merge pads the second line ahead of time, as constant memory allows).
     let mut index = 0;
     while index < columns.len() {
         let column = &columns[index];
@@ -113,11 +123,6 @@ pub fn push_table(
                         .write_string_with_format(0, col, group, &header)
                         .map_err(xlsx_error)?;
                 }
-                for (offset, member) in columns[index..=end].iter().enumerate() {
-                    sheet
-                        .write_string_with_format(1, col + offset as u16, &member.title, &header)
-                        .map_err(xlsx_error)?;
-                }
                 index = end + 1;
             }
             None => {
@@ -134,32 +139,49 @@ pub fn push_table(
             }
         }
     }
+    // Second header line: the titles under a group title.
+    if header_rows == 2 {
+        for (index, column) in columns.iter().enumerate() {
+            if column.group.is_some() {
+                sheet
+                    .write_string_with_format(1, index as u16, &column.title, &header)
+                    .map_err(xlsx_error)?;
+            }
+        }
+    }
     let grade_formats: BTreeMap<&str, Format> = fills
         .iter()
         .map(|(grade, colour)| (grade.as_str(), Format::new().set_background_color(*colour)))
         .collect();
     let plain = Format::new();
-    for (index, column) in columns.iter().enumerate() {
-        let col = index as u16;
-        let number = number_format(column.style);
-        let mut widest = 0;
-        for (row, cell) in column.cells.iter().enumerate() {
-            let row = row as u32 + header_rows;
-            widest = widest.max(shown_width(cell, column.style));
-            let format = match cell {
+    let numbers: Vec<Format> = columns.iter().map(|c| number_format(c.style)).collect();
+    let mut widest = vec![0usize; columns.len()];
+    let height = table.height();
+    for row in 0..height {
+        let at = row as u32 + header_rows;
+        for (index, column) in columns.iter().enumerate() {
+            let cell = column.values.get(row);
+            widest[index] = widest[index].max(shown_width(&cell, column.style));
+            let format = match &cell {
                 Cell::Text(grade) if column.grade_fill => {
                     grade_formats.get(grade.as_str()).unwrap_or(&plain)
                 }
-                _ => &number,
+                _ => &numbers[index],
             };
-            write_cell(&mut sheet, row, col, cell, format)?;
+            write_cell(sheet, at, index as u16, &cell, format)?;
         }
+        if row % 4096 == 4095 {
+            progress.advance(4096);
+        }
+    }
+    progress.advance((height % 4096) as u64);
+    for (index, column) in columns.iter().enumerate() {
         let title_width = column
             .title
             .width()
             .max(column.group.as_ref().map_or(0, |g| g.width().min(12)));
         sheet
-            .set_column_width(col, column_width(title_width, widest))
+            .set_column_width(index as u16, column_width(title_width, widest[index]))
             .map_err(xlsx_error)?;
     }
     if let Some(panes) = table.panes() {
@@ -170,9 +192,21 @@ pub fn push_table(
         sheet
             .autofilter(first_row, first_col, last_row, last_col)
             .map_err(xlsx_error)?;
+        sheet
+            .set_repeat_rows(0, panes.frozen_rows - 1)
+            .map_err(xlsx_error)?;
     }
-    workbook.push_worksheet(sheet);
+    print_setup(sheet);
     Ok(())
+}
+
+/// Landscape A4, fit to one page wide (as many pages tall as needed), centred, gridlines printed.
+pub(super) fn print_setup(sheet: &mut Worksheet) {
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_print_gridlines(true);
 }
 
 /// Where a table sheet is frozen and filtered (calamine cannot read these back, so they are
@@ -208,9 +242,11 @@ impl TableSheet {
     }
 }
 
-/// Adds a sheet of sections.
+/// Adds a sheet of sections, rows in order (constant-memory mode, as [`push_table`]).
 pub fn push_list(workbook: &mut Workbook, list: &ListSheet) -> Result<()> {
-    let mut sheet = Worksheet::new();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
     sheet.set_name(&list.name).map_err(xlsx_error)?;
     let title = Format::new().set_bold().set_font_size(14);
     let section = Format::new().set_bold();
@@ -225,7 +261,7 @@ pub fn push_list(workbook: &mut Workbook, list: &ListSheet) -> Result<()> {
                 RowKind::Header => header.clone(),
                 RowKind::Body | RowKind::Note | RowKind::Blank => number_format(*style),
             };
-            write_cell(&mut sheet, row, col as u16, cell, &format)?;
+            write_cell(sheet, row, col as u16, cell, &format)?;
             if matches!(kind, RowKind::Header | RowKind::Body) {
                 if widths.len() <= col {
                     widths.resize(col + 1, 0);
@@ -239,6 +275,8 @@ pub fn push_list(workbook: &mut Workbook, list: &ListSheet) -> Result<()> {
             .set_column_width(col as u16, column_width(0, widest))
             .map_err(xlsx_error)?;
     }
-    workbook.push_worksheet(sheet);
+    sheet.set_portrait();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
