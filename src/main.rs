@@ -570,7 +570,7 @@ fn run(command: Command, progress: &jixiao::progress::Progress) -> Result<()> {
             progress.finish();
             result
         }
-        Command::Sensitivity(args) => run_sensitivity(args),
+        Command::Sensitivity(args) => run_sensitivity(args, progress),
         Command::Watch { inputs, top } => {
             let scheme_dir = scheme_folder(&inputs.scheme)?;
             let (_, data, previous) = open(inputs)?;
@@ -977,15 +977,13 @@ struct SensitivityArgs {
     /// Write the .csv with a UTF-8 byte-order mark, so Excel opens Chinese text correctly.
     #[arg(long)]
     excel_csv: bool,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
 }
 
-fn run_sensitivity(args: SensitivityArgs) -> Result<()> {
+fn run_sensitivity(args: SensitivityArgs, shown: &jixiao::progress::Progress) -> Result<()> {
     use jixiao::sensitivity::{self, Uncertainty};
     let options = report::OutputOptions {
         excel_csv: args.excel_csv,
+        ..Default::default()
     };
     for out in [&args.out, &args.indices_out].into_iter().flatten() {
         options.format_of(out)?;
@@ -1058,20 +1056,20 @@ fn run_sensitivity(args: SensitivityArgs) -> Result<()> {
         resamples: args.resamples,
         ..sensitivity::Options::default()
     };
-    use std::io::IsTerminal as _;
-    // A progress line on a terminal: runs done, in whole percents.
-    let show = !args.quiet && std::io::stderr().is_terminal();
-    let shown = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    // The run's progress line (global --quiet hides it): runs done of all.
+    let last = std::sync::atomic::AtomicUsize::new(0);
+    let started = std::sync::atomic::AtomicBool::new(false);
     let progress = |done: usize, total: usize| {
-        let percent = done * 100 / total.max(1);
-        if show && shown.swap(percent, std::sync::atomic::Ordering::Relaxed) != percent {
-            eprint!("\r{done}/{total} runs ({percent}%)");
+        if !started.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            shown.stage("sensitivity runs", Some(total as u64));
+        }
+        let before = last.fetch_max(done, std::sync::atomic::Ordering::Relaxed);
+        if done > before {
+            shown.advance((done - before) as u64);
         }
     };
     let analysis = sensitivity::analyse(&plan, &scores, &uncertainty, &run_options, &progress)?;
-    if show {
-        eprint!("\r\x1b[K");
-    }
+    shown.finish();
     if let Some(out) = &args.out {
         report::sensitivity::write_institutions(&analysis, out, &options)?;
     }
