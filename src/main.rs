@@ -492,8 +492,7 @@ fn run(command: Command, progress: &jixiao::progress::Progress) -> Result<()> {
             }
             let plan = Plan::compile(scheme)?;
             // The HTML report's panels show points and own weights where the total allows them.
-            let supported =
-                jixiao::contribution::check_scheme(&plan.scheme).is_ok();
+            let supported = jixiao::contribution::check_scheme(&plan.scheme).is_ok();
             let scoring = pipeline::ScoreOptions {
                 contributions: contributions || (html && supported),
                 keep_scored: html,

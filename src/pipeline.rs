@@ -350,13 +350,7 @@ fn result_query_of(
         normalise: plan.scheme.level_normalisations(),
         eligible: plan.eligible.clone(),
     };
-    for stage in aggregate::stages(
-        weights,
-        policy,
-        aggregation,
-        &imputed,
-        &levels,
-    ) {
+    for stage in aggregate::stages(weights, policy, aggregation, &imputed, &levels) {
         query = query.with_columns(stage);
     }
     for stage in plan.adjustments.stages() {

@@ -10,11 +10,11 @@
 pub mod atomic;
 pub mod diff;
 pub mod explain;
+pub mod html;
+pub mod lang;
 pub mod panel;
 pub mod sensitivity;
 pub mod watch;
-pub mod html;
-pub mod lang;
 pub mod xlsx;
 
 use std::fmt::Write as _;

@@ -35,6 +35,19 @@ fn side(label: &str, plan: &Plan, data: &Path, prev: Option<&Path>) -> Side {
     Side::new(label, plan, run.table)
 }
 
+/// A run that kept its scored frame (`ScoreOptions::EXPLAIN`): the movers' points are computed
+/// for them alone.
+fn kept_side(label: &str, plan: &Plan, data: &Path, prev: &Path) -> Side {
+    let run = pipeline::score_with(
+        plan,
+        &data.into(),
+        Some(&prev.into()),
+        ScoreOptions::EXPLAIN,
+    )
+    .unwrap();
+    Side::from_run(label, plan, run)
+}
+
 fn default_side(label: &str) -> Side {
     let data = root().join("datasets/tertiary-core");
     side(
@@ -288,16 +301,7 @@ fn diff_of_output_files_equals_diff_of_runs() {
 
     // Runs that kept their scored frame instead of computing everyone's points: the movers'
     // points are computed for them alone, and the diff is the same to the bit.
-    let kept = |label: &str, plan: &Plan| {
-        let run = pipeline::score_with(
-            plan,
-            &current.as_path().into(),
-            Some(&previous.as_path().into()),
-            ScoreOptions::EXPLAIN,
-        )
-        .unwrap();
-        Side::from_run(label, plan, run)
-    };
+    let kept = |label: &str, plan: &Plan| kept_side(label, plan, &current, &previous);
     let lean = diff::diff(&kept("this", &edited), &kept("against", &original), 5).unwrap();
     assert_eq!(lean, from_runs);
 
@@ -611,16 +615,7 @@ fn diff_as_json_is_the_library_report() {
     let report: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     let data = at.join("datasets/tertiary-core");
     let (current, previous) = (data.join("current.csv"), data.join("previous.csv"));
-    let kept = |label: &str, plan: &Plan| {
-        let run = pipeline::score_with(
-            plan,
-            &current.as_path().into(),
-            Some(&previous.as_path().into()),
-            ScoreOptions::EXPLAIN,
-        )
-        .unwrap();
-        Side::from_run(label, plan, run)
-    };
+    let kept = |label: &str, plan: &Plan| kept_side(label, plan, &current, &previous);
     let (edited, original) = (
         plan(&at.join("scoring/edited")),
         plan(&at.join("scoring/tertiary-core")),

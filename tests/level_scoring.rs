@@ -142,13 +142,21 @@ fn mistakes_are_located_in_scheme_yaml() {
 fn contributions_are_refused_naming_the_normalised_node() {
     let plan = Plan::compile(scheme(&scheme_text()).unwrap()).unwrap();
     let data = jixiao::source::DataFile::from(fixture().join("current.csv"));
-    let error = pipeline::score_with(&plan, &data, None, ScoreOptions::EXPLAIN)
+    // Contributions for everyone (`score --contributions`) are refused by the run itself …
+    let error = pipeline::score_with(&plan, &data, None, ScoreOptions::CONTRIBUTIONS_KEPT)
         .map(|_| ())
         .unwrap_err();
-    assert_eq!(error.exit_code(), 1);
-    let message = error.to_string();
-    assert!(message.contains("\"A\" is normalised"), "{message}");
-    assert!(message.contains("scheme.yaml:9"), "{message}");
+    // … and an explanation, which computes the explained institution's own, by `explain`.
+    let run = pipeline::score_with(&plan, &data, None, ScoreOptions::EXPLAIN).unwrap();
+    let explained = jixiao::explain::explain(&plan, &run, &jixiao::explain::Selection::Rank(1))
+        .map(|_| ())
+        .unwrap_err();
+    for error in [error, explained] {
+        assert_eq!(error.exit_code(), 1);
+        let message = error.to_string();
+        assert!(message.contains("\"A\" is normalised"), "{message}");
+        assert!(message.contains("scheme.yaml:9"), "{message}");
+    }
 }
 
 #[test]

@@ -379,7 +379,7 @@ fn score_decimals_are_honoured_beyond_nine() {
         .unwrap();
     let score = floats(&run.table, "score")[a].unwrap();
     assert_eq!(score, 29.166666666667);
-    let two = tiny_with(|t| weights(t)).unwrap();
+    let two = tiny_with(weights).unwrap();
     let run = score_tiny(&two);
     let a = texts(&run.table, "编码")
         .iter()
