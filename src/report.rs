@@ -188,6 +188,51 @@ pub fn write_report(
     }
 }
 
+/// A header line and `rows` lines of `cells` (one list per column), each column as wide as its
+/// widest text in terminal columns (CJK counts two), `right` columns right-aligned, two spaces
+/// between columns, no trailing spaces.
+pub(crate) fn aligned_rows(
+    headers: &[String],
+    cells: &[Vec<String>],
+    right: &[bool],
+    rows: usize,
+) -> String {
+    let widths: Vec<usize> = headers
+        .iter()
+        .zip(cells)
+        .map(|(h, values)| {
+            values
+                .iter()
+                .map(|v| v.width())
+                .chain([h.width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut render = |values: Vec<&str>| {
+        let mut line = String::new();
+        for (index, value) in values.iter().enumerate() {
+            let pad = " ".repeat(widths[index].saturating_sub(value.width()));
+            if right[index] {
+                line.push_str(&pad);
+                line.push_str(value);
+            } else {
+                line.push_str(value);
+                line.push_str(&pad);
+            }
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    render(headers.iter().map(String::as_str).collect());
+    for row in 0..rows {
+        render(cells.iter().map(|c| c[row].as_str()).collect());
+    }
+    out
+}
+
 /// Writes a table of scores (columns as in a scoring run's, e.g. several periods stacked) to
 /// `path` in the format its extension names; CSV rounds floats as a scoring run's does.
 pub fn write_scored_table(table: &DataFrame, path: &Path, options: &OutputOptions) -> Result<()> {
@@ -335,50 +380,16 @@ pub fn format_ranking(plan: &Plan, table: &DataFrame, top: usize) -> Result<Stri
             .collect::<Result<_>>()?;
         cells.push(values);
     }
-    let widths: Vec<usize> = headers
+    let right: Vec<bool> = headers
         .iter()
-        .zip(&cells)
-        .map(|(h, values)| {
-            values
-                .iter()
-                .map(|v| v.width())
-                .chain([h.width()])
-                .max()
-                .unwrap_or(0)
+        .map(|header| {
+            header == RANK_COLUMN
+                || header == GROUP_RANK_COLUMN
+                || header == MONEY_COLUMN
+                || header.ends_with("score")
         })
         .collect();
-    let numeric = |header: &str| {
-        header == RANK_COLUMN
-            || header == GROUP_RANK_COLUMN
-            || header == MONEY_COLUMN
-            || header.ends_with("score")
-    };
-    let mut out = String::new();
-    let render_row = |out: &mut String, values: Vec<&str>| {
-        let mut line = String::new();
-        for (index, (value, header)) in values.iter().zip(&headers).enumerate() {
-            let pad = " ".repeat(widths[index].saturating_sub(value.width()));
-            let last = index + 1 == headers.len();
-            if numeric(header) {
-                line.push_str(&pad);
-                line.push_str(value);
-            } else {
-                line.push_str(value);
-                if !last {
-                    line.push_str(&pad);
-                }
-            }
-            if !last {
-                line.push_str("  ");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    };
-    render_row(&mut out, headers.iter().map(String::as_str).collect());
-    for row in 0..shown {
-        render_row(&mut out, cells.iter().map(|c| c[row].as_str()).collect());
-    }
+    let mut out = aligned_rows(&headers, &cells, &right, shown);
     if table.height() > shown {
         let _ = writeln!(
             out,

@@ -7,7 +7,6 @@
 use std::fmt::Write as _;
 
 use polars::prelude::*;
-use unicode_width::UnicodeWidthStr;
 
 use crate::display::format_number;
 use crate::error::Result;
@@ -133,39 +132,7 @@ fn aligned(table: &DataFrame, top: usize) -> Result<String> {
             .collect::<PolarsResult<Vec<String>>>()?;
         cells.push(values);
     }
-    let widths: Vec<usize> = headers
-        .iter()
-        .zip(&cells)
-        .map(|(h, values)| {
-            values
-                .iter()
-                .map(|v| v.width())
-                .chain([h.width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let mut render = |values: Vec<&str>| {
-        let mut line = String::new();
-        for (index, value) in values.iter().enumerate() {
-            let pad = " ".repeat(widths[index].saturating_sub(value.width()));
-            if numeric[index] {
-                line.push_str(&pad);
-                line.push_str(value);
-            } else {
-                line.push_str(value);
-                line.push_str(&pad);
-            }
-            line.push_str("  ");
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    };
-    render(headers.iter().map(String::as_str).collect());
-    for row in 0..shown {
-        render(cells.iter().map(|c| c[row].as_str()).collect());
-    }
+    let mut out = super::aligned_rows(&headers, &cells, &numeric, shown);
     if table.height() > shown {
         let _ = writeln!(
             out,
