@@ -98,7 +98,7 @@ pub fn score_workbook(
     let indicator_name = names.take(INDICATOR_SHEET);
     let summary_name = names.take(SUMMARY_SHEET);
     let fills = grade_fills(plan);
-    let mut workbook = new_workbook(Some(&summary.scheme_name))?;
+    let mut workbook = new_workbook(Some(&summary.scheme_name), table.height() * table.width())?;
     cover::push_cover(
         &mut workbook,
         &cover_name,
@@ -131,7 +131,7 @@ pub fn score_workbook(
 /// Any table on one sheet, its column names as titles.
 pub fn table_workbook(table: &DataFrame) -> Result<Workbook> {
     check_fits(table.height(), 1)?;
-    let mut workbook = new_workbook(None)?;
+    let mut workbook = new_workbook(None, table.height() * table.width())?;
     push_table(
         &mut workbook,
         &plain_sheet(table)?,
@@ -163,7 +163,10 @@ fn plain_sheet(table: &DataFrame) -> Result<TableSheet> {
 /// `jixiao mcda`'s result: the ranked table, and the criteria with their weights and notes.
 pub fn mcda_workbook(result: &McdaResult) -> Result<Workbook> {
     check_fits(result.table.height(), 1)?;
-    let mut workbook = new_workbook(Some(result.method.title()))?;
+    let mut workbook = new_workbook(
+        Some(result.method.title()),
+        result.table.height() * result.table.width(),
+    )?;
     push_table(
         &mut workbook,
         &plain_sheet(&result.table)?,

@@ -16,8 +16,18 @@ pub(super) fn xlsx_error(error: rust_xlsxwriter::XlsxError) -> Error {
     Error::internal(format!("writing the Excel workbook: {error}"))
 }
 
-pub(super) fn new_workbook(title: Option<&str>) -> Result<Workbook> {
+/// Cells of the table a workbook is written from, above which it is written with ZIP64
+/// (rust_xlsxwriter's `use_zip_large_file`): one sheet's XML then passes 4 GiB, which a plain
+/// zip cannot hold (1,000,000 primary-care institutions failed without it). Below, the file stays
+/// as it was, byte for byte.
+pub(super) const LARGE_ZIP_CELLS: usize = 50_000_000;
+
+/// A workbook for a table of `cells` cells (rows × columns), titled `title`.
+pub(super) fn new_workbook(title: Option<&str>, cells: usize) -> Result<Workbook> {
     let mut workbook = Workbook::new();
+    if cells > LARGE_ZIP_CELLS {
+        workbook.use_zip_large_file(true);
+    }
     let created = ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx_error)?;
     let mut properties = DocProperties::new().set_creation_datetime(&created);
     if let Some(title) = title {
