@@ -290,3 +290,28 @@ pub fn push_list(workbook: &mut Workbook, list: &ListSheet) -> Result<()> {
     sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook past the threshold is written with ZIP64 and still reads back (calamine, as
+    /// Excel, reads ZIP64); one below it is a plain zip, smaller.
+    #[test]
+    fn large_workbooks_are_written_with_zip64_and_read_back() {
+        use calamine::{Reader, Xlsx};
+        let write = |cells: usize| -> Vec<u8> {
+            let mut workbook = new_workbook(Some("t"), cells).unwrap();
+            let sheet = workbook.add_worksheet();
+            sheet.write_number(0, 0, 1.5).unwrap();
+            workbook.save_to_buffer().unwrap()
+        };
+        let (small, large) = (write(10), write(LARGE_ZIP_CELLS + 1));
+        // The same content, each entry carrying ZIP64 size fields (20 bytes each) in the large one.
+        assert!(large.len() > small.len(), "{} vs {}", large.len(), small.len());
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(large)).unwrap();
+        let range = book.worksheet_range("Sheet1").unwrap();
+        assert_eq!(range.get_value((0, 0)), Some(&calamine::Data::Float(1.5)));
+    }
+}
