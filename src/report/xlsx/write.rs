@@ -308,7 +308,12 @@ mod tests {
         };
         let (small, large) = (write(10), write(LARGE_ZIP_CELLS + 1));
         // The same content, each entry carrying ZIP64 size fields (20 bytes each) in the large one.
-        assert!(large.len() > small.len(), "{} vs {}", large.len(), small.len());
+        assert!(
+            large.len() > small.len(),
+            "{} vs {}",
+            large.len(),
+            small.len()
+        );
         let mut book: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(large)).unwrap();
         let range = book.worksheet_range("Sheet1").unwrap();
