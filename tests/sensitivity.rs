@@ -507,3 +507,54 @@ fn bad_input_is_refused_with_exit_1() {
     assert_eq!(one.code, 1);
     assert!(one.stderr.contains("at least 2 draws"), "{}", one.stderr);
 }
+
+/// The uncertain inputs declared in a file are the same inputs as the flags: a seeded run gives
+/// the same draws either way; `--missing` varies the policy and `--indices-out` writes the indices.
+#[test]
+fn an_uncertainty_file_declares_what_the_flags_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("uncertainty.yaml");
+    std::fs::write(&file, "weight_noise: 0.2\nmissing: [renormalise, zero]\n").unwrap();
+    let run = |declared: &[&str], name: &str| {
+        let draws = dir.path().join(format!("{name}-draws.csv"));
+        let indices = dir.path().join(format!("{name}-indices.csv"));
+        let mut args = vec!["sensitivity", "--draws", "6", "--seed", "7", "--indices"];
+        args.extend_from_slice(declared);
+        args.extend([
+            "--draws-out",
+            draws.to_str().unwrap(),
+            "--indices-out",
+            indices.to_str().unwrap(),
+        ]);
+        let o = jixiao(&args);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        // The report, without the lines naming the files written.
+        let report: Vec<String> = o
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with("wrote "))
+            .map(String::from)
+            .collect();
+        (
+            std::fs::read_to_string(draws).unwrap(),
+            std::fs::read_to_string(indices).unwrap(),
+            report,
+        )
+    };
+    let by_flags = run(
+        &["--weight-noise", "0.2", "--missing", "renormalise,zero"],
+        "flags",
+    );
+    let by_file = run(&["--uncertainty", file.to_str().unwrap()], "file");
+    assert_eq!(by_flags, by_file);
+    let (draws, indices, _) = by_flags;
+    // The policy varies between the draws: both are drawn.
+    let policies: std::collections::BTreeSet<&str> = draws
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(5).unwrap())
+        .collect();
+    assert!(policies.len() == 2, "{policies:?}");
+    assert!(indices.lines().count() > 2, "{indices}");
+    assert!(indices.contains("missing"), "{indices}");
+}
