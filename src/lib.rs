@@ -60,6 +60,7 @@ pub mod source;
 pub mod summary;
 pub mod synthetic;
 pub mod table;
+pub mod trace;
 pub mod unit;
 pub mod validate;
 pub mod watch;

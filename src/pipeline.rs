@@ -508,6 +508,7 @@ pub fn score_loaded_with(
         options,
     );
     let scored = diagnosed(plan, &loaded.frame, query.collect().map_err(Error::from))?;
+    crate::trace::mark("scoring query");
     finish(plan, &loaded, scored, &plan.weights, Vec::new(), options)
 }
 
@@ -559,10 +560,13 @@ fn finish(
         .warnings
         .extend(crate::small_groups::notes(plan, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
+    crate::trace::mark("summary");
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());
+    let table = table::output_table(plan, scored)?;
+    crate::trace::mark("output table");
     Ok(ScoreRun {
-        table: table::output_table(plan, scored)?,
+        table,
         summary,
         scored: kept,
         weights: weights.clone(),

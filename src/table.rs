@@ -145,16 +145,37 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             }
         }
     }
-    Ok(scored
-        .lazy()
-        .select(columns)
+    let selected = scored.lazy().select(columns).collect()?;
+    in_rank_order(selected, id_column)
+}
+
+/// `table`'s rows in rank order (unranked last, ties and unranked by id), a few columns at a time:
+/// each batch is gathered and its unordered columns dropped before the next, so that a national
+/// run holds the table about once, not twice as a whole-frame sort would (the selection shares
+/// its columns with nothing once the scored frame is gone). Ids are unique, so the order is
+/// total and the same as the sort's.
+fn in_rank_order(table: DataFrame, id_column: &str) -> Result<DataFrame> {
+    let order = table
+        .select([RANK_COLUMN, id_column])?
+        .with_row_index("__row".into(), None)?
         .sort(
             [RANK_COLUMN, id_column],
             SortMultipleOptions::default()
                 .with_nulls_last(true)
                 .with_maintain_order(true),
-        )
-        .collect()?)
+        )?;
+    let order = order.column("__row")?.idx()?.clone();
+    let height = table.height();
+    let mut columns = table.into_columns();
+    // Eight columns at a time, each batch gathered on polars' threads: about eight columns are
+    // held twice at any moment.
+    for batch in columns.chunks_mut(8) {
+        let gathered = DataFrame::new(height, batch.to_vec())?.take(&order)?;
+        for (slot, column) in batch.iter_mut().zip(gathered.into_columns()) {
+            *slot = column;
+        }
+    }
+    Ok(DataFrame::new(height, columns)?)
 }
 
 /// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.
