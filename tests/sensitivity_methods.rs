@@ -621,3 +621,56 @@ fn methods_declared_from_flags_point_at_the_flag() {
     assert!(twice.to_string().contains("listed twice"), "{twice}");
     assert_eq!(Declared::default(), Declared::Flags);
 }
+
+#[test]
+fn draws_with_methods_and_every_other_input_rank_alike_on_the_lean_path_and_the_pipelines() {
+    // tertiary-2020: sub-indicators, growth rates, imputation; every kind of input at once.
+    for name in ["tertiary-core", "tertiary-2020"] {
+        let scheme = Scheme::load(&root().join("scoring").join(name)).unwrap();
+        let (plan, scores) = cached(scheme);
+        let u = Uncertainty {
+            weight_noise: Some(0.4),
+            means: vec![jixiao::scheme::Mean::Arithmetic, jixiao::scheme::Mean::Geometric],
+            missing: vec![
+                jixiao::scheme::MissingPolicy::Renormalise,
+                jixiao::scheme::MissingPolicy::Zero,
+            ],
+            leave_out_indicator: true,
+            methods: BTreeMap::from([(
+                "all".to_string(),
+                ["percentile_rank", "min_max", "z_score", "rank"]
+                    .iter()
+                    .map(|m| Alternative::Named(m.to_string()))
+                    .collect(),
+            )]),
+            ..Uncertainty::default()
+        };
+        let design = Design::new(&plan.scheme, &scores.weights, &u).unwrap();
+        assert!(
+            design
+                .factors
+                .iter()
+                .filter(|f| matches!(f, Factor::Method { .. }))
+                .count()
+                > 10,
+            "{name}"
+        );
+        let model = Model::new(&plan, &scores).unwrap();
+        assert_eq!(model.path, sensitivity::Path::Lean, "{name}");
+        let cache = Alternatives::new(&plan, &scores, &design.factors).unwrap();
+        let s = sensitivity::sampling::Saltelli::new(17, 6, design.factors.len());
+        for u in &s.a {
+            let draw = design.draw(u);
+            let swap = cache.swap(&draw.methods).unwrap();
+            let lean = model.lean_swapped(&draw, &swap).unwrap();
+            let rescored = model.rescore_swapped(&draw, &swap).unwrap();
+            assert_eq!(lean.grade, rescored.grade, "{name}");
+            for (a, b) in lean.rank.iter().zip(&rescored.rank) {
+                assert!((a.is_nan() && b.is_nan()) || a == b, "{name}: {a} vs {b}");
+            }
+            for (a, b) in lean.score.iter().zip(&rescored.score) {
+                assert!((a.is_nan() && b.is_nan()) || a == b, "{name}: {a} vs {b}");
+            }
+        }
+    }
+}
