@@ -109,7 +109,10 @@ fn swapped_equals_edited(dir: &Path, id: &str, scoring: &Scoring) {
         .collect();
     assert_eq!(expected.len(), swapped.len(), "{what}");
     for (r, (a, b)) in expected.iter().zip(&swapped).enumerate() {
-        assert!(same(*a, *b), "{what}: row {r}: pipeline {a:?}, swapped {b:?}");
+        assert!(
+            same(*a, *b),
+            "{what}: row {r}: pipeline {a:?}, swapped {b:?}"
+        );
     }
     // Ranks on the lean path (or the model's own path) equal the edited run's.
     let model = Model::new(&plan, &scores).unwrap();
@@ -183,7 +186,11 @@ fn every_method_swapped_in_equals_the_pipeline_with_scheme_yaml_edited() {
     swapped_equals_edited(&fixture, "W", &method("{method: z_score}"));
     swapped_equals_edited(&fixture, "C", &method("{method: min_max}"));
     swapped_equals_edited(&fixture, "O", &method("{method: min_max}"));
-    swapped_equals_edited(&fixture, "O", &method("{method: optimal, within: peer_group}"));
+    swapped_equals_edited(
+        &fixture,
+        "O",
+        &method("{method: optimal, within: peer_group}"),
+    );
     // Y is reported by fewer institutions than `include:` asks for: missing by any method.
     let inclusion = root().join("tests/fixtures/inclusion");
     let scheme = Scheme::load(&inclusion).unwrap();
@@ -237,7 +244,10 @@ fn a_name_takes_its_parameters_from_the_indicators_own_method() {
             let Factor::Method { alternatives, .. } = &design.factors[0] else {
                 panic!()
             };
-            assert_eq!(alternatives[1], method("{method: distance_to_target, target: 40}"));
+            assert_eq!(
+                alternatives[1],
+                method("{method: distance_to_target, target: 40}")
+            );
         }
         Err(e) => panic!("{e}"),
     }
@@ -256,16 +266,26 @@ fn a_name_takes_its_parameters_from_the_indicators_own_method() {
     .unwrap();
     assert!(design.factors.is_empty());
     assert_eq!(design.fixed[0].input, "scoring method of T4");
-    assert!(design.fixed[0].reason.contains("its own method"), "{:?}", design.fixed);
-    let design =
-        Design::new(&plan.scheme, &scores.weights, &named("T4", &["min_max"])).unwrap();
+    assert!(
+        design.fixed[0].reason.contains("its own method"),
+        "{:?}",
+        design.fixed
+    );
+    let design = Design::new(&plan.scheme, &scores.weights, &named("T4", &["min_max"])).unwrap();
     assert!(design.factors.is_empty());
-    assert!(design.fixed[0].reason.contains("a single alternative"), "{:?}", design.fixed);
+    assert!(
+        design.fixed[0].reason.contains("a single alternative"),
+        "{:?}",
+        design.fixed
+    );
     // A dimension's key gives each of its indicators a factor; an indicator's own key wins.
     let mut u = named("持续发展", &["percentile_rank", "min_max"]);
     u.methods.insert(
         "T48".into(),
-        vec![Alternative::Named("percentile_rank".into()), Alternative::Named("rank".into())],
+        vec![
+            Alternative::Named("percentile_rank".into()),
+            Alternative::Named("rank".into()),
+        ],
     );
     let design = Design::new(&plan.scheme, &scores.weights, &u).unwrap();
     let described: Vec<(String, usize)> = design
@@ -324,7 +344,14 @@ fn a_draws_methods_are_written_to_draws_csv_and_rerun_alone() {
     let header = csv.lines().next().unwrap();
     // One method column per varied indicator, in the tree's order, after the weights.
     let method_columns: Vec<&str> = header.split(',').filter(|h| h.starts_with("m:")).collect();
-    assert_eq!(method_columns.len(), a.design.factors.iter().filter(|f| matches!(f, Factor::Method { .. })).count());
+    assert_eq!(
+        method_columns.len(),
+        a.design
+            .factors
+            .iter()
+            .filter(|f| matches!(f, Factor::Method { .. }))
+            .count()
+    );
     assert_eq!(method_columns[0], "m:T4");
     assert!(header.ends_with(method_columns.last().unwrap()), "{header}");
     let model = Model::new(&plan, &scores).unwrap();
@@ -361,7 +388,10 @@ fn a_draws_methods_are_written_to_draws_csv_and_rerun_alone() {
             "draw {k}"
         );
     }
-    assert!(methods_seen.len() > 1, "T4's method varied: {methods_seen:?}");
+    assert!(
+        methods_seen.len() > 1,
+        "T4's method varied: {methods_seen:?}"
+    );
 }
 
 /// The four-institution fixture, with Q2's weight set to 0 when `zero_q2`.
@@ -430,7 +460,10 @@ fn a_zero_weight_indicator_whose_method_varies_gets_indices_zero() {
         .find(|f| f.input == "scoring method of Q2")
         .unwrap();
     assert!(fixed.reason.contains("weight 0"), "{}", fixed.reason);
-    assert!(a.indices.iter().any(|i| i.input == "scoring method of E1" && i.varied));
+    assert!(a
+        .indices
+        .iter()
+        .any(|i| i.input == "scoring method of E1" && i.varied));
     let text = jixiao::report::sensitivity::text(&a, "tiny", 4);
     assert!(
         text.contains("scoring method of Q2: weight 0 in scheme.yaml"),
@@ -450,7 +483,10 @@ fn a_zero_weight_indicator_whose_method_varies_gets_indices_zero() {
     let design = Design::new(&plan.scheme, &scores.weights, &u).unwrap();
     let varied: Vec<String> = design.factors.iter().map(Factor::name).collect();
     assert_eq!(varied, ["scoring method of Q1", "scoring method of E1"]);
-    assert!(design.fixed.iter().any(|f| f.input == "scoring method of Q2"));
+    assert!(design
+        .fixed
+        .iter()
+        .any(|f| f.input == "scoring method of Q2"));
 }
 
 #[test]
@@ -507,8 +543,16 @@ fn the_methods_flag_and_file_declare_the_same_inputs_and_mistakes_are_refused() 
     let dir = tiny(false);
     let scheme = dir.path().to_str().unwrap();
     let flags = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--draws", "16", "--quiet",
-        "--methods", "Q1=min_max,percentile_rank", "--methods", "E1=percentile_rank,z_score",
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "16",
+        "--quiet",
+        "--methods",
+        "Q1=min_max,percentile_rank",
+        "--methods",
+        "E1=percentile_rank,z_score",
     ]);
     assert_eq!(flags.code, 0, "{}", flags.stderr);
     assert!(
@@ -523,36 +567,83 @@ fn the_methods_flag_and_file_declare_the_same_inputs_and_mistakes_are_refused() 
     )
     .unwrap();
     let from_file = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--draws", "16", "--quiet",
-        "--uncertainty", file.to_str().unwrap(),
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "16",
+        "--quiet",
+        "--uncertainty",
+        file.to_str().unwrap(),
     ]);
     assert_eq!(from_file.code, 0, "{}", from_file.stderr);
     assert_eq!(flags.stdout, from_file.stdout);
     // A method that needs a target the scheme does not give: exit 1, pointing at the file.
     std::fs::write(&file, "methods:\n  Q1: [min_max, target]\n").unwrap();
     let refused = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--draws", "16", "--quiet",
-        "--uncertainty", file.to_str().unwrap(),
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "16",
+        "--quiet",
+        "--uncertainty",
+        file.to_str().unwrap(),
     ]);
     assert_eq!(refused.code, 1, "{}", refused.stderr);
-    assert!(refused.stderr.contains("uncertainty.yaml:2:3"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("`target` needs `target`"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("{method: target, target: …}"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("uncertainty.yaml:2:3"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("`target` needs `target`"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("{method: target, target: …}"),
+        "{}",
+        refused.stderr
+    );
     // An unknown method and an unknown indicator, by flag.
     let unknown = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--quiet", "--methods", "Q1=min_mux,min_max",
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--quiet",
+        "--methods",
+        "Q1=min_mux,min_max",
     ]);
     assert_eq!(unknown.code, 1);
-    assert!(unknown.stderr.contains("did you mean min_max?"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("did you mean min_max?"),
+        "{}",
+        unknown.stderr
+    );
     let unknown = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--quiet", "--methods", "Q9=min_max,z_score",
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--quiet",
+        "--methods",
+        "Q9=min_max,z_score",
     ]);
     assert_eq!(unknown.code, 1);
-    assert!(unknown.stderr.contains("did you mean Q1?"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("did you mean Q1?"),
+        "{}",
+        unknown.stderr
+    );
     // A method that does not fit the direction (optimal scores closeness to a best value; Q2 is
     // lower-is-better).
     let monitor = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--quiet", "--methods", "Q2=goalposts,optimal",
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--quiet",
+        "--methods",
+        "Q2=goalposts,optimal",
     ]);
     assert_eq!(monitor.code, 1, "{}", monitor.stderr);
     assert!(monitor.stderr.contains("optimal"), "{}", monitor.stderr);
@@ -564,8 +655,18 @@ fn a_draw_rerun_from_the_cli_gives_the_ranks_of_its_method() {
     let scheme = dir.path().to_str().unwrap();
     let draws_csv = dir.path().join("draws.csv");
     let out = jixiao(&[
-        "sensitivity", "--scheme", scheme, "--draws", "8", "--seed", "3", "--quiet",
-        "--methods", "Q1=min_max,percentile_rank", "--draws-out", draws_csv.to_str().unwrap(),
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "8",
+        "--seed",
+        "3",
+        "--quiet",
+        "--methods",
+        "Q1=min_max,percentile_rank",
+        "--draws-out",
+        draws_csv.to_str().unwrap(),
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(&draws_csv).unwrap();
@@ -576,12 +677,21 @@ fn a_draw_rerun_from_the_cli_gives_the_ranks_of_its_method() {
         let chosen = if line.ends_with("\"{method: min_max, within: all}\"") {
             "min_max"
         } else {
-            assert!(line.ends_with("\"{method: percentile_rank, within: all}\""), "{line}");
+            assert!(
+                line.ends_with("\"{method: percentile_rank, within: all}\""),
+                "{line}"
+            );
             "percentile_rank"
         };
         let rerun = jixiao(&[
-            "sensitivity", "--scheme", scheme, "--quiet", "--rerun",
-            draws_csv.to_str().unwrap(), "--draw", &k.to_string(),
+            "sensitivity",
+            "--scheme",
+            scheme,
+            "--quiet",
+            "--rerun",
+            draws_csv.to_str().unwrap(),
+            "--draw",
+            &k.to_string(),
         ]);
         assert_eq!(rerun.code, 0, "{}", rerun.stderr);
         let edited = tempfile::tempdir().unwrap();
@@ -595,7 +705,12 @@ fn a_draw_rerun_from_the_cli_gives_the_ranks_of_its_method() {
             &format!("weight: 1, scoring: {{method: {chosen}}}"),
         );
         std::fs::write(edited.path().join("scheme.yaml"), yaml).unwrap();
-        let score = jixiao(&["score", "--scheme", edited.path().to_str().unwrap(), "--quiet"]);
+        let score = jixiao(&[
+            "score",
+            "--scheme",
+            edited.path().to_str().unwrap(),
+            "--quiet",
+        ]);
         assert_eq!(score.code, 0, "{}", score.stderr);
         // The ranking lines (rank … flags) of both.
         let ranking = |s: &str| -> Vec<String> {
@@ -605,7 +720,11 @@ fn a_draw_rerun_from_the_cli_gives_the_ranks_of_its_method() {
                 .map(String::from)
                 .collect()
         };
-        assert_eq!(ranking(&rerun.stdout), ranking(&score.stdout), "draw {k} ({chosen})");
+        assert_eq!(
+            ranking(&rerun.stdout),
+            ranking(&score.stdout),
+            "draw {k} ({chosen})"
+        );
     }
 }
 
@@ -630,7 +749,10 @@ fn draws_with_methods_and_every_other_input_rank_alike_on_the_lean_path_and_the_
         let (plan, scores) = cached(scheme);
         let u = Uncertainty {
             weight_noise: Some(0.4),
-            means: vec![jixiao::scheme::Mean::Arithmetic, jixiao::scheme::Mean::Geometric],
+            means: vec![
+                jixiao::scheme::Mean::Arithmetic,
+                jixiao::scheme::Mean::Geometric,
+            ],
             missing: vec![
                 jixiao::scheme::MissingPolicy::Renormalise,
                 jixiao::scheme::MissingPolicy::Zero,

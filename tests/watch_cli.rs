@@ -67,10 +67,7 @@ impl Watching {
                         return block;
                     }
                 }
-                Err(_) => panic!(
-                    "no {what} within 30 s; the process printed:\n{}",
-                    self.seen
-                ),
+                Err(_) => panic!("no {what} within 30 s; the process printed:\n{}", self.seen),
             }
         }
     }
@@ -110,14 +107,21 @@ fn a_saved_weight_change_prints_the_diff_summary() {
     first_run(&mut watching);
     // 质量 60 → 600 of 效率 40: A (质量 41.67, 效率 0) goes from 25 to 39.06 and passes D (37.5,
     // no 效率 score: renormalised to its 质量).
-    edit(dir.path(), "{id: 质量, weight: 60}", "{id: 质量, weight: 600}");
+    edit(
+        dir.path(),
+        "{id: 质量, weight: 60}",
+        "{id: 质量, weight: 600}",
+    );
     let diff = watching.until("diff summary", |l| l.starts_with("grade changed:"));
     assert!(
         diff.contains("— re-scored in")
             && diff.contains("(weights, grades or rules only (data and indicator scores kept))"),
         "{diff}"
     );
-    assert!(diff.contains("institutions: 4 compared, 0 entered, 0 left"), "{diff}");
+    assert!(
+        diff.contains("institutions: 4 compared, 0 entered, 0 left"),
+        "{diff}"
+    );
     // Ranks B, D, A → B, A, D (C is vetoed, last): ρ = 1 − 6 × (1 + 1) / (4 × 15) = 0.8.
     assert!(diff.contains("Spearman ρ 0.8000"), "{diff}");
     let movers_up = diff
@@ -137,7 +141,11 @@ fn a_broken_save_prints_the_error_and_the_watching_goes_on() {
     let dir = copy_fixture();
     let mut watching = Watching::start(dir.path());
     first_run(&mut watching);
-    edit(dir.path(), "{id: 质量, weight: 60}", "{id: 质量, weight: abc}");
+    edit(
+        dir.path(),
+        "{id: 质量, weight: 60}",
+        "{id: 质量, weight: abc}",
+    );
     let error = watching.until("the error", |l| l.starts_with("— fix and save again"));
     assert!(error.contains("weight of dimension 质量"), "{error}");
     // file:line:col, the line and a caret under `abc`.
@@ -145,12 +153,20 @@ fn a_broken_save_prints_the_error_and_the_watching_goes_on() {
     assert!(error.contains("7 |   - {id: 质量, weight: abc}"), "{error}");
     assert!(error.contains("^^^"), "{error}");
     // Fixed: a run again, compared with the last good run.
-    edit(dir.path(), "{id: 质量, weight: abc}", "{id: 质量, weight: 600}");
+    edit(
+        dir.path(),
+        "{id: 质量, weight: abc}",
+        "{id: 质量, weight: 600}",
+    );
     let again = watching.until("a run after the fix", |l| l.starts_with("grade changed:"));
     assert!(again.contains("— re-scored in"), "{again}");
     assert!(again.contains("Spearman ρ"), "{again}");
     // And the process is still watching: another save gives another run.
-    edit(dir.path(), "{id: 质量, weight: 600}", "{id: 质量, weight: 60}");
+    edit(
+        dir.path(),
+        "{id: 质量, weight: 600}",
+        "{id: 质量, weight: 60}",
+    );
     let back = watching.until("a run after another save", |l| {
         l.starts_with("grade changed:")
     });

@@ -17,8 +17,8 @@ mod load;
 mod tests;
 
 pub use check::check_grades;
-pub(crate) use check::check_treat;
 pub(crate) use check::check_scoring;
+pub(crate) use check::check_treat;
 pub use level::{LevelNormalise, LowestSpec, Over};
 
 use std::collections::BTreeMap;

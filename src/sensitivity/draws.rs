@@ -174,8 +174,12 @@ pub fn read(path: &Path, text: &str, k: usize, nominal: &WeightTree) -> Result<D
         let mut draw = Draw::from_weight_values(nominal, &values, mean, policy, left_out);
         for (column, text) in header[methods_at..].iter().zip(&fields[methods_at..]) {
             let id = &column["m:".len()..];
-            let method = methods::method_of(text)
-                .map_err(|e| bad(line_number, format!("{column}: {text:?} is not a scoring method: {e}")))?;
+            let method = methods::method_of(text).map_err(|e| {
+                bad(
+                    line_number,
+                    format!("{column}: {text:?} is not a scoring method: {e}"),
+                )
+            })?;
             draw.methods.push((id.to_string(), method));
         }
         return Ok(draw);

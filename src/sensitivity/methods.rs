@@ -44,7 +44,9 @@ pub enum Alternative {
 }
 
 impl<'de> Deserialize<'de> for Alternative {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
         let value = serde_yaml::Value::deserialize(deserializer)?;
         match value {
             serde_yaml::Value::String(name) => Ok(Alternative::Named(name)),
@@ -113,7 +115,10 @@ const METHODS: &[(&str, &[&str])] = &[
     ("sum", &["within"]),
     ("reciprocal", &["within"]),
     ("optimal", &["at", "within"]),
-    ("efficacy", &["satisfactory", "unacceptable", "within", "clip"]),
+    (
+        "efficacy",
+        &["satisfactory", "unacceptable", "within", "clip"],
+    ),
     ("index", &["standard", "within"]),
 ];
 
@@ -247,7 +252,8 @@ pub fn factors(
                             Some((m, h)) => (m.to_string(), Some(h.to_string())),
                             None => (message, None),
                         };
-                        let error = Error::invalid(format!("methods: {key}: {message}"), Some(span));
+                        let error =
+                            Error::invalid(format!("methods: {key}: {message}"), Some(span));
                         match help {
                             Some(h) => error.with_help(h),
                             None => error,
@@ -311,9 +317,10 @@ pub fn factors(
             let under = key == "all"
                 || spec.dimension == *key
                 || spec.subdimension.as_deref() == Some(key.as_str())
-                || scheme.all_indicators().iter().any(|c| {
-                    c.id == *key && c.children.iter().any(|p| p.id == spec.id)
-                });
+                || scheme
+                    .all_indicators()
+                    .iter()
+                    .any(|c| c.id == *key && c.children.iter().any(|p| p.id == spec.id));
             if under && scheme.is_scored(spec) && !ids.contains(&spec.id) {
                 fixed.push(Fixed {
                     input: format!("scoring method of {}", spec.id),
@@ -338,16 +345,18 @@ pub fn factors(
         let Some((_, key, alternatives)) = chosen.get(id) else {
             continue;
         };
-        let spec = scheme
-            .indicator(id)
-            .ok_or_else(|| Error::internal(format!("no indicator {id} for a leaf of the weight tree")))?;
+        let spec = scheme.indicator(id).ok_or_else(|| {
+            Error::internal(format!("no indicator {id} for a leaf of the weight tree"))
+        })?;
         let own = scheme.scoring_of(spec);
         // The indicator named when the key is a group.
         let of = |id: &str, m: String| if id == *key { m } else { format!("{id}: {m}") };
         let mut resolved: Vec<Scoring> = Vec::new();
         for alternative in alternatives.iter() {
             let scoring = match alternative {
-                Alternative::Named(name) => named(name, &own, id).map_err(|m| at(key, of(id, m)))?,
+                Alternative::Named(name) => {
+                    named(name, &own, id).map_err(|m| at(key, of(id, m)))?
+                }
                 Alternative::Written(s) => s.clone(),
             };
             check(spec, &own, &scoring)
@@ -384,7 +393,11 @@ pub fn factors(
 
 /// Whether `scoring` may score `spec`, as scheme.yaml's own method is checked; a custom function
 /// only as the indicator's own method (another would read columns the data were not loaded with).
-fn check(spec: &IndicatorSpec, own: &Scoring, scoring: &Scoring) -> std::result::Result<(), String> {
+fn check(
+    spec: &IndicatorSpec,
+    own: &Scoring,
+    scoring: &Scoring,
+) -> std::result::Result<(), String> {
     if matches!(scoring, Scoring::Custom { .. }) && scoring != own {
         return Err("a custom scoring function can be an alternative only as the indicator's own method\n  = help: score the indicator with the function in scheme.yaml, or list built-in methods".into());
     }
@@ -409,7 +422,9 @@ pub fn score_expr(plan: &Plan, indicator: &str, scoring: &Scoring) -> Result<Exp
         })?;
     if planned.scoring.as_ref() == Some(scoring) {
         if let Some(own) = &planned.score {
-            return Ok(crate::indicators::finite_or_missing(own.clone()).alias(score_column(indicator)));
+            return Ok(
+                crate::indicators::finite_or_missing(own.clone()).alias(score_column(indicator))
+            );
         }
     }
     let spec = &planned.spec;
@@ -420,7 +435,10 @@ pub fn score_expr(plan: &Plan, indicator: &str, scoring: &Scoring) -> Result<Exp
     let input = crate::normalise::score_input(indicator, planned.treat.as_ref(), planned.impute);
     let mut score = crate::normalise::score_expr(input, spec.direction, spec.band, scoring)
         .ok_or_else(|| Error::Usage {
-            message: format!("{indicator}: {} cannot score this indicator", method_text(scoring)),
+            message: format!(
+                "{indicator}: {} cannot score this indicator",
+                method_text(scoring)
+            ),
         })?;
     if planned.impute == Impute::Zero {
         score = crate::normalise::impute::zero_when_missing(col(indicator), score);
@@ -432,7 +450,11 @@ pub fn score_expr(plan: &Plan, indicator: &str, scoring: &Scoring) -> Result<Exp
 }
 
 /// `scores.frame` with the score columns of `methods` (indicator, method) recomputed.
-pub fn rescored_frame(plan: &Plan, scores: &IndicatorScores, methods: &[(String, Scoring)]) -> Result<DataFrame> {
+pub fn rescored_frame(
+    plan: &Plan,
+    scores: &IndicatorScores,
+    methods: &[(String, Scoring)],
+) -> Result<DataFrame> {
     if methods.is_empty() {
         return Ok(scores.frame.clone());
     }
@@ -479,7 +501,10 @@ pub struct Swap<'c> {
 impl Swap<'_> {
     /// The swapped column of leaf `id`, if the draw swaps it.
     pub fn values(&self, id: &str) -> Option<&[f64]> {
-        self.leaves.iter().find(|(l, _, _)| *l == id).map(|(_, v, _)| *v)
+        self.leaves
+            .iter()
+            .find(|(l, _, _)| *l == id)
+            .map(|(_, v, _)| *v)
     }
 }
 
@@ -489,7 +514,11 @@ impl Alternatives {
     pub fn new(plan: &Plan, scores: &IndicatorScores, factors: &[Factor]) -> Result<Alternatives> {
         let mut wanted: Vec<(String, Scoring)> = Vec::new();
         for factor in factors {
-            if let Factor::Method { indicator, alternatives } = factor {
+            if let Factor::Method {
+                indicator,
+                alternatives,
+            } = factor
+            {
                 for a in alternatives {
                     wanted.push((indicator.clone(), a.clone()));
                 }
@@ -511,7 +540,11 @@ impl Alternatives {
                 .column(&format!("__alternative_{k}"))?
                 .cast(&DataType::Float64)?
                 .with_name(score_column(&indicator).into());
-            let values = column.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+            let values = column
+                .f64()?
+                .iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect();
             cached.push(Cached {
                 indicator,
                 scoring,
@@ -530,8 +563,17 @@ impl Alternatives {
                 .cached
                 .iter()
                 .find(|c| &c.indicator == id && &c.scoring == scoring)
-                .ok_or_else(|| Error::internal(format!("no cached score column for {id} by {}", method_text(scoring))))?;
-            leaves.push((found.indicator.as_str(), found.values.as_slice(), &found.column));
+                .ok_or_else(|| {
+                    Error::internal(format!(
+                        "no cached score column for {id} by {}",
+                        method_text(scoring)
+                    ))
+                })?;
+            leaves.push((
+                found.indicator.as_str(),
+                found.values.as_slice(),
+                &found.column,
+            ));
         }
         Ok(Swap { leaves })
     }
@@ -541,7 +583,11 @@ impl Alternatives {
     /// draws then re-run the pipeline's stages, whose rules see the swapped columns. (Grade
     /// adjustments are evaluated per draw on the lean path, with the swapped columns.)
     pub fn read_by_rules(&self, plan: &Plan, frame: &DataFrame) -> bool {
-        let varied: Vec<String> = self.cached.iter().map(|c| score_column(&c.indicator)).collect();
+        let varied: Vec<String> = self
+            .cached
+            .iter()
+            .map(|c| score_column(&c.indicator))
+            .collect();
         if varied.is_empty() {
             return false;
         }
@@ -568,7 +614,12 @@ impl Alternatives {
         let without = frame.head(Some(0)).lazy().select(kept);
         // Rules also read later stages' columns (weighted scores): those make the model take
         // the pipeline's path on its own; here only the varied columns count.
-        let with = frame.head(Some(0)).lazy().select(rules.clone()).collect().is_ok();
+        let with = frame
+            .head(Some(0))
+            .lazy()
+            .select(rules.clone())
+            .collect()
+            .is_ok();
         with && without.select(rules).collect().is_err()
     }
 }
