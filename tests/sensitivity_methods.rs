@@ -796,3 +796,44 @@ fn draws_with_methods_and_every_other_input_rank_alike_on_the_lean_path_and_the_
         }
     }
 }
+
+#[test]
+fn weights_fitted_on_the_scores_refuse_alternative_methods() {
+    // Entropy weights are fitted on the indicator scores: another method's scores would need them
+    // fitted again in every draw, which the draws do not do — refused, not computed stale.
+    let dir = tiny(false);
+    let path = dir.path().join("scheme.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{yaml}weighting: {{method: entropy}}\n")).unwrap();
+    let scheme = dir.path().to_str().unwrap();
+    let scored = jixiao(&["score", "--scheme", scheme, "--quiet"]);
+    assert_eq!(scored.code, 0, "{}", scored.stderr);
+    let refused = jixiao(&[
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "4",
+        "--quiet",
+        "--methods",
+        "Q1=min_max,percentile_rank",
+    ]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("fitted on the indicator scores"),
+        "{}",
+        refused.stderr
+    );
+    // Weight noise alone still runs on the fitted weights.
+    let noise = jixiao(&[
+        "sensitivity",
+        "--scheme",
+        scheme,
+        "--draws",
+        "4",
+        "--quiet",
+        "--weight-noise",
+        "0.2",
+    ]);
+    assert_eq!(noise.code, 0, "{}", noise.stderr);
+}
