@@ -623,3 +623,58 @@ impl Alternatives {
         with && without.select(rules).collect().is_err()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_method_written_back_reads_as_the_same_method() {
+        for yaml in [
+            "{method: min_max, within: peer_group}",
+            "{method: z_score, mean: 0.1, sd: 3}",
+            "{method: target, target: 95.5}",
+            "{method: goalposts, zero_at: 2, full_at: 0}",
+            "{method: threshold, threshold: 30, otherwise: 20}",
+            "{method: rank, borda: true}",
+            "{method: distance_to_target, target: 45, cap: false}",
+            "{method: efficacy, satisfactory: max, unacceptable: 60}",
+            "{method: index, standard: median, within: peer_group}",
+            "{method: optimal, at: 0.3}",
+            "{method: custom, function: 能耗评分}",
+        ] {
+            let scoring: Scoring = serde_yaml::from_str(yaml).unwrap();
+            let text = method_text(&scoring);
+            assert!(!text.contains('\n'), "{text}");
+            assert_eq!(method_of(&text).unwrap(), scoring, "{yaml} → {text}");
+        }
+        assert_eq!(
+            method_text(&serde_yaml::from_str("{method: min_max}").unwrap()),
+            "{method: min_max, within: all}"
+        );
+    }
+
+    #[test]
+    fn a_name_takes_the_parameters_its_method_has() {
+        let own: Scoring = serde_yaml::from_str(
+            "{method: distance_to_target, target: 40, within: peer_group, cap: false}",
+        )
+        .unwrap();
+        let by = |name: &str| method_text(&named(name, &own, "T1").unwrap());
+        assert_eq!(by("target"), "{method: target, target: 40.0}");
+        assert_eq!(by("min_max"), "{method: min_max, within: peer_group}");
+        assert_eq!(
+            by("z_score"),
+            "{method: z_score, within: peer_group, mean: 50.0, sd: 10.0}"
+        );
+        let error = named("goalposts", &own, "T1").unwrap_err();
+        assert!(error.contains("`goalposts` needs `zero_at`"), "{error}");
+        assert!(
+            error.contains("methods: {T1: [{method: goalposts, zero_at: …}]}"),
+            "{error}"
+        );
+        assert!(named("min_mux", &own, "T1")
+            .unwrap_err()
+            .contains("did you mean min_max?"));
+    }
+}
