@@ -952,9 +952,13 @@ struct SensitivityArgs {
     /// Leave one indicator and/or one dimension out (or none) in each draw: indicator, dimension.
     #[arg(long, value_delimiter = ',', value_parser = ["indicator", "dimension"])]
     leave_one_out: Vec<String>,
+    /// Alternative scoring methods of an indicator (or a dimension's indicators, or all), one of
+    /// them in each draw: ID=M1,M2,… (repeat the flag for more; parameters from scheme.yaml).
+    #[arg(long, value_name = "ID=M1,M2")]
+    methods: Vec<String>,
     /// The uncertain inputs as a YAML file (weight_noise, dirichlet, means, missing,
-    /// leave_out_indicator, leave_out_dimension) instead of the flags.
-    #[arg(long, conflicts_with_all = ["weight_noise", "dirichlet", "means", "missing", "leave_one_out"])]
+    /// leave_out_indicator, leave_out_dimension, methods) instead of the flags.
+    #[arg(long, conflicts_with_all = ["weight_noise", "dirichlet", "means", "missing", "leave_one_out", "methods"])]
     uncertainty: Option<PathBuf>,
     /// Also estimate each input's first-order and total sensitivity indices (N × (k + 1) more
     /// runs for k inputs that vary).
@@ -1020,6 +1024,8 @@ fn run_sensitivity(args: SensitivityArgs, shown: &jixiao::progress::Progress) ->
                 .collect(),
             leave_out_indicator: args.leave_one_out.iter().any(|l| l == "indicator"),
             leave_out_dimension: args.leave_one_out.iter().any(|l| l == "dimension"),
+            methods: sensitivity::methods::from_flags(&args.methods)?,
+            declared: sensitivity::methods::Declared::Flags,
         },
     };
     let scheme_name = args.inputs.scheme.display().to_string();

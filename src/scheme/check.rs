@@ -751,7 +751,11 @@ pub(crate) fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(
 }
 
 /// Whether an outlier treatment's parameters make sense, and with the indicator's method.
-fn check_treat(treat: &Treat, scoring: &Scoring, direction: Direction) -> Result<(), String> {
+pub(crate) fn check_treat(
+    treat: &Treat,
+    scoring: &Scoring,
+    direction: Direction,
+) -> Result<(), String> {
     match *treat {
         Treat::Winsorise {
             max_points,

@@ -41,6 +41,7 @@ use crate::scheme::{Mean, MissingPolicy, Ties};
 use crate::weight::{WeightNode, WeightTree};
 
 use super::inputs::Draw;
+use super::methods::Swap;
 
 /// No grade (unscored, or the scheme has no grades).
 pub const NO_GRADE: u8 = u8::MAX;
@@ -217,20 +218,35 @@ impl<'a> Model<'a> {
 
     /// One draw, by [`Model::path`].
     pub fn evaluate(&self, draw: &Draw) -> Result<Outcome> {
+        self.evaluate_swapped(draw, &Swap::default())
+    }
+
+    /// One draw with the score columns of `swap` (other scoring methods, see
+    /// `super::methods`) in place of the cached ones, by [`Model::path`].
+    pub fn evaluate_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
         match self.path {
-            Path::Lean => self.lean(draw),
-            Path::Rescore { .. } => self.rescore(draw),
+            Path::Lean => self.lean_swapped(draw, swap),
+            Path::Rescore { .. } => self.rescore_swapped(draw, swap),
         }
     }
 
     /// One draw by the pipeline's stages 5–7 on the cached indicator scores.
     pub fn rescore(&self, draw: &Draw) -> Result<Outcome> {
+        self.rescore_swapped(draw, &Swap::default())
+    }
+
+    /// [`Model::rescore`] with the score columns of `swap` replaced.
+    pub fn rescore_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        let mut frame = self.scores.frame.clone();
+        for (_, _, column) in &swap.leaves {
+            frame.with_column((*column).clone())?;
+        }
         let query = pipeline::result_query_varied(
             self.plan,
             &draw.weights,
             draw.mean,
             draw.policy,
-            self.scores.frame.clone().lazy(),
+            frame.lazy(),
         );
         let out = query
             .select([
@@ -267,7 +283,11 @@ impl<'a> Model<'a> {
         mean: Mean,
         policy: MissingPolicy,
         inner: &mut Vec<(String, Vec<f64>)>,
+        swap: &'s Swap,
     ) -> Result<Cow<'s, [f64]>> {
+        if let Some(swapped) = swap.values(&node.id) {
+            return Ok(Cow::Borrowed(swapped));
+        }
         if node.is_leaf() {
             return self
                 .leaves
@@ -277,7 +297,10 @@ impl<'a> Model<'a> {
         }
         let mut children = Vec::with_capacity(node.children.len());
         for child in &node.children {
-            children.push((child.weight, self.node_score(child, mean, policy, inner)?));
+            children.push((
+                child.weight,
+                self.node_score(child, mean, policy, inner, swap)?,
+            ));
         }
         let score = weighted_mean(&children, policy, mean, self.n);
         inner.push((score_column(&node.id), score.clone()));
@@ -286,6 +309,11 @@ impl<'a> Model<'a> {
 
     /// One draw natively (see the module's steps).
     pub fn lean(&self, draw: &Draw) -> Result<Outcome> {
+        self.lean_swapped(draw, &Swap::default())
+    }
+
+    /// [`Model::lean`] with the score columns of `swap` replaced.
+    pub fn lean_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
         let spec = &self.plan.scheme.spec;
         let n = self.n;
         let mut inner = Vec::new();
@@ -293,12 +321,12 @@ impl<'a> Model<'a> {
         for d in &draw.weights.dimensions {
             dimensions.push((
                 d.weight,
-                self.node_score(d, draw.mean, draw.policy, &mut inner)?,
+                self.node_score(d, draw.mean, draw.policy, &mut inner, swap)?,
             ));
         }
         let weighted = weighted_mean(&dimensions, draw.policy, draw.mean, n);
         drop(dimensions);
-        let coverage = self.coverage(&draw.weights)?;
+        let coverage = self.coverage(&draw.weights, swap)?;
         // The adjust stage's own settings, as compiled into the plan.
         let min_coverage = self.plan.adjustments.min_coverage;
         let decimals = self.plan.adjustments.score_decimals;
@@ -341,6 +369,7 @@ impl<'a> Model<'a> {
                 for (name, values) in inner {
                     replaced.push(Column::new(name.into(), nullable(&values)));
                 }
+                replaced.extend(swap.leaves.iter().map(|(_, _, c)| (*c).clone()));
                 self.grades(replaced)?
             }
         };
@@ -353,13 +382,16 @@ impl<'a> Model<'a> {
     }
 
     /// Coverage as `crate::aggregate` computes it: Σ effective weight × present, in tree order.
-    fn coverage(&self, tree: &WeightTree) -> Result<Vec<f64>> {
+    fn coverage(&self, tree: &WeightTree, swap: &Swap) -> Result<Vec<f64>> {
         let mut coverage: Option<Vec<f64>> = None;
         for (id, w) in tree.effective_weights() {
-            let scores = self
-                .leaves
-                .get(&id)
-                .ok_or_else(|| Error::internal(format!("no cached score for {id}")))?;
+            let scores = match swap.values(&id) {
+                Some(swapped) => swapped,
+                None => self
+                    .leaves
+                    .get(&id)
+                    .ok_or_else(|| Error::internal(format!("no cached score for {id}")))?,
+            };
             let observed = self.observed.get(&id);
             let term = |r: usize| {
                 let present = !scores[r].is_nan() && observed.is_none_or(|o| o[r]);
