@@ -41,6 +41,7 @@ pub mod init;
 pub mod load;
 pub mod matrix;
 pub mod mcda;
+pub mod message;
 pub mod normalise;
 pub mod outcomes;
 pub mod panel;

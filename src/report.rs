@@ -162,10 +162,7 @@ pub fn write_report(
                 },
                 progress: extras.progress.clone(),
             };
-            save_workbook(
-                xlsx::score_workbook(plan, &run.table, &run.summary, &report)?,
-                path,
-            )
+            save_workbook(xlsx::score_workbook(plan, run, &report)?, path)
         }
         OutputFormat::Html => {
             let report = html::HtmlReport {
