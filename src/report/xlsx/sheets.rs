@@ -297,8 +297,9 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
     })
 }
 
-/// The 运行摘要 sheet: the run summary's facts as small tables, flags worded in `lang`; with
-/// `Lang::En`, also the summary as printed (in English) at the end.
+/// The 运行摘要 sheet: the run summary's facts as small tables, its warnings, data problems and
+/// the institutions' flags worded in `lang`; with `Lang::En`, also the summary as printed (in
+/// English) at the end.
 pub fn summary_sheet(plan: &Plan, run: &ScoreRun, lang: Lang) -> Result<ListSheet> {
     let (table, summary) = (&run.table, &run.summary);
     let general = Style::General;
