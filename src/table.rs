@@ -257,7 +257,7 @@ fn row_flags(plan: &Plan, frame: &DataFrame) -> Result<Vec<Vec<Flag>>> {
             if moved[row] {
                 flags[row].push(Flag::GradeMoved {
                     up,
-                    bands: bands as u32,
+                    bands,
                     reason: a.reason.clone(),
                 });
             } else if bounded[row] {

@@ -211,6 +211,11 @@ fn every_kind_of_warning_and_flag_is_worded_in_chinese() {
             "1 个单元格不在该列的取值范围内（按缺失处理）：第 6 行 预算管理",
         ]
     );
+    let not_rated = summary
+        .iter()
+        .find(|r| r[0] == "未参评（无排名和等级，保留得分）：未报送年报")
+        .expect("the institutions not rated");
+    assert_eq!(not_rated[1], "1");
     let flags = flags_by_id(&summary);
     let expected = [
         ("A1", "未升等（已是最高等级）：重点学科；缺失指标：Q3；国家临床重点专科 +2"),

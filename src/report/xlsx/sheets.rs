@@ -354,6 +354,15 @@ pub fn summary_sheet(plan: &Plan, run: &ScoreRun, lang: Lang) -> Result<ListShee
     ] {
         sheet.row(vec![(text(label), general), count(value)]);
     }
+    if let Some((reason, n)) = &summary.outcomes.not_rated {
+        sheet.row(vec![
+            (
+                text(format!("未参评（无排名和等级，保留得分）：{reason}")),
+                general,
+            ),
+            count(*n),
+        ]);
+    }
 
     sheet.row(vec![
         (text("按不足全部权重计分（有计分指标缺失）"), general),
