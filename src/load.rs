@@ -78,7 +78,7 @@ pub struct LoadSummary {
     pub notes: Vec<String>,
     /// Report-only indicators whose columns the data lacks (missing, not an error); one line
     /// each, printed as warnings.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Warning>,
     /// Columns read by formulas that the current period's data lacks and that are read as
     /// missing (optional, or read only by report-only indicators).
     pub absent_columns: Vec<String>,

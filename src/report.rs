@@ -174,10 +174,7 @@ fn write_report_as(
                 },
                 progress: extras.progress.clone(),
             };
-            save_workbook(
-                xlsx::score_workbook(plan, &run.table, &run.summary, &report)?,
-                path,
-            )
+            save_workbook(xlsx::score_workbook(plan, run, &report)?, path)
         }
         OutputFormat::Html => {
             let report = html::HtmlReport {

@@ -34,7 +34,7 @@ pub struct Scheme {
     pub yaml_text: String,
     pub spec: SchemeSpec,
     /// Notes that do not stop scoring (e.g. weights that do not add up to 100 and are rescaled).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Warning>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
