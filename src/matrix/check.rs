@@ -10,7 +10,6 @@ use crate::error::{closest, Error, Result};
 use crate::mcda::normalise::Normalisation;
 use crate::mcda::weights::Weighting;
 use crate::mcda::Direction;
-use crate::source::CellNumber;
 
 fn usage(message: String) -> Error {
     Error::Usage { message }
@@ -196,23 +195,26 @@ fn parse_column(column: &Column) -> Result<Parsed> {
         bad: Vec::new(),
     };
     if column.dtype() == &DataType::String {
-        for (i, cell) in column.str()?.iter().enumerate() {
-            let text = cell.map(str::trim).unwrap_or("");
-            if text.is_empty() {
-                parsed.missing.push(i);
+        // Numbers stored as text as Excel exports them ("1,234", "12.5%", full-width digits)
+        // are read as `crate::source::number` reads them for schemes: the whole column cast by
+        // polars, and only the cells it refused read one by one.
+        let (values, problems) = crate::source::parse_number_column(column)?;
+        let mut problems = problems.into_iter().peekable();
+        for (i, value) in values.f64()?.iter().enumerate() {
+            if problems.peek().is_some_and(|p| p.row == i) {
+                let problem = problems.next().expect("peeked");
+                parsed.bad.push((i, problem.text.trim().to_string()));
                 parsed.values.push(f64::NAN);
                 continue;
             }
-            // Numbers stored as text as Excel exports them ("1,234", "12.5%", full-width digits)
-            // are read as `crate::source::number` reads them for schemes.
-            match crate::source::parse_number(text) {
-                CellNumber::Number(v) if v.is_finite() => parsed.values.push(v),
-                CellNumber::Empty => {
-                    parsed.missing.push(i);
+            match value {
+                Some(v) if v.is_finite() => parsed.values.push(v),
+                Some(v) => {
+                    parsed.bad.push((i, v.to_string()));
                     parsed.values.push(f64::NAN);
                 }
-                _ => {
-                    parsed.bad.push((i, text.to_string()));
+                None => {
+                    parsed.missing.push(i);
                     parsed.values.push(f64::NAN);
                 }
             }

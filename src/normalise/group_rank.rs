@@ -170,6 +170,7 @@ mod tests {
                         .alias("polars_rank"),
                     when(col("x").is_not_null())
                         .then(within(col("x").count(), over).cast(DataType::Float64))
+                        .otherwise(crate::normalise::null())
                         .alias("polars_count"),
                 ])
                 .collect()
