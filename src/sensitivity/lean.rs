@@ -13,7 +13,9 @@
 //! 1. the draw's weight tree matched once against the nominal tree's shape (by position in the
 //!    matrix, no lookup per institution), every inner node's weighted mean bottom-up
 //!    (`crate::aggregate`: arithmetic, geometric or harmonic; `renormalise` or `zero` missing
-//!    policy) and the weighted total, into buffers reused from draw to draw ([`Scratch`]);
+//!    policy) and the weighted total, a block of institutions at a time so that the node scores
+//!    stay in the cache and each leaf's scores are read once per draw, into buffers reused from
+//!    draw to draw ([`Scratch`]);
 //! 2. coverage (only where `missing.min_coverage` can exclude someone), exclusion and the final
 //!    score `round(weighted + bonus − deduction)` (`crate::adjust`), the score hidden for
 //!    institutions not rated (`crate::eligibility`);
@@ -31,6 +33,8 @@
 //! cached indicator scores instead, and [`Model::path`] says why. `tests/sensitivity.rs` checks
 //! that the nominal draw gives `pipeline::score`'s ranks and grades for every shipped scheme,
 //! and that random draws give the re-run pipeline's, under every grading method and tie rule.
+
+use std::ops::Range;
 
 use polars::prelude::*;
 
@@ -97,13 +101,21 @@ struct Program {
     coverage: Vec<(f64, usize)>,
 }
 
+/// Rows computed together: a block's node scores stay in the cache while the whole tree is
+/// computed for it, so a draw reads each leaf's scores once and writes nothing else in between.
+const BLOCK: usize = 2048;
+
 /// Buffers one worker reuses from draw to draw (no allocation of node columns per draw).
 #[derive(Default)]
 pub struct Scratch {
+    /// One block of each inner node's scores.
     inner: Vec<Vec<f64>>,
     present: Vec<f64>,
+    any_zero: Vec<bool>,
     weighted: Vec<f64>,
     coverage: Vec<f64>,
+    /// Every inner node's scores for all institutions, where a caller keeps them.
+    nodes: Vec<Vec<f64>>,
     keys: Vec<u128>,
 }
 
@@ -138,9 +150,9 @@ pub struct Model<'a> {
     shape: Vec<Shape>,
     /// Leaf l's score of institution r at `l × n + r`.
     matrix: Vec<f64>,
-    /// 1.0 where leaf l counts towards coverage for institution r (score present and, for an
-    /// indicator that imputes, its value observed), else 0.0; same layout.
-    counted: Vec<f64>,
+    /// For a leaf that imputes, where its value was observed (coverage counts a present score
+    /// only there); `None` for the others.
+    observed: Vec<Option<Vec<bool>>>,
     /// `None` on the rescore path.
     fixed: Option<Fixed>,
     group: Vec<u32>,
@@ -171,30 +183,26 @@ fn flags(frame: &DataFrame, name: &str) -> Result<Vec<bool>> {
 fn shape_of(
     node: &WeightNode,
     frame: &DataFrame,
-    observed: &dyn Fn(&str) -> Result<Option<Vec<bool>>>,
+    observed_of: &dyn Fn(&str) -> Result<Option<Vec<bool>>>,
     matrix: &mut Vec<f64>,
-    counted: &mut Vec<f64>,
-    leaves: &mut usize,
+    observed: &mut Vec<Option<Vec<bool>>>,
 ) -> Result<Shape> {
     let mut leaf = None;
     if node.is_leaf() {
-        let scores = floats(frame, &score_column(&node.id))?;
-        let seen = observed(&node.id)?;
-        counted.extend(scores.iter().enumerate().map(|(r, s)| {
-            let present = !s.is_nan() && seen.as_ref().is_none_or(|o| o[r]);
-            if present {
-                1.0
-            } else {
-                0.0
-            }
-        }));
-        matrix.extend(scores);
-        leaf = Some(*leaves);
-        *leaves += 1;
+        let column = frame
+            .column(&score_column(&node.id))?
+            .cast(&DataType::Float64)?;
+        let scores = column.f64()?;
+        match scores.cont_slice() {
+            Ok(values) => matrix.extend_from_slice(values),
+            Err(_) => matrix.extend(scores.iter().map(|v| v.unwrap_or(f64::NAN))),
+        }
+        leaf = Some(observed.len());
+        observed.push(observed_of(&node.id)?);
     }
     let mut children = Vec::with_capacity(node.children.len());
     for child in &node.children {
-        children.push(shape_of(child, frame, observed, matrix, counted, leaves)?);
+        children.push(shape_of(child, frame, observed_of, matrix, observed)?);
     }
     Ok(Shape {
         id: node.id.clone(),
@@ -362,13 +370,13 @@ impl<'a> Model<'a> {
         } else {
             Path::Lean
         };
+        // Peer groups numbered in order of first appearance.
         let groups_text = frame.column(PEER_GROUP_COLUMN)?.cast(&DataType::String)?;
-        let mut known: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut known: std::collections::HashMap<&str, u32> = Default::default();
         let mut group = Vec::with_capacity(n);
         for g in groups_text.str()?.iter() {
-            let g = g.unwrap_or_default().to_string();
             let next = known.len() as u32;
-            group.push(*known.entry(g).or_insert(next));
+            group.push(*known.entry(g.unwrap_or_default()).or_insert(next));
         }
         let mut model = Model {
             plan,
@@ -376,7 +384,7 @@ impl<'a> Model<'a> {
             n,
             shape: Vec::new(),
             matrix: Vec::new(),
-            counted: Vec::new(),
+            observed: Vec::new(),
             fixed: None,
             groups: known.len(),
             group,
@@ -410,16 +418,11 @@ impl<'a> Model<'a> {
                     .collect(),
             ))
         };
-        let mut leaves = 0;
+        model
+            .matrix
+            .reserve_exact(scores.weights.effective_weights().len() * n);
         for d in &scores.weights.dimensions {
-            let shape = shape_of(
-                d,
-                frame,
-                &observed,
-                &mut model.matrix,
-                &mut model.counted,
-                &mut leaves,
-            )?;
+            let shape = shape_of(d, frame, &observed, &mut model.matrix, &mut model.observed)?;
             model.shape.push(shape);
         }
         model.fixed = Some(fixed_columns(plan, frame)?);
@@ -554,10 +557,6 @@ impl<'a> Model<'a> {
         Ok(program)
     }
 
-    fn leaf(&self, l: usize) -> &[f64] {
-        &self.matrix[l * self.n..(l + 1) * self.n]
-    }
-
     /// One draw natively (see the module's steps).
     pub fn lean(&self, draw: &Draw) -> Result<Outcome> {
         self.lean_with(draw, &mut self.scratch())
@@ -567,55 +566,111 @@ impl<'a> Model<'a> {
     /// order the pipeline computes them: what a caller that shows contributions needs.
     pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, Vec<(String, Vec<f64>)>)> {
         let mut scratch = self.scratch();
-        let outcome = self.lean_with(draw, &mut scratch)?;
         let program = self.program(&draw.weights)?;
+        let outcome = self.run(&program, draw, &mut scratch, true)?;
         let nodes = program
             .inner
             .into_iter()
             .map(|(id, _)| id)
-            .zip(scratch.inner)
+            .zip(scratch.nodes)
             .collect();
         Ok((outcome, nodes))
     }
 
     /// One draw natively, reusing `scratch`.
     pub fn lean_with(&self, draw: &Draw, scratch: &mut Scratch) -> Result<Outcome> {
+        let program = self.program(&draw.weights)?;
+        let keep = matches!(self.grading, Grading::Expressions { .. });
+        self.run(&program, draw, scratch, keep)
+    }
+
+    /// One draw's `program` natively; `keep`: every inner node's scores in `scratch.nodes`.
+    fn run(
+        &self,
+        program: &Program,
+        draw: &Draw,
+        scratch: &mut Scratch,
+        keep: bool,
+    ) -> Result<Outcome> {
         let fixed = self.fixed.as_ref().ok_or_else(|| {
             Error::internal(format!("the lean path does not apply: {:?}", self.path))
         })?;
         let spec = &self.plan.scheme.spec;
         let n = self.n;
-        let program = self.program(&draw.weights)?;
         let Scratch {
             inner,
             present,
+            any_zero,
             weighted,
             coverage,
+            nodes,
             keys,
         } = scratch;
-        inner.resize_with(program.inner.len(), Vec::new);
-        for (k, (_, children)) in program.inner.iter().enumerate() {
-            let (done, rest) = inner.split_at_mut(k);
-            let sources: Vec<(f64, &[f64])> = children
-                .iter()
-                .map(|&(w, s)| (w, self.source(s, done)))
-                .collect();
-            weighted_mean_into(&sources, draw.policy, draw.mean, n, &mut rest[0], present);
-        }
-        let sources: Vec<(f64, &[f64])> = program
-            .dimensions
-            .iter()
-            .map(|&(w, s)| (w, self.source(s, inner)))
-            .collect();
-        weighted_mean_into(&sources, draw.policy, draw.mean, n, weighted, present);
         // The adjust stage's own settings, as compiled into the plan.
         let min_coverage = self.plan.adjustments.min_coverage;
         let decimals = self.plan.adjustments.score_decimals;
         let expressions = matches!(self.grading, Grading::Expressions { .. });
         // Coverage ≥ 0 always: with min_coverage ≤ 0 it excludes nobody.
         let covered = min_coverage > 0.0 || expressions;
-        if covered {
-            self.coverage_into(&program.coverage, coverage);
+        inner.resize_with(program.inner.len(), Vec::new);
+        for buffer in inner.iter_mut() {
+            buffer.resize(BLOCK.min(n), 0.0);
+        }
+        present.resize(BLOCK.min(n), 0.0);
+        any_zero.resize(BLOCK.min(n), false);
+        weighted.resize(n, 0.0);
+        coverage.resize(if covered { n } else { 0 }, 0.0);
+        if keep {
+            nodes.resize_with(program.inner.len(), Vec::new);
+            for column in nodes.iter_mut() {
+                column.resize(n, 0.0);
+            }
+        }
+        for start in (0..n).step_by(BLOCK) {
+            let rows = start..(start + BLOCK).min(n);
+            let len = rows.len();
+            let leaf = |l: usize| &self.matrix[l * n + rows.start..l * n + rows.end];
+            for (k, (_, children)) in program.inner.iter().enumerate() {
+                let (done, rest) = inner.split_at_mut(k);
+                let sources: Vec<(f64, &[f64])> = children
+                    .iter()
+                    .map(|&(w, s)| match s {
+                        Source::Leaf(l) => (w, leaf(l)),
+                        Source::Inner(j) => (w, &done[j][..len]),
+                    })
+                    .collect();
+                let out = &mut rest[0][..len];
+                weighted_mean_into(
+                    &sources,
+                    draw.policy,
+                    draw.mean,
+                    out,
+                    &mut present[..len],
+                    &mut any_zero[..len],
+                );
+                if keep {
+                    nodes[k][rows.clone()].copy_from_slice(out);
+                }
+            }
+            let sources: Vec<(f64, &[f64])> = program
+                .dimensions
+                .iter()
+                .map(|&(w, s)| match s {
+                    Source::Leaf(l) => (w, leaf(l)),
+                    Source::Inner(j) => (w, &inner[j][..len]),
+                })
+                .collect();
+            weighted_mean_into(
+                &sources,
+                draw.policy,
+                draw.mean,
+                &mut weighted[rows.clone()],
+                &mut present[..len],
+                &mut any_zero[..len],
+            );
+            if covered {
+                self.coverage_into(&program.coverage, rows.clone(), &mut coverage[rows]);
+            }
         }
         let mut score = vec![f64::NAN; n];
         for r in 0..n {
@@ -675,7 +730,7 @@ impl<'a> Model<'a> {
                 if let Some(not_rated) = &fixed.not_rated {
                     columns.push(Column::new(NOT_RATED_COLUMN.into(), not_rated.as_slice()));
                 }
-                for ((id, _), values) in program.inner.iter().zip(inner.iter()) {
+                for ((id, _), values) in program.inner.iter().zip(nodes.iter()) {
                     columns.push(Column::new(score_column(id).into(), nullable(values)));
                 }
                 self.grades_by_expressions(stages, columns)?
@@ -689,27 +744,21 @@ impl<'a> Model<'a> {
         })
     }
 
-    fn source<'s>(&'s self, source: Source, inner: &'s [Vec<f64>]) -> &'s [f64] {
-        match source {
-            Source::Leaf(l) => self.leaf(l),
-            Source::Inner(k) => &inner[k],
-        }
-    }
-
-    /// Coverage as `crate::aggregate` computes it: Σ effective weight × present, in tree order.
-    fn coverage_into(&self, terms: &[(f64, usize)], out: &mut Vec<f64>) {
+    /// Coverage of `rows` as `crate::aggregate` computes it: Σ effective weight × present (1.0
+    /// or 0.0: a score, and for an indicator that imputes an observed value), in tree order.
+    fn coverage_into(&self, terms: &[(f64, usize)], rows: Range<usize>, out: &mut [f64]) {
         let n = self.n;
-        out.clear();
-        out.resize(n, 0.0);
+        out.fill(0.0);
         for (k, &(w, l)) in terms.iter().enumerate() {
-            let counted = &self.counted[l * n..(l + 1) * n];
-            if k == 0 {
-                for (c, p) in out.iter_mut().zip(counted) {
-                    *c = w * p;
-                }
-            } else {
-                for (c, p) in out.iter_mut().zip(counted) {
-                    *c += w * p;
+            let scores = &self.matrix[l * n + rows.start..l * n + rows.end];
+            let observed = self.observed[l].as_ref().map(|o| &o[rows.clone()]);
+            for (i, (c, s)) in out.iter_mut().zip(scores).enumerate() {
+                let present = !s.is_nan() && observed.is_none_or(|o| o[i]);
+                let term = w * if present { 1.0 } else { 0.0 };
+                if k == 0 {
+                    *c = term;
+                } else {
+                    *c += term;
                 }
             }
         }
@@ -789,19 +838,18 @@ pub fn round(value: f64, decimals: u32) -> f64 {
 }
 
 /// The weighted mean of `children` (weight, scores; NaN missing) as `crate::aggregate` computes
-/// it, operation for operation, into `out`; `present` is a buffer.
+/// it, operation for operation, into `out` (as long as each child's scores); `present` and
+/// `any_zero` are buffers of the same length.
 fn weighted_mean_into(
     children: &[(f64, &[f64])],
     policy: MissingPolicy,
     mean: Mean,
-    n: usize,
-    out: &mut Vec<f64>,
-    present: &mut Vec<f64>,
+    out: &mut [f64],
+    present: &mut [f64],
+    any_zero: &mut [bool],
 ) {
-    out.clear();
-    out.resize(n, 0.0);
-    present.clear();
-    present.resize(n, 0.0);
+    out.fill(0.0);
+    present.fill(0.0);
     match mean {
         Mean::Arithmetic => {
             for (k, &(w, x)) in children.iter().enumerate() {
@@ -828,9 +876,9 @@ fn weighted_mean_into(
         }
         Mean::Geometric | Mean::Harmonic => {
             // `out` holds Σ w·transform(x), `present` Σ weight; zeros are marked apart.
-            let mut any_zero = vec![false; n];
+            any_zero.fill(false);
             for (k, &(w, x)) in children.iter().enumerate() {
-                for r in 0..n {
+                for r in 0..out.len() {
                     // clip_min(0): missing stays missing.
                     let v = if x[r].is_nan() {
                         f64::NAN
@@ -864,7 +912,7 @@ fn weighted_mean_into(
                     any_zero[r] |= zero;
                 }
             }
-            for r in 0..n {
+            for r in 0..out.len() {
                 out[r] = if present[r] == 0.0 && policy == MissingPolicy::Renormalise {
                     f64::NAN
                 } else if any_zero[r] {
