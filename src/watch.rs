@@ -253,10 +253,19 @@ fn light_side(plan: &Plan, scores: &IndicatorScores) -> Option<Result<Side>> {
         let mut side = Side::new("this run", plan, table);
         // As `Side::from_run`: points where the total is a weighted sum of the nodes.
         if crate::contribution::check_scheme(&plan.scheme).is_ok() {
-            let mut scored = scores.frame.clone();
-            for (id, values) in nodes {
-                scored.with_column(Column::new(score_column(&id).into(), nullable(&values)))?;
+            // Only what the points read: the id and every node's score (a narrow frame keeps
+            // the points query of a few movers cheap to plan).
+            let mut inner: std::collections::HashMap<String, Vec<f64>> =
+                nodes.into_iter().collect();
+            let mut columns = vec![scores.frame.column(&spec.columns.id)?.clone()];
+            for node in crate::contribution::nodes(&scores.weights) {
+                let name = score_column(&node.id);
+                columns.push(match inner.remove(&node.id) {
+                    Some(values) => Column::new(name.into(), nullable(&values)),
+                    None => scores.frame.column(&name)?.clone(),
+                });
             }
+            let scored = DataFrame::new(scores.frame.height(), columns)?;
             side.kept = Some(KeptRun {
                 scored,
                 weights: scores.weights.clone(),

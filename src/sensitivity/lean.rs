@@ -77,6 +77,9 @@ pub struct Outcome {
     pub grade: Vec<u8>,
 }
 
+/// Every inner node's scores (id, scores; NaN: missing), children before parents.
+pub type NodeScores = Vec<(String, Vec<f64>)>;
+
 /// A node of the nominal weight tree; a leaf with its place in the score matrix.
 struct Shape {
     id: String,
@@ -564,7 +567,7 @@ impl<'a> Model<'a> {
 
     /// One draw natively, with every inner node's scores (id, scores; NaN: missing) in the
     /// order the pipeline computes them: what a caller that shows contributions needs.
-    pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, Vec<(String, Vec<f64>)>)> {
+    pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, NodeScores)> {
         let mut scratch = self.scratch();
         let program = self.program(&draw.weights)?;
         let outcome = self.run(&program, draw, &mut scratch, true)?;
