@@ -46,7 +46,8 @@ pub const EXCLUDED_COLUMN: &str = "__excluded";
 pub const PEER_GROUP_COLUMN: &str = "__peer_group";
 /// Internal: each row's spreadsheet row number in its file.
 pub const ROW_COLUMN: &str = "__row";
-/// Internal: each institution's data problems, `; `-separated (null when none).
+/// Internal: each institution's data problems, the JSON of its `crate::message::Flag`s (null
+/// when none).
 pub const DATA_FLAGS_COLUMN: &str = "__data_flags";
 /// Suffix of the previous period's columns after they are joined onto the current data.
 pub const PREVIOUS_SUFFIX: &str = "@prev";

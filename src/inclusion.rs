@@ -12,6 +12,7 @@
 use polars::prelude::*;
 
 use crate::error::Result;
+use crate::message::Warning;
 use crate::plan::Plan;
 use crate::weight::{WeightNode, WeightTree};
 
@@ -70,30 +71,24 @@ pub fn without(tree: &WeightTree, ids: &[&str]) -> WeightTree {
 }
 
 /// The run summary's lines about dropped indicators (none when nothing was dropped).
-pub fn notes(plan: &Plan, weights: &WeightTree, scored: &DataFrame) -> Result<Vec<String>> {
+pub fn notes(plan: &Plan, weights: &WeightTree, scored: &DataFrame) -> Result<Vec<Warning>> {
     let dropped = dropped(plan, scored)?;
     if dropped.is_empty() {
         return Ok(Vec::new());
     }
-    let mut lines: Vec<String> = dropped
+    let mut lines: Vec<Warning> = dropped
         .iter()
-        .map(|(id, name, reported, min)| {
-            format!(
-                "indicator {id} ({name}) dropped: reported by {reported} institution{}, fewer than the {min} required (include.min_reported); its weight goes to its siblings",
-                if *reported == 1 { "" } else { "s" }
-            )
+        .map(|(id, name, reported, min)| Warning::IndicatorDropped {
+            id: id.clone(),
+            name: name.clone(),
+            reported: *reported as usize,
+            minimum: *min as usize,
         })
         .collect();
     let ids: Vec<&str> = dropped.iter().map(|d| d.0.as_str()).collect();
-    let rest = without(weights, &ids)
-        .effective_weights()
-        .into_iter()
-        .map(|(id, w)| format!("{id} {:.2}%", w * 100.0))
-        .collect::<Vec<_>>()
-        .join(", ");
-    lines.push(format!(
-        "effective weights without the dropped indicators: {rest}"
-    ));
+    lines.push(Warning::WeightsWithoutDropped {
+        weights: without(weights, &ids).effective_weights(),
+    });
     Ok(lines)
 }
 

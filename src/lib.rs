@@ -10,7 +10,7 @@
 //! `jixiao mcda` is [`matrix`]: one decision-matrix method of [`mcda`] on a table read from a file.
 //!
 //! The modules stack in layers, each importing only from those below (the README's "Where things
-//! are" lists them): foundations ([`error`], [`columns`], [`display`], [`problem`], [`scheme`]) →
+//! are" lists them): foundations ([`error`], [`columns`], [`display`], [`message`], [`problem`], [`scheme`]) →
 //! methods → the DSL ([`script`]) → input → plan and stages → output ([`report`]) → commands.
 //!
 //! ```no_run
@@ -41,6 +41,7 @@ pub mod init;
 pub mod load;
 pub mod matrix;
 pub mod mcda;
+pub mod message;
 pub mod normalise;
 pub mod outcomes;
 pub mod panel;
@@ -60,6 +61,7 @@ pub mod source;
 pub mod summary;
 pub mod synthetic;
 pub mod table;
+pub mod trace;
 pub mod unit;
 pub mod validate;
 pub mod watch;

@@ -78,7 +78,7 @@ pub struct LoadSummary {
     pub notes: Vec<String>,
     /// Report-only indicators whose columns the data lacks (missing, not an error); one line
     /// each, printed as warnings.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Warning>,
     /// Columns read by formulas that the current period's data lacks and that are read as
     /// missing (optional, or read only by report-only indicators).
     pub absent_columns: Vec<String>,
@@ -160,7 +160,34 @@ pub fn load(
         (true, Some(file)) => Some(read(file)?),
         _ => None,
     };
-    prepare_tables(current, previous, needs)
+    crate::trace::mark("read data files");
+    let prepared = prepare_tables(current, previous, needs);
+    crate::trace::mark("prepare and check data");
+    prepared
+}
+
+/// `frame` in id order, the order every later stage relies on for identical output. Data are
+/// often already in id order (a national export, a generated sample): then the frame is kept as
+/// it is rather than copied by a sort. Ids are unique here (duplicates are refused), so either
+/// way the order is the same.
+fn in_id_order(frame: DataFrame, id_column: &str) -> PolarsResult<DataFrame> {
+    let ids = frame.column(id_column)?;
+    let sorted = match ids.dtype() {
+        DataType::String => {
+            let ids = ids.str()?;
+            ids.null_count() == 0
+                && ids
+                    .iter()
+                    .zip(ids.iter().skip(1))
+                    .all(|(a, b)| a.unwrap_or_default() <= b.unwrap_or_default())
+        }
+        _ => false,
+    };
+    if sorted {
+        Ok(frame)
+    } else {
+        frame.sort([id_column], SortMultipleOptions::default())
+    }
 }
 
 /// Reads `file` as it is, before its layout is arranged ([`arrange`]): a run over several
@@ -347,12 +374,37 @@ pub fn prepare_tables(
             .lazy()
             .select(renamed)
             .with_column(lit(true).alias("__in_previous"));
-        let joined = frame
+        // Only the ids meet the previous period: its columns come back aligned to the current
+        // rows and are added beside them, so the current frame is not copied by the join.
+        let aligned = frame
+            .select([needs.id_column])?
             .lazy()
-            .left_join(previous, col(needs.id_column), col(needs.id_column))
+            .join(
+                previous,
+                [col(needs.id_column)],
+                [col(needs.id_column)],
+                JoinArgs {
+                    maintain_order: MaintainOrderJoin::Left,
+                    ..JoinArgs::new(JoinType::Left)
+                },
+            )
             .collect()?;
-        summary.missing_in_previous = joined.column("__in_previous")?.null_count();
-        frame = joined.drop("__in_previous")?;
+        if aligned.height() != frame.height() {
+            return Err(Error::internal(format!(
+                "the previous period's ids joined {} rows to {} (ids are checked unique)",
+                aligned.height(),
+                frame.height()
+            ))
+            .into());
+        }
+        summary.missing_in_previous = aligned.column("__in_previous")?.null_count();
+        let added: Vec<Column> = aligned
+            .columns()
+            .iter()
+            .filter(|c| c.name() != needs.id_column && c.name() != "__in_previous")
+            .cloned()
+            .collect();
+        frame.hstack_mut(&added)?;
         used_previous = Some(previous_origin);
     }
 
@@ -364,7 +416,7 @@ pub fn prepare_tables(
         &mut report,
     )?;
     let frame = with_data_flags(frame, needs.id_column, &report)?;
-    let frame = frame.sort([needs.id_column], SortMultipleOptions::default())?;
+    let frame = in_id_order(frame, needs.id_column)?;
     Ok(LoadedData {
         frame,
         data_file,

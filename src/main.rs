@@ -327,6 +327,8 @@ struct McdaArgs {
 }
 
 fn main() -> ExitCode {
+    // Starts the stage clock of `JIXIAO_TRACE=1` at the process's start.
+    jixiao::trace::enabled();
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error (a bug in jixiao): {info}");
         eprintln!("  = help: please report it with the scheme and data that triggered it");
@@ -491,6 +493,7 @@ fn run(command: Command, progress: &jixiao::progress::Progress) -> Result<()> {
                 )?;
             }
             let plan = Plan::compile(scheme)?;
+            jixiao::trace::mark("compile scheme");
             // The HTML report's panels show points and own weights where the total allows them.
             let supported = jixiao::contribution::check_scheme(&plan.scheme).is_ok();
             let scoring = pipeline::ScoreOptions {
@@ -526,6 +529,7 @@ fn run(command: Command, progress: &jixiao::progress::Progress) -> Result<()> {
             let mut text = report::format_ranking(&plan, &run.table, top)?;
             text.push('\n');
             text.push_str(&run.summary.to_string());
+            jixiao::trace::mark("format ranking and summary");
             if let Some(out) = out {
                 text.push_str(&format!(
                     "wrote {} rows to {}\n",
@@ -887,18 +891,22 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
         .chain(spec.criteria.iter().map(|c| c.name.clone()))
         .collect();
     let frame = matrix::matrix_of(source::read(&args.data, &read_options)?)?;
+    jixiao::trace::mark("read decision matrix");
     let wrote = |rows: usize, out: &Path| format!("wrote {rows} rows to {}\n", out.display());
     let mut text = String::new();
     match &args.group {
         None => {
             let result = matrix::run(&spec, frame)?;
+            jixiao::trace::mark("weights, method, ranks");
             text.push_str(&match args.explain {
                 true => result.explain(),
                 false => result.to_string(),
             });
+            jixiao::trace::mark("format ranking");
             if let Some(out) = &args.out {
                 report::write_mcda_output(&result, out, &options)?;
                 text.push_str(&wrote(result.table.height(), out));
+                jixiao::trace::mark("write --out");
             }
         }
         Some(group) => {
@@ -913,7 +921,9 @@ fn run_mcda(args: McdaArgs) -> Result<()> {
             }
         }
     }
-    say(&text)
+    let said = say(&text);
+    jixiao::trace::mark("print");
+    said
 }
 
 /// The flags of `jixiao sensitivity`: the scoring flags, the uncertain inputs, the draws.
@@ -942,9 +952,13 @@ struct SensitivityArgs {
     /// Leave one indicator and/or one dimension out (or none) in each draw: indicator, dimension.
     #[arg(long, value_delimiter = ',', value_parser = ["indicator", "dimension"])]
     leave_one_out: Vec<String>,
+    /// Alternative scoring methods of an indicator (or a dimension's indicators, or all), one of
+    /// them in each draw: ID=M1,M2,… (repeat the flag for more; parameters from scheme.yaml).
+    #[arg(long, value_name = "ID=M1,M2")]
+    methods: Vec<String>,
     /// The uncertain inputs as a YAML file (weight_noise, dirichlet, means, missing,
-    /// leave_out_indicator, leave_out_dimension) instead of the flags.
-    #[arg(long, conflicts_with_all = ["weight_noise", "dirichlet", "means", "missing", "leave_one_out"])]
+    /// leave_out_indicator, leave_out_dimension, methods) instead of the flags.
+    #[arg(long, conflicts_with_all = ["weight_noise", "dirichlet", "means", "missing", "leave_one_out", "methods"])]
     uncertainty: Option<PathBuf>,
     /// Also estimate each input's first-order and total sensitivity indices (N × (k + 1) more
     /// runs for k inputs that vary).
@@ -1010,6 +1024,8 @@ fn run_sensitivity(args: SensitivityArgs, shown: &jixiao::progress::Progress) ->
                 .collect(),
             leave_out_indicator: args.leave_one_out.iter().any(|l| l == "indicator"),
             leave_out_dimension: args.leave_one_out.iter().any(|l| l == "dimension"),
+            methods: sensitivity::methods::from_flags(&args.methods)?,
+            declared: sensitivity::methods::Declared::Flags,
         },
     };
     let scheme_name = args.inputs.scheme.display().to_string();

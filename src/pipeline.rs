@@ -60,6 +60,9 @@ impl ScoreOptions {
 /// columns, internal ones included, in input order), for callers that explain a run.
 pub struct ScoreRun {
     pub table: DataFrame,
+    /// The flags of each row of `table` as values (its `flags` column is their English text),
+    /// for reports that word them in another language.
+    pub flags: std::sync::Arc<Vec<Vec<crate::message::Flag>>>,
     pub summary: RunSummary,
     pub scored: Option<DataFrame>,
     pub weights: WeightTree,
@@ -155,9 +158,9 @@ fn optional_columns(plan: &Plan) -> std::collections::BTreeMap<String, String> {
         .collect();
     for column in report_only {
         if !scored.contains(column) && !by_rules.contains(column) {
-            optional.entry(column.to_string()).or_insert_with(|| {
-                "read only by report-only indicators, which come out missing".to_string()
-            });
+            optional
+                .entry(column.to_string())
+                .or_insert_with(|| crate::message::REPORT_ONLY_ABSENT.to_string());
         }
     }
     optional
@@ -425,7 +428,7 @@ pub struct IndicatorScores {
     pub frame: DataFrame,
     pub weights: WeightTree,
     /// One note per group of indicators whose data-driven weights could not be fitted.
-    pub weight_notes: Vec<String>,
+    pub weight_notes: Vec<crate::message::Warning>,
 }
 
 /// Runs stages 2–4 on the loaded frame and fits data-driven weights.
@@ -508,6 +511,7 @@ pub fn score_loaded_with(
         options,
     );
     let scored = diagnosed(plan, &loaded.frame, query.collect().map_err(Error::from))?;
+    crate::trace::mark("scoring query");
     finish(plan, &loaded, scored, &plan.weights, Vec::new(), options)
 }
 
@@ -528,7 +532,7 @@ fn finish(
     loaded: &LoadedData,
     scored: DataFrame,
     weights: &WeightTree,
-    weight_notes: Vec<String>,
+    weight_notes: Vec<crate::message::Warning>,
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
     let quality = scored
@@ -559,10 +563,14 @@ fn finish(
         .warnings
         .extend(crate::small_groups::notes(plan, &scored)?);
     summary.data_problems = loaded.report.summary_lines();
+    crate::trace::mark("summary");
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());
+    let (table, flags) = table::output_table_with_flags(plan, scored)?;
+    crate::trace::mark("output table");
     Ok(ScoreRun {
-        table: table::output_table(plan, scored)?,
+        table,
+        flags: std::sync::Arc::new(flags),
         summary,
         scored: kept,
         weights: weights.clone(),

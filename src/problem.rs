@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::columns::PREVIOUS_SUFFIX;
 use crate::display::format_number as number;
+use crate::message::{DataFlagKind, Flag};
 /// Locations listed per kind of problem; the rest are counted.
 const SHOWN_PER_KIND: usize = 10;
 
@@ -148,7 +149,7 @@ impl Problem {
     }
 
     /// The heading of a group of `n` such problems.
-    fn heading(&self, n: usize) -> String {
+    pub fn heading(&self, n: usize) -> String {
         let (s, is) = if n == 1 { ("", "is") } else { ("s", "are") };
         match self {
             Problem::EmptyFile => "the data file holds no institutions".into(),
@@ -201,25 +202,72 @@ impl Problem {
     }
 
     /// The institution's flag for this problem, for the output's `flags`.
-    fn flag(&self, column: Option<&str>) -> Option<String> {
+    fn flag(&self, column: Option<&str>) -> Option<Flag> {
         let column = column.unwrap_or_default();
-        let column = match column.strip_suffix(PREVIOUS_SUFFIX) {
-            Some(name) => format!("{name} (previous period)"),
-            None => column.to_string(),
+        let (column, previous) = match column.strip_suffix(PREVIOUS_SUFFIX) {
+            Some(name) => (name.to_string(), true),
+            None => (column.to_string(), false),
+        };
+        let data = |kind| {
+            Some(Flag::Data {
+                kind,
+                column: column.clone(),
+                previous,
+            })
         };
         match self {
-            Problem::NotANumber { .. } => Some(format!("not a number: {column}")),
-            Problem::AmbiguousNumber { .. } => Some(format!("ambiguous number: {column}")),
-            Problem::NegativeCount { .. } => Some(format!("negative: {column}")),
-            Problem::UnknownLevel { .. } => Some(format!("unknown level: {column}")),
-            Problem::RepeatedFigureDiffers { column, .. } => {
-                Some(format!("repeated figure differs: {column}"))
-            }
-            Problem::PartExceedsWhole { indicator, .. } => {
-                Some(format!("part exceeds whole: {indicator}"))
-            }
+            Problem::NotANumber { .. } => data(DataFlagKind::NotANumber),
+            Problem::AmbiguousNumber { .. } => data(DataFlagKind::AmbiguousNumber),
+            Problem::NegativeCount { .. } => data(DataFlagKind::Negative),
+            Problem::UnknownLevel { .. } => data(DataFlagKind::UnknownLevel),
+            Problem::RepeatedFigureDiffers { column, .. } => Some(Flag::Data {
+                kind: DataFlagKind::RepeatedFigureDiffers,
+                column: column.clone(),
+                previous: false,
+            }),
+            Problem::PartExceedsWhole { indicator, .. } => Some(Flag::Data {
+                kind: DataFlagKind::PartExceedsWhole,
+                column: indicator.clone(),
+                previous: false,
+            }),
             _ => None,
         }
+    }
+}
+
+/// One line of the run summary for one kind of problem: the kind (its first finding), how many,
+/// and the first places (row, column as found).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemLine {
+    pub problem: Problem,
+    pub count: usize,
+    pub places: Vec<(Option<u32>, Option<String>)>,
+    /// More places than those listed.
+    pub more: bool,
+}
+
+impl fmt::Display for ProblemLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.problem.heading(self.count))?;
+        if !self.places.is_empty() {
+            let places: Vec<String> = self
+                .places
+                .iter()
+                .map(|(row, column)| {
+                    let mut place = String::new();
+                    if let Some(row) = row {
+                        let _ = write!(place, "row {row}");
+                    }
+                    if let Some(column) = column {
+                        let _ = write!(place, " {column}");
+                    }
+                    place.trim().to_string()
+                })
+                .collect();
+            let more = if self.more { ", …" } else { "" };
+            write!(f, ": {}{more}", places.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -327,43 +375,31 @@ impl DataReport {
     }
 
     /// One line per kind of warning, for the run summary: the count and the first places.
-    pub fn summary_lines(&self) -> Vec<String> {
+    pub fn summary_lines(&self) -> Vec<ProblemLine> {
         self.groups()
             .into_iter()
             .map(|group| {
-                let first = group[0];
-                let mut line = first.problem.heading(group.len());
-                let places: Vec<String> = group
+                let places: Vec<(Option<u32>, Option<String>)> = group
                     .iter()
                     .take(3)
-                    .map(|f| {
-                        let mut place = String::new();
-                        if let Some(row) = f.location.row {
-                            let _ = write!(place, "row {row}");
-                        }
-                        if let Some(column) = &f.location.column {
-                            let _ = write!(place, " {column}");
-                        }
-                        place.trim().to_string()
+                    .map(|f| (f.location.row, f.location.column.clone()))
+                    .filter(|(row, column)| {
+                        row.is_some() || column.as_deref().is_some_and(|c| !c.trim().is_empty())
                     })
-                    .filter(|p| !p.is_empty())
                     .collect();
-                if !places.is_empty() {
-                    let more = if group.len() > places.len() {
-                        ", …"
-                    } else {
-                        ""
-                    };
-                    let _ = write!(line, ": {}{more}", places.join(", "));
+                ProblemLine {
+                    problem: group[0].problem.clone(),
+                    count: group.len(),
+                    more: !places.is_empty() && group.len() > places.len(),
+                    places,
                 }
-                line
             })
             .collect()
     }
 
     /// Each institution's flags for the output's `flags` column, by id, in finding order.
-    pub fn flags_by_institution(&self) -> BTreeMap<String, Vec<String>> {
-        let mut flags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    pub fn flags_by_institution(&self) -> BTreeMap<String, Vec<Flag>> {
+        let mut flags: BTreeMap<String, Vec<Flag>> = BTreeMap::new();
         for finding in &self.findings {
             let (Some(id), Some(flag)) = (
                 &finding.institution,

@@ -153,6 +153,18 @@ pub fn write_report(
     options: &OutputOptions,
     extras: &ReportExtras,
 ) -> Result<()> {
+    let written = write_report_as(plan, run, path, options, extras);
+    crate::trace::mark("write --out");
+    written
+}
+
+fn write_report_as(
+    plan: &Plan,
+    run: &crate::pipeline::ScoreRun,
+    path: &Path,
+    options: &OutputOptions,
+    extras: &ReportExtras,
+) -> Result<()> {
     match options.format_of(path)? {
         OutputFormat::Xlsx => {
             let report = xlsx::ReportOptions {
@@ -162,10 +174,7 @@ pub fn write_report(
                 },
                 progress: extras.progress.clone(),
             };
-            save_workbook(
-                xlsx::score_workbook(plan, &run.table, &run.summary, &report)?,
-                path,
-            )
+            save_workbook(xlsx::score_workbook(plan, run, &report)?, path)
         }
         OutputFormat::Html => {
             let report = html::HtmlReport {

@@ -14,28 +14,23 @@ use polars::prelude::*;
 
 use crate::columns::PEER_GROUP_COLUMN;
 use crate::error::Result;
+use crate::message::Warning;
 use crate::plan::Plan;
 
 /// The warnings of a scored frame (one row per institution, with the internal peer-group column).
-pub fn notes(plan: &Plan, scored: &DataFrame) -> Result<Vec<String>> {
+pub fn notes(plan: &Plan, scored: &DataFrame) -> Result<Vec<Warning>> {
     let min = plan.scheme.spec.ranking.min_group_size as usize;
     let total = scored.height();
     let mut notes = Vec::new();
     if total == 1 {
-        notes.push(
-            "a lone institution: its rank 1, its group rank and any score or grade relative to \
-             others (min-max, percentile ranks, z-scores, grades by rank share) compare it with \
-             itself only, and say nothing of its performance; read its indicator values and \
-             fixed-target scores, or score it with its peers"
-                .to_string(),
-        );
+        notes.push(Warning::LoneInstitution);
         return Ok(notes);
     }
     if total < min {
-        notes.push(format!(
-            "only {total} institutions in this run: ranks and relative scores compare too few to \
-             mean much (ranking.min_group_size is {min})"
-        ));
+        notes.push(Warning::SmallRun {
+            institutions: total,
+            minimum: min,
+        });
         return Ok(notes);
     }
     let grouped =
@@ -50,23 +45,17 @@ pub fn notes(plan: &Plan, scored: &DataFrame) -> Result<Vec<String>> {
             .entry(group.unwrap_or(crate::columns::UNGROUPED).to_string())
             .or_default() += 1;
     }
-    let small: Vec<String> = sizes
+    let small: Vec<(String, usize)> = sizes
         .iter()
         .filter(|(_, n)| **n < min)
-        .map(|(group, n)| format!("{group} ({n})"))
+        .map(|(group, n)| (group.clone(), *n))
         .collect();
     if !small.is_empty() {
-        let lone = sizes.values().any(|n| *n == 1);
-        notes.push(format!(
-            "peer groups with fewer than {min} institutions (ranking.min_group_size): {}; their \
-             group ranks compare too few to mean much{}",
-            small.join(", "),
-            if lone {
-                " (a group of one is group rank 1 whatever its figures)"
-            } else {
-                ""
-            }
-        ));
+        notes.push(Warning::SmallGroups {
+            minimum: min,
+            groups: small,
+            lone: sizes.values().any(|n| *n == 1),
+        });
     }
     Ok(notes)
 }
@@ -102,13 +91,17 @@ mod tests {
         plan
     }
 
+    fn words(warnings: Vec<Warning>) -> Vec<String> {
+        warnings.iter().map(ToString::to_string).collect()
+    }
+
     fn frame(groups: &[&str]) -> DataFrame {
         df!(PEER_GROUP_COLUMN => groups).unwrap()
     }
 
     #[test]
     fn a_lone_institution_is_explained() {
-        let notes = notes(&plan("", false), &frame(&["全部"])).unwrap();
+        let notes = words(notes(&plan("", false), &frame(&["全部"])).unwrap());
         assert_eq!(notes.len(), 1);
         assert!(
             notes[0].starts_with("a lone institution: its rank 1"),
@@ -119,7 +112,7 @@ mod tests {
     #[test]
     fn the_default_threshold_warns_of_groups_of_one_only() {
         let plan = plan("", true);
-        let notes = notes(&plan, &frame(&["a", "a", "b", "c", "c"])).unwrap();
+        let notes = words(notes(&plan, &frame(&["a", "a", "b", "c", "c"])).unwrap());
         assert_eq!(
             notes,
             ["peer groups with fewer than 2 institutions (ranking.min_group_size): b (1); their \
@@ -134,12 +127,12 @@ mod tests {
     #[test]
     fn a_raised_threshold_names_small_groups_and_small_runs() {
         let plan = plan("ranking: {min_group_size: 3}\n", true);
-        let notes = notes(&plan, &frame(&["a", "a", "a", "c", "c"])).unwrap();
+        let notes = words(notes(&plan, &frame(&["a", "a", "a", "c", "c"])).unwrap());
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("fewer than 3 institutions"), "{notes:?}");
         assert!(notes[0].contains(": c (2);"), "{notes:?}");
         assert!(!notes[0].contains("a group of one"), "{notes:?}");
-        let notes = super::notes(&plan, &frame(&["a", "c"])).unwrap();
+        let notes = words(super::notes(&plan, &frame(&["a", "c"])).unwrap());
         assert_eq!(
             notes,
             ["only 2 institutions in this run: ranks and relative scores compare too few to mean \

@@ -61,6 +61,10 @@ pub struct RunSummary {
     /// at row 3)", "d.csv (GB18030 detected)" ([`crate::source::Origin::describe`]).
     pub data_source: String,
     pub previous_source: Option<String>,
+    /// The sheet and header row of the data file (and of the previous period's), as facts for
+    /// reports worded in another language than `data_source`.
+    pub data_read: ReadAs,
+    pub previous_read: Option<ReadAs>,
     pub load: LoadSummary,
     pub ranked: usize,
     pub vetoed: usize,
@@ -76,10 +80,26 @@ pub struct RunSummary {
     /// VIKOR's compromise conditions or WRSR's probit table and fit, per peer group, when
     /// `aggregation.total` is one of them.
     pub total_diagnostics: Vec<crate::aggregate::TotalDiagnostics>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Warning>,
     /// One line per kind of problem found in the data (cells that are not numbers, negative
     /// counts, parts exceeding wholes…), with the first places; see `crate::validate`.
-    pub data_problems: Vec<String>,
+    pub data_problems: Vec<crate::problem::ProblemLine>,
+}
+
+/// Where in a data file the table was read: the sheet of a workbook, the header row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadAs {
+    pub sheet: Option<String>,
+    pub header_row: u32,
+}
+
+impl ReadAs {
+    fn of(origin: &Origin) -> ReadAs {
+        ReadAs {
+            sheet: origin.sheet.clone(),
+            header_row: origin.header_row as u32,
+        }
+    }
 }
 
 /// A dimension id, its share of the total, and its indicators' effective weights.
@@ -158,6 +178,8 @@ impl RunSummary {
             previous_file: previous.map(|p| p.file.clone()),
             data_source: data.describe(),
             previous_source: previous.map(Origin::describe),
+            data_read: ReadAs::of(data),
+            previous_read: previous.map(ReadAs::of),
             load: load.clone(),
             ranked: scored.column(RANK_COLUMN)?.len() - scored.column(RANK_COLUMN)?.null_count(),
             vetoed: count_true(scored, VETOED_COLUMN)?,

@@ -23,10 +23,10 @@ use crate::columns::{
     bonus_column, coefficient_column, corrected_column, deduction_column, display_column_name,
     money_column, points_column, score_column, treated_column, veto_column, BONUS_COLUMN,
     COVERAGE_COLUMN, DATA_FLAGS_COLUMN, DEDUCTION_COLUMN, FLAGS_COLUMN, GRADE_COLUMN,
-    GROUP_RANK_COLUMN, MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED, WEIGHTED_COLUMN,
+    GROUP_RANK_COLUMN, MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, WEIGHTED_COLUMN,
 };
-use crate::display::format_number;
 use crate::error::Result;
+use crate::message::{flags_line, Flag, MissingIndicator};
 use crate::plan::Plan;
 use crate::scheme::RatioDisplay;
 use crate::summary::top_level_of;
@@ -34,12 +34,23 @@ use crate::weight::NodeKind;
 
 /// Builds the published table from the fully scored frame: rank order, flags, chosen columns.
 pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
+    Ok(output_table_with_flags(plan, scored)?.0)
+}
+
+/// [`output_table`] and each of its rows' flags as values, in the table's order (the `flags`
+/// column is their English text), for reports that word them in another language.
+pub fn output_table_with_flags(
+    plan: &Plan,
+    scored: DataFrame,
+) -> Result<(DataFrame, Vec<Vec<Flag>>)> {
     let spec = &plan.scheme.spec;
     let id_column = spec.columns.id.as_str();
     // The published columns are chosen first and only they are sorted: the scored frame holds
     // every stage's columns (hundreds with contributions), and ids are unique, so sorting after
     // the selection gives the same rows in the same order.
-    let flags = flags_column(plan, &scored)?;
+    let mut row_flags = row_flags(plan, &scored)?;
+    let flags: Vec<String> = row_flags.iter().map(|f| flags_line(f)).collect();
+    let flags = Series::new(FLAGS_COLUMN.into(), flags);
     // Floats stay whole here; CSV rounds them as it writes.
     let float = |name: &str| col(name);
 
@@ -145,16 +156,43 @@ pub fn output_table(plan: &Plan, scored: DataFrame) -> Result<DataFrame> {
             }
         }
     }
-    Ok(scored
-        .lazy()
-        .select(columns)
+    let selected = scored.lazy().select(columns).collect()?;
+    let (table, order) = in_rank_order(selected, id_column)?;
+    // The flags follow their rows into rank order.
+    let flags = order
+        .iter()
+        .map(|row| std::mem::take(&mut row_flags[row.unwrap_or_default() as usize]))
+        .collect();
+    Ok((table, flags))
+}
+
+/// `table`'s rows in rank order (unranked last, ties and unranked by id), a few columns at a time,
+/// and the order (each output row's input row): each batch is gathered and its unordered columns
+/// dropped before the next, so that a national run holds the table about once, not twice as a
+/// whole-frame sort would (the selection shares its columns with nothing once the scored frame
+/// is gone). Ids are unique, so the order is total and the same as the sort's.
+fn in_rank_order(table: DataFrame, id_column: &str) -> Result<(DataFrame, IdxCa)> {
+    let order = table
+        .select([RANK_COLUMN, id_column])?
+        .with_row_index("__row".into(), None)?
         .sort(
             [RANK_COLUMN, id_column],
             SortMultipleOptions::default()
                 .with_nulls_last(true)
                 .with_maintain_order(true),
-        )
-        .collect()?)
+        )?;
+    let order = order.column("__row")?.idx()?.clone();
+    let height = table.height();
+    let mut columns = table.into_columns();
+    // Eight columns at a time, each batch gathered on polars' threads: about eight columns are
+    // held twice at any moment.
+    for batch in columns.chunks_mut(8) {
+        let gathered = DataFrame::new(height, batch.to_vec())?.take(&order)?;
+        for (slot, column) in batch.iter_mut().zip(gathered.into_columns()) {
+            *slot = column;
+        }
+    }
+    Ok((DataFrame::new(height, columns)?, order))
 }
 
 /// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.
@@ -168,16 +206,19 @@ fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<
     Ok(Series::new(display_column_name(id).into(), shown))
 }
 
-/// The `flags` of every row: vetoes, exclusion, missing and imputed indicators, bonus and
-/// deduction reasons.
-fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
+/// The flags of every row, as values (vetoes, exclusion, missing and imputed indicators, bonus
+/// and deduction reasons), in the scored frame's order.
+fn row_flags(plan: &Plan, frame: &DataFrame) -> Result<Vec<Vec<Flag>>> {
     let height = frame.height();
-    let mut flags: Vec<Vec<String>> = vec![Vec::new(); height];
+    let mut flags: Vec<Vec<Flag>> = vec![Vec::new(); height];
     // Problems of the institution's own data first (see `crate::validate`).
     if let Ok(data_flags) = frame.column(DATA_FLAGS_COLUMN) {
-        for (row, text) in data_flags.str()?.iter().enumerate() {
-            if let Some(text) = text {
-                flags[row].push(text.to_string());
+        for (row, json) in data_flags.str()?.iter().enumerate() {
+            if let Some(json) = json {
+                let parsed: Vec<Flag> = serde_json::from_str(json).map_err(|e| {
+                    crate::error::Error::internal(format!("data flags of row {row}: {e}"))
+                })?;
+                flags[row].extend(parsed);
             }
         }
     }
@@ -196,7 +237,9 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     for (i, reason) in plan.veto_reasons.iter().enumerate() {
         for (row, hit) in bools(&veto_column(i))?.into_iter().enumerate() {
             if hit {
-                flags[row].push(format!("veto: {reason}"));
+                flags[row].push(Flag::Veto {
+                    reason: reason.clone(),
+                });
             }
         }
     }
@@ -206,26 +249,31 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             .enumerate()
         {
             if hit {
-                flags[row].push(format!("not rated: {}", eligible.reason));
+                flags[row].push(Flag::NotRated {
+                    reason: eligible.reason.clone(),
+                });
             }
         }
     }
     for (i, a) in plan.scheme.spec.grade_adjustments.iter().enumerate() {
-        let (way, k, bound) = match (a.down, a.up) {
-            (Some(k), _) => ("down", k, "last"),
-            (_, k) => ("up", k.unwrap_or(0), "first"),
+        let (up, bands) = match (a.down, a.up) {
+            (Some(k), _) => (false, k),
+            (_, k) => (true, k.unwrap_or(0)),
         };
-        let bands = if k == 1 { "band" } else { "bands" };
         let moved = bools(&crate::grade::adjust::moved_column(i))?;
         let bounded = bools(&crate::grade::adjust::bounded_column(i))?;
         for row in 0..height {
             if moved[row] {
-                flags[row].push(format!("grade {way} {k} {bands}: {}", a.reason));
+                flags[row].push(Flag::GradeMoved {
+                    up,
+                    bands,
+                    reason: a.reason.clone(),
+                });
             } else if bounded[row] {
-                flags[row].push(format!(
-                    "grade not moved {way} (already the {bound} band): {}",
-                    a.reason
-                ));
+                flags[row].push(Flag::GradeHeld {
+                    up,
+                    reason: a.reason.clone(),
+                });
             }
         }
     }
@@ -234,12 +282,11 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
     let min_coverage = plan.adjustments.min_coverage;
     for row in 0..height {
         match (weighted[row], coverage[row]) {
-            (None, _) => flags[row].push("unscored: no weighted indicator has data".to_string()),
-            (Some(_), Some(c)) if c < min_coverage => flags[row].push(format!(
-                "excluded: data for {:.0}% of the weight, below the {:.0}% minimum",
-                c * 100.0,
-                min_coverage * 100.0
-            )),
+            (None, _) => flags[row].push(Flag::Unscored),
+            (Some(_), Some(c)) if c < min_coverage => flags[row].push(Flag::Excluded {
+                coverage: c,
+                minimum: min_coverage,
+            }),
             _ => {}
         }
     }
@@ -251,7 +298,7 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             .enumerate()
         {
             if group.is_null() {
-                flags[row].push(format!("no peer group: compared within \"{}\"", UNGROUPED));
+                flags[row].push(Flag::NoPeerGroup);
             }
         }
     }
@@ -271,7 +318,7 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             _ => by_top.push((parent, vec![id])),
         }
     }
-    let mut missing: Vec<Vec<String>> = vec![Vec::new(); height];
+    let mut missing: Vec<Vec<MissingIndicator>> = vec![Vec::new(); height];
     for (parent, ids) in &by_top {
         let mut count = vec![0usize; height];
         for id in ids {
@@ -283,22 +330,24 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
         }
         let is_bundle = ids.len() > 1 || ids[0] != *parent;
         for (row, n) in count.into_iter().enumerate() {
-            match n {
-                0 => {}
-                n if is_bundle && n < ids.len() => {
-                    missing[row].push(format!("{parent} ({n} of {} parts)", ids.len()))
-                }
-                _ => missing[row].push(parent.to_string()),
-            }
+            let parts = match n {
+                0 => continue,
+                n if is_bundle && n < ids.len() => Some((n, ids.len())),
+                _ => None,
+            };
+            missing[row].push(MissingIndicator {
+                id: parent.to_string(),
+                parts,
+            });
         }
     }
-    for (row, ids) in missing.into_iter().enumerate() {
-        if !ids.is_empty() && weighted[row].is_some() {
-            flags[row].push(format!("missing: {}", ids.join(",")));
+    for (row, indicators) in missing.into_iter().enumerate() {
+        if !indicators.is_empty() && weighted[row].is_some() {
+            flags[row].push(Flag::Missing { indicators });
         }
     }
     // Scores given to missing values by an indicator's `missing:` (median, mean, zero).
-    let mut imputed: Vec<Vec<&str>> = vec![Vec::new(); height];
+    let mut imputed: Vec<Vec<String>> = vec![Vec::new(); height];
     for indicator in &plan.indicators {
         let id = indicator.spec.id.as_str();
         if indicator.impute == crate::scheme::Impute::Renormalise || indicator.score.is_none() {
@@ -308,31 +357,35 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
         let scores = frame.column(&score_column(id))?.f64()?.clone();
         for (row, (value, score)) in values.iter().zip(scores.iter()).enumerate() {
             if value.is_none() && score.is_some() {
-                imputed[row].push(id);
+                imputed[row].push(id.to_string());
             }
         }
     }
-    for (row, ids) in imputed.into_iter().enumerate() {
-        if !ids.is_empty() {
-            flags[row].push(format!("imputed: {}", ids.join(",")));
+    for (row, indicators) in imputed.into_iter().enumerate() {
+        if !indicators.is_empty() {
+            flags[row].push(Flag::Imputed { indicators });
         }
     }
     let points = |reasons: &[String],
                   column: fn(usize) -> String,
-                  sign: &str,
-                  flags: &mut Vec<Vec<String>>|
+                  bonus: bool,
+                  flags: &mut Vec<Vec<Flag>>|
      -> Result<()> {
         for (i, reason) in reasons.iter().enumerate() {
             for (row, value) in floats(&column(i))?.into_iter().enumerate() {
-                if let Some(v) = value.filter(|v| *v > 0.0) {
-                    flags[row].push(format!("{reason} {sign}{}", format_number(v)));
+                if let Some(points) = value.filter(|v| *v > 0.0) {
+                    let reason = reason.clone();
+                    flags[row].push(match bonus {
+                        true => Flag::Bonus { reason, points },
+                        false => Flag::Deduction { reason, points },
+                    });
                 }
             }
         }
         Ok(())
     };
-    points(&plan.bonus_reasons, bonus_column, "+", &mut flags)?;
-    points(&plan.deduction_reasons, deduction_column, "-", &mut flags)?;
+    points(&plan.bonus_reasons, bonus_column, true, &mut flags)?;
+    points(&plan.deduction_reasons, deduction_column, false, &mut flags)?;
     if let Some(points) = &plan.scheme.spec.points {
         let mut flagged = Vec::new();
         for item in &points.items {
@@ -343,16 +396,14 @@ fn flags_column(plan: &Plan, frame: &DataFrame) -> Result<Series> {
             flagged.push(column);
             let values = frame.column(column)?.cast(&DataType::Float64)?;
             for (row, value) in values.f64()?.iter().enumerate() {
+                let column = column.to_string();
                 match value {
-                    None => flags[row].push(format!("no work points ({column}): no money")),
-                    Some(v) if v < 0.0 => {
-                        flags[row].push(format!("negative work points ({column}) counted as 0"))
-                    }
+                    None => flags[row].push(Flag::NoWorkPoints { column }),
+                    Some(v) if v < 0.0 => flags[row].push(Flag::NegativeWorkPoints { column }),
                     _ => {}
                 }
             }
         }
     }
-    let joined: Vec<String> = flags.into_iter().map(|f| f.join("; ")).collect();
-    Ok(Series::new(FLAGS_COLUMN.into(), joined))
+    Ok(flags)
 }

@@ -215,8 +215,9 @@ pub fn parts_exceeding_wholes<'a>(
     Ok(())
 }
 
-/// Adds [`DATA_FLAGS_COLUMN`] to `frame`: each institution's flags from `report` (no column when
-/// no institution has any; `crate::report` reads it when present).
+/// Adds [`DATA_FLAGS_COLUMN`] to `frame`: each institution's flags from `report`, as the JSON of
+/// its [`crate::message::Flag`]s (no column when no institution has any; `crate::table` reads it
+/// back into flags when present).
 pub fn with_data_flags(
     frame: DataFrame,
     id_column: &str,
@@ -230,7 +231,9 @@ pub fn with_data_flags(
     let column: Vec<Option<String>> = ids
         .str()?
         .iter()
-        .map(|id| id.and_then(|id| flags.get(id)).map(|f| f.join("; ")))
+        .map(|id| id.and_then(|id| flags.get(id)))
+        // Strings, numbers and enums only: their JSON cannot fail.
+        .map(|f| f.map(|f| serde_json::to_string(f).expect("flags are plain data")))
         .collect();
     let mut frame = frame;
     frame.with_column(Column::new(DATA_FLAGS_COLUMN.into(), column))?;
@@ -319,8 +322,11 @@ mod tests {
         assert_eq!(finding.institution.as_deref(), Some("B"));
         assert!(!report.has_errors());
         assert_eq!(
-            report.flags_by_institution().get("B"),
-            Some(&vec!["negative: 人数".to_string()])
+            report.flags_by_institution()["B"]
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["negative: 人数"]
         );
     }
 
@@ -341,7 +347,11 @@ mod tests {
         assert_eq!(text.matches("  --> ").count(), 10);
         assert!(text.contains("  … and 3 more"), "{text}");
         assert_eq!(
-            report.summary_lines(),
+            report
+                .summary_lines()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
             ["13 cells in numeric columns that are not a number (read as missing): row 2 人数, row 3 人数, row 4 人数, …"]
         );
     }

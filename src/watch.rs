@@ -246,6 +246,7 @@ fn light_side(plan: &Plan, scores: &IndicatorScores) -> Option<Result<Side>> {
         mean: spec.aggregation.mean,
         policy: spec.missing.policy,
         left_out: Vec::new(),
+        methods: Vec::new(),
     };
     let side = || -> Result<Side> {
         let (outcome, nodes) = model.lean_with_nodes(&draw)?;

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::mcda::ahp::{self, AhpMethod, PairwiseMatrix};
 use crate::mcda::weights::{self as mcda_weights, Weighting};
 use crate::mcda::Criterion;
+use crate::message::Warning;
 use crate::scheme::{Scheme, WeightMethod};
 use crate::script::ScriptSet;
 use crate::weight::{NodeKind, WeightNode, WeightTree};
@@ -235,7 +236,7 @@ pub fn fit(
     scripts: &ScriptSet,
     weights: &WeightTree,
     scored: &DataFrame,
-) -> Result<(WeightTree, Vec<String>)> {
+) -> Result<(WeightTree, Vec<Warning>)> {
     let spec = &scheme.spec;
     let method = spec.weighting.method;
     let mut tree = weights.clone();
@@ -262,9 +263,7 @@ pub fn fit(
                     spec.weighting.function.as_deref(),
                 )? {
                     Some(weights) => rescale(&mut node.children, &weights),
-                    None => notes.push(format!(
-                        "weights of {id} kept as written: too few institutions scored on all its indicators"
-                    )),
+                    None => notes.push(Warning::WeightsKept { node: id.clone() }),
                 }
             }
             aggregated.push(

@@ -14,7 +14,7 @@ use std::process::Command;
 use polars::prelude::*;
 
 mod common;
-use common::{floats, jixiao, jixiao_with_threads, transcript};
+use common::{english_sentence, floats, jixiao, jixiao_with_threads, page_text, transcript};
 
 /// The Chromium binary, or `None` (after saying so) when the tests may skip without it.
 fn chromium() -> Option<PathBuf> {
@@ -158,6 +158,16 @@ fn assert_clean_with_charts(dom: &str) {
     }
 }
 
+/// Fails on an English sentence in the text a reader sees of a Chinese page's DOM (its inline
+/// data's strings included; ids, codes and commands allowed, see `common::english_sentence`).
+fn assert_no_english(dom: &str) {
+    for line in page_text(dom).lines() {
+        if let Some(words) = english_sentence(line) {
+            panic!("English \"{words}\" in the page: {line:?}");
+        }
+    }
+}
+
 fn score_html(dir: &Path, args: &[&str]) -> PathBuf {
     let page = dir.join("report.html");
     let mut all = vec!["score", "--out", page.to_str().unwrap()];
@@ -204,6 +214,7 @@ fn html_report_of_the_default_scheme_in_a_browser() {
     // Every institution on one page, in the table's order, with no error and drawn charts.
     let all = dom(&browser, &page, "size=all");
     assert_clean_with_charts(&all);
+    assert_no_english(&all);
     let rows = ranking_rows(&all);
     assert_eq!(rows.len(), 320);
     assert_eq!(rows.len(), csv.height());
@@ -284,6 +295,7 @@ fn html_report_of_the_default_scheme_in_a_browser() {
     );
     assert!(chart.matches("class=\"mark median\"").count() >= 4);
     assert!(panel.contains("缺失指标：T38，T40"), "{panel}");
+    assert_no_english(&panel_dom);
     assert!(panel.contains("较满分失分"));
     assert!(panel.contains("T4 出院患者手术占比"));
 
@@ -299,12 +311,43 @@ fn html_report_of_tertiary_2020_in_a_browser() {
     let Some(browser) = chromium() else { return };
     let all = dom(&browser, &page, "size=all");
     assert_clean_with_charts(&all);
+    assert_no_english(&all);
     assert_eq!(ranking_rows(&all).len(), csv.height());
     let id = texts(&csv, "机构编码")[0].clone().unwrap();
     let panel_dom = dom(&browser, &page, &format!("id={}", encode(&id)));
     assert_clean_with_charts(&panel_dom);
     assert!(panel_dom.contains(&format!("data-id=\"{id}\"")));
+    assert_no_english(&panel_dom);
     screenshot(&browser, &page, "tertiary-2020");
+}
+
+/// tests/fixtures/zh-messages fires every kind of warning, data problem and flag: the page a
+/// browser draws of it says them all in Chinese (tests/zh_reports.rs checks the words).
+#[test]
+fn html_report_of_every_kind_of_message_in_a_browser_is_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--scheme", "tests/fixtures/zh-messages"];
+    let page = score_html(dir.path(), &args);
+    let Some(browser) = chromium() else { return };
+    let all = dom(&browser, &page, "size=all");
+    assert_clean_with_charts(&all);
+    assert_no_english(&all);
+    let rows = ranking_rows(&all);
+    assert_eq!(rows.len(), 8);
+    let flags: Vec<&String> = rows.iter().map(|r| r.last().unwrap()).collect();
+    assert!(
+        flags.iter().any(|f| f.starts_with("降 1 等：医保违规")),
+        "{flags:?}"
+    );
+    assert!(flags.iter().any(|f| f.starts_with("未计分：")), "{flags:?}");
+    let warnings = between(&all, "<ul id=\"warnings\">", "</ul>");
+    assert!(warnings.contains("各维度权重之和为 70"), "{warnings}");
+    // The panel of an institution not rated, excluded and imputing a value.
+    let panel_dom = dom(&browser, &page, "id=A4");
+    assert_clean_with_charts(&panel_dom);
+    assert_no_english(&panel_dom);
+    assert!(panel_dom.contains("未参评：未报送年报"));
+    screenshot(&browser, &page, "zh-messages");
 }
 
 #[test]

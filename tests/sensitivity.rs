@@ -171,6 +171,8 @@ fn everything() -> Uncertainty {
         missing: vec![MissingPolicy::Renormalise, MissingPolicy::Zero],
         leave_out_indicator: true,
         leave_out_dimension: true,
+        // Alternative methods: tests/sensitivity_methods.rs, with their swapped score columns.
+        ..Uncertainty::default()
     }
 }
 

@@ -33,6 +33,19 @@ fn score_both(dir: &Path) -> (PathBuf, PathBuf) {
     (csv, xlsx)
 }
 
+/// The shipped default scored in process, as `jixiao score` scores it from the repository.
+fn default_run() -> jixiao::pipeline::ScoreRun {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scheme = jixiao::scheme::Scheme::load(&root.join("scoring/tertiary-core")).unwrap();
+    let plan = jixiao::plan::Plan::compile(scheme).unwrap();
+    jixiao::pipeline::score(
+        &plan,
+        &root.join("datasets/tertiary-core/current.csv").into(),
+        Some(&root.join("datasets/tertiary-core/previous.csv").into()),
+    )
+    .unwrap()
+}
+
 fn read_csv(path: &Path) -> DataFrame {
     CsvReadOptions::default()
         .with_infer_schema_length(None)
@@ -154,10 +167,20 @@ fn xlsx_report_holds_the_same_numbers_and_texts_as_the_csv() {
         }
         assert_column_matches(&csv, name, &ranking, col, 1);
     }
-    // 说明: the CSV's flags worded in Chinese (the default --lang zh).
+    // 说明: the CSV's flags worded in Chinese (the default --lang zh): the same run in process
+    // gives each row's flags as values, whose English is the CSV's text and whose Chinese is the
+    // cell.
+    let run = default_run();
     let flags = csv.column("flags").unwrap().str().unwrap().clone();
+    assert_eq!(run.flags.len(), flags.len());
     for (row, flag) in flags.iter().enumerate() {
-        let expected = jixiao::report::lang::flags_text(flag.unwrap_or_default(), Lang::Zh);
+        assert_eq!(
+            jixiao::report::lang::flags_text(&run.flags[row], Lang::En),
+            flag.unwrap_or_default(),
+            "row {}",
+            row + 1
+        );
+        let expected = jixiao::report::lang::flags_text(&run.flags[row], Lang::Zh);
         assert_eq!(text(&ranking[row + 1][14]), expected, "row {}", row + 1);
     }
     assert!(ranking
@@ -285,10 +308,14 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
         Some(&root.join("datasets/tertiary-core/previous.csv").into()),
     )
     .unwrap();
-    // A warning added later (e.g. by validation) shows up without changes to the report.
+    // A warning added later (e.g. by validation) shows up without changes to the report,
+    // worded in Chinese.
     run.summary
         .warnings
-        .push("第 7 行，列 出院人数：负数，按缺失处理".into());
+        .push(jixiao::message::Warning::SmallRun {
+            institutions: 7,
+            minimum: 9,
+        });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.xlsx");
     jixiao::report::write_output(&plan, &run, &path, &Default::default()).unwrap();
@@ -335,9 +362,8 @@ fn xlsx_run_summary_lists_the_facts_warnings_and_flags() {
         "cells that are not numbers"
     );
     // Warnings and the flags of every flagged institution.
-    assert!(rows
-        .iter()
-        .any(|r| text(&r[0]) == "第 7 行，列 出院人数：负数，按缺失处理"));
+    assert!(rows.iter().any(|r| text(&r[0])
+        == "本次只有 7 家机构：排名和相对得分比较的机构太少，意义不大（ranking.min_group_size 为 9）"));
     let flagged = run
         .table
         .column("flags")

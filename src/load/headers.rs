@@ -397,14 +397,18 @@ pub fn optional_columns(
         Period::Previous => "previous period: ",
     };
     for (why, columns) in absent {
-        let line = format!(
-            "{prefix}absent, read as missing: {} ({why})",
-            columns.join(", ")
-        );
-        if why.starts_with("read only by report-only") {
-            summary.warnings.push(line);
+        if why == crate::message::REPORT_ONLY_ABSENT {
+            summary
+                .warnings
+                .push(crate::message::Warning::ReportOnlyColumnsAbsent {
+                    previous: period == Period::Previous,
+                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                });
         } else {
-            summary.notes.push(line);
+            summary.notes.push(format!(
+                "{prefix}absent, read as missing: {} ({why})",
+                columns.join(", ")
+            ));
         }
     }
     Ok(frame)

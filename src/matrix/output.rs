@@ -186,8 +186,10 @@ impl McdaResult {
             }
             _ => {}
         }
+        let mut cells: Vec<std::vec::IntoIter<String>> =
+            columns.into_iter().map(Vec::into_iter).collect();
         let rows: Vec<Vec<String>> = (0..t.height())
-            .map(|i| columns.iter().map(|c| c[i].clone()).collect())
+            .map(|_| cells.iter_mut().filter_map(Iterator::next).collect())
             .collect();
         table(&headers, &rows, 0)
     }

@@ -25,6 +25,7 @@ pub mod clip_quantiles;
 pub mod distance_to_target;
 pub mod efficacy;
 pub mod goalposts;
+mod group_rank;
 pub mod impute;
 pub mod index;
 pub mod level;

@@ -2,23 +2,29 @@
 //! (ties share the lowest rank, as R's `rank(ties = "min")`), n the institutions with a value.
 //! So the best scores 100, the worst 0, and tied institutions score the same. Policy for n = 1:
 //! the single institution scores 100. Missing values score missing and do not count in n.
+//!
+//! The ranks and counts come from one native kernel ([`super::group_rank`]), equal to polars'
+//! `rank(Min)` and `count()` over the peer group and much cheaper at national scale.
 
 use polars::prelude::*;
 
-use super::{within, Better};
+use super::group_rank::min_rank_score;
+use super::Better;
 use crate::scheme::Within;
 
+/// `(r − 1) / (n − 1) × 100`, 100 for a lone value: the operations, in order, of the expression
+/// `(rank − 1).true_div(count − 1) × 100` this method was first written as.
+fn percentile(rank: f64, count: f64) -> f64 {
+    if count == 1.0 {
+        100.0
+    } else {
+        (rank - 1.0) / (count - 1.0) * 100.0
+    }
+}
+
 pub fn score(x: Expr, better: Better, over: Within) -> Expr {
-    let options = RankOptions {
-        method: RankMethod::Min,
-        // Rank 1 goes to the worst value.
-        descending: better == Better::Lower,
-    };
-    let rank = within(x.clone().rank(options, None), over).cast(DataType::Float64);
-    let count = within(x.clone().count(), over).cast(DataType::Float64);
-    when(count.clone().eq(lit(1.0)).and(x.is_not_null()))
-        .then(lit(100.0))
-        .otherwise((rank - lit(1.0)).true_div(count - lit(1.0)) * lit(100.0))
+    // Rank 1 goes to the worst value.
+    min_rank_score(x, better == Better::Lower, over, percentile)
 }
 
 #[cfg(test)]

@@ -133,6 +133,18 @@ fn declared(analysis: &Analysis) -> Vec<String> {
                 ids.join(", "),
                 ids.len() + 1
             )),
+            Factor::Method {
+                indicator,
+                alternatives,
+            } => out.push(format!(
+                "scoring method of {indicator}: one of {}, each with probability 1/{}",
+                alternatives
+                    .iter()
+                    .map(crate::sensitivity::methods::method_text)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                alternatives.len()
+            )),
             _ => {}
         }
     }

@@ -308,9 +308,8 @@ impl Scheme {
         }
         let total: f64 = spec.dimensions.iter().map(|d| d.weight).sum();
         if total > 0.0 && (total - 100.0).abs() > 1e-9 && (total - 1.0).abs() > 1e-9 {
-            self.warnings.push(format!(
-                "dimension weights add up to {total}, not 100 or 1; they are used as relative weights"
-            ));
+            self.warnings
+                .push(crate::message::Warning::DimensionWeightsSum { total });
         }
 
         if spec.missing.policy == MissingPolicy::Zero
@@ -751,7 +750,11 @@ pub(crate) fn check_scoring(scoring: &Scoring, direction: Direction) -> Result<(
 }
 
 /// Whether an outlier treatment's parameters make sense, and with the indicator's method.
-fn check_treat(treat: &Treat, scoring: &Scoring, direction: Direction) -> Result<(), String> {
+pub(crate) fn check_treat(
+    treat: &Treat,
+    scoring: &Scoring,
+    direction: Direction,
+) -> Result<(), String> {
     match *treat {
         Treat::Winsorise {
             max_points,

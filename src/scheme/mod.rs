@@ -18,12 +18,13 @@ mod tests;
 
 pub use check::check_grades;
 pub(crate) use check::check_scoring;
+pub(crate) use check::check_treat;
 pub use level::{LevelNormalise, LowestSpec, Over};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The parsed `scheme.yaml`, with the folder it came from.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub struct Scheme {
     pub yaml_text: String,
     pub spec: SchemeSpec,
     /// Notes that do not stop scoring (e.g. weights that do not add up to 100 and are rescaled).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Warning>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -614,7 +615,7 @@ impl RatioDisplay {
 }
 
 /// Rows a column statistic is taken over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Within {
     #[default]
@@ -624,7 +625,8 @@ pub enum Within {
 
 /// How an indicator value becomes a score (0–100 except `z_score`, `rank`, `index` and uncapped
 /// `distance_to_target` / `efficacy`). See `crate::normalise`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+// Serialize: `crate::sensitivity` writes a drawn method back as scheme.yaml writes it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scoring {
     MinMax {
@@ -740,6 +742,19 @@ impl Reference {
         match self {
             Reference::Value(v) => Some(v),
             _ => None,
+        }
+    }
+}
+
+impl Serialize for Reference {
+    /// As scheme.yaml writes it: the number, or the statistic's name.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Reference::Value(v) => serializer.serialize_f64(*v),
+            Reference::Min => serializer.serialize_str("min"),
+            Reference::Max => serializer.serialize_str("max"),
+            Reference::Mean => serializer.serialize_str("mean"),
+            Reference::Median => serializer.serialize_str("median"),
         }
     }
 }

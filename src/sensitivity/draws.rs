@@ -6,7 +6,8 @@
 //! `left_out` (ids, space-separated), then `w:<node>` for every node of the nominal weight tree
 //! in pre-order: its weight among its siblings in this run (0 where it was left out). Weights are
 //! written in Rust's shortest round-trip form, so reading them back gives the same bits and the
-//! re-run the same ranks.
+//! re-run the same ranks. Last, `m:<indicator>` for every indicator whose scoring method varies:
+//! the method drawn, as scheme.yaml writes it (`{method: min_max, within: peer_group}`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,7 +15,8 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::weight::WeightTree;
 
-use super::inputs::{self, Draw};
+use super::inputs::{self, Draw, Factor};
+use super::methods;
 use super::{Analysis, Matrix};
 
 fn field(text: &str) -> String {
@@ -39,6 +41,8 @@ pub fn csv(analysis: &Analysis) -> String {
         "left_out".into(),
     ];
     header.extend(inputs::weight_columns(&design.nominal));
+    let varied = method_indicators(analysis);
+    header.extend(varied.iter().map(|id| format!("m:{id}")));
     out.push_str(
         &header
             .iter()
@@ -68,9 +72,31 @@ pub fn csv(analysis: &Analysis) -> String {
         for w in draw.weight_values(&design.nominal) {
             let _ = write!(out, ",{w}");
         }
+        for id in &varied {
+            let method = draw
+                .methods
+                .iter()
+                .find(|(m, _)| m == id)
+                .map(|(_, s)| methods::method_text(s))
+                .unwrap_or_default();
+            let _ = write!(out, ",{}", field(&method));
+        }
         out.push('\n');
     }
     out
+}
+
+/// The indicators whose scoring method varies, in the factors' order.
+fn method_indicators(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .design
+        .factors
+        .iter()
+        .filter_map(|f| match f {
+            Factor::Method { indicator, .. } => Some(indicator.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The fields of one CSV line (RFC 4180 quotes).
@@ -104,7 +130,11 @@ pub fn read(path: &Path, text: &str, k: usize, nominal: &WeightTree) -> Result<D
     let header = split(lines.next().unwrap_or_default());
     let expected = inputs::weight_columns(nominal);
     let weights_at = 7;
-    if header.len() != weights_at + expected.len() || header[weights_at..] != expected[..] {
+    let methods_at = weights_at + expected.len();
+    if header.len() < methods_at
+        || header[weights_at..methods_at] != expected[..]
+        || !header[methods_at..].iter().all(|h| h.starts_with("m:"))
+    {
         return Err(bad(
             1,
             "its weight columns are not this scheme's weight tree\n  = help: re-run a draw with the same --scheme (and data, for data-driven weights) as the analysis that wrote the file".into(),
@@ -131,7 +161,7 @@ pub fn read(path: &Path, text: &str, k: usize, nominal: &WeightTree) -> Result<D
             )
         })?;
         let left_out = fields[6].split_whitespace().map(String::from).collect();
-        let values = fields[weights_at..]
+        let values = fields[weights_at..methods_at]
             .iter()
             .zip(&expected)
             .map(|(f, column)| {
@@ -141,9 +171,18 @@ pub fn read(path: &Path, text: &str, k: usize, nominal: &WeightTree) -> Result<D
                     .ok_or_else(|| bad(line_number, format!("{column}: {f:?} is not a weight")))
             })
             .collect::<Result<Vec<f64>>>()?;
-        return Ok(Draw::from_weight_values(
-            nominal, &values, mean, policy, left_out,
-        ));
+        let mut draw = Draw::from_weight_values(nominal, &values, mean, policy, left_out);
+        for (column, text) in header[methods_at..].iter().zip(&fields[methods_at..]) {
+            let id = &column["m:".len()..];
+            let method = methods::method_of(text).map_err(|e| {
+                bad(
+                    line_number,
+                    format!("{column}: {text:?} is not a scoring method: {e}"),
+                )
+            })?;
+            draw.methods.push((id.to_string(), method));
+        }
+        return Ok(draw);
     }
     Err(Error::Usage {
         message: format!(

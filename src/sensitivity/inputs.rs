@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::scheme::{Mean, MissingPolicy, Scheme};
 use crate::weight::{NodeKind, WeightNode, WeightTree};
 
+use super::methods::{self, Alternative, Declared};
 use super::sampling::{choice, dirichlet, seed_of, Rng};
 
 /// The uncertain inputs as declared (`--uncertainty FILE` or the flags of `jixiao sensitivity`).
@@ -44,17 +45,26 @@ pub struct Uncertainty {
     /// Leave one dimension out (or none).
     #[serde(default)]
     pub leave_out_dimension: bool,
+    /// Alternative scoring methods per indicator (or dimension, or `all`): one factor per
+    /// indicator, one of its alternatives each with the same probability (see [`super::methods`]).
+    #[serde(default)]
+    pub methods: BTreeMap<String, Vec<Alternative>>,
+    /// Where `methods` were declared, for errors that point at them.
+    #[serde(skip)]
+    pub declared: Declared,
 }
 
 impl Uncertainty {
     /// Reads an uncertainty file (YAML with the fields of [`Uncertainty`]).
     pub fn from_yaml(path: &std::path::Path, text: &str) -> Result<Uncertainty> {
-        serde_yaml::from_str(text).map_err(|e| Error::Usage {
+        let mut uncertainty: Uncertainty = serde_yaml::from_str(text).map_err(|e| Error::Usage {
             message: format!(
-                "{}: {e}\n  = help: the fields are weight_noise: 0.2, dirichlet: 100, means: [arithmetic, geometric, harmonic], missing: [renormalise, zero], leave_out_indicator: true, leave_out_dimension: true",
+                "{}: {e}\n  = help: the fields are weight_noise: 0.2, dirichlet: 100, means: [arithmetic, geometric, harmonic], missing: [renormalise, zero], leave_out_indicator: true, leave_out_dimension: true, methods: {{T4: [min_max, percentile_rank], all: [min_max, {{method: z_score, within: peer_group}}]}}",
                 path.display()
             ),
-        })
+        })?;
+        uncertainty.declared = Declared::File(path.to_path_buf(), text.to_string());
+        Ok(uncertainty)
     }
 
     fn check(&self) -> Result<()> {
@@ -77,9 +87,10 @@ impl Uncertainty {
             || !self.means.is_empty()
             || !self.missing.is_empty()
             || self.leave_out_indicator
-            || self.leave_out_dimension;
+            || self.leave_out_dimension
+            || !self.methods.is_empty();
         if !declared {
-            return usage("no uncertain input declared: nothing would vary\n  = help: declare some, e.g. --weight-noise 0.25, --means arithmetic,geometric, --leave-one-out indicator, or --uncertainty FILE".into());
+            return usage("no uncertain input declared: nothing would vary\n  = help: declare some, e.g. --weight-noise 0.25, --means arithmetic,geometric, --leave-one-out indicator, --methods T4=min_max,percentile_rank, or --uncertainty FILE".into());
         }
         Ok(())
     }
@@ -103,6 +114,11 @@ pub enum Factor {
     LeaveOutIndicator(Vec<String>),
     /// Leave out one of these dimensions, or none.
     LeaveOutDimension(Vec<String>),
+    /// Score `indicator` by one of these methods (distinct, as declared).
+    Method {
+        indicator: String,
+        alternatives: Vec<crate::scheme::Scoring>,
+    },
 }
 
 impl Factor {
@@ -118,6 +134,7 @@ impl Factor {
             Factor::Missing(_) => "missing-data policy".into(),
             Factor::LeaveOutIndicator(_) => "leave one indicator out".into(),
             Factor::LeaveOutDimension(_) => "leave one dimension out".into(),
+            Factor::Method { indicator, .. } => format!("scoring method of {indicator}"),
         }
     }
 }
@@ -138,6 +155,9 @@ pub struct Draw {
     pub policy: MissingPolicy,
     /// The indicators and dimensions left out, in tree order.
     pub left_out: Vec<String>,
+    /// The scoring method of each indicator whose method varies, in tree order (empty: every
+    /// indicator by its own method).
+    pub methods: Vec<(String, crate::scheme::Scoring)>,
 }
 
 /// The factors of the declared inputs and the statements of those that could not vary.
@@ -311,6 +331,12 @@ impl Design {
                 });
             }
         }
+        if !uncertainty.methods.is_empty() {
+            let (method_factors, method_fixed) =
+                methods::factors(scheme, nominal, &uncertainty.methods, &uncertainty.declared)?;
+            factors.extend(method_factors);
+            fixed.extend(method_fixed);
+        }
         Ok(Design {
             factors,
             fixed,
@@ -329,6 +355,7 @@ impl Design {
             mean: self.nominal_mean,
             policy: self.nominal_policy,
             left_out: Vec::new(),
+            methods: Vec::new(),
         }
     }
 
@@ -362,6 +389,13 @@ impl Design {
                         left_out.push(ids[k - 1].as_str());
                     }
                 }
+                Factor::Method {
+                    indicator,
+                    alternatives,
+                } => draw.methods.push((
+                    indicator.clone(),
+                    alternatives[choice(u, alternatives.len())].clone(),
+                )),
             }
         }
         let vary = |parent: Option<&str>, children: &mut Vec<WeightNode>| {
@@ -472,6 +506,7 @@ impl Draw {
             mean,
             policy,
             left_out,
+            methods: Vec::new(),
         }
     }
 }

@@ -15,13 +15,16 @@
 //!    (`crate::aggregate`: arithmetic, geometric or harmonic; `renormalise` or `zero` missing
 //!    policy) and the weighted total, a block of institutions at a time so that the node scores
 //!    stay in the cache and each leaf's scores are read once per draw, into buffers reused from
-//!    draw to draw ([`Scratch`]);
+//!    draw to draw ([`Scratch`]); a leaf whose scoring method the draw swaps
+//!    ([`super::methods::Swap`]) is read from the swapped column instead of its run of the
+//!    matrix (borrowed, nothing copied);
 //! 2. coverage (only where `missing.min_coverage` can exclude someone), exclusion and the final
 //!    score `round(weighted + bonus − deduction)` (`crate::adjust`), the score hidden for
 //!    institutions not rated (`crate::eligibility`);
 //! 3. ranks overall and per peer group with vetoed institutions last (`crate::rank`): one sort
 //!    of packed keys per draw, then each peer group's run of it;
-//! 4. grades natively ([`super::grading`]: bands, ties, vetoes, grade adjustments) — or, for
+//! 4. grades natively ([`super::grading`]: bands, ties, vetoes, grade adjustments, a condition
+//!    that reads a swapped indicator's score evaluated again on the swapped column) — or, for
 //!    `by: mean_sd` and adjustments that read a score the weights change, by the pipeline's
 //!    grade expressions on the indicator frame with the draw's columns added
 //!    ([`Model::grading_note`] says so).
@@ -34,7 +37,10 @@
 //! that the nominal draw gives `pipeline::score`'s ranks and grades for every shipped scheme,
 //! and that random draws give the re-run pipeline's, under every grading method and tie rule.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Mutex;
 
 use polars::prelude::*;
 
@@ -51,6 +57,7 @@ use crate::weight::{WeightNode, WeightTree};
 
 use super::grading::{self, Adjustment, Graded};
 use super::inputs::Draw;
+use super::methods::Swap;
 use super::ranking::ranks_with;
 
 /// No grade (unscored, or the scheme has no grades).
@@ -153,6 +160,8 @@ pub struct Model<'a> {
     shape: Vec<Shape>,
     /// Leaf l's score of institution r at `l × n + r`.
     matrix: Vec<f64>,
+    /// Leaf l's indicator id (a draw's swapped columns replace leaves by id).
+    leaf_ids: Vec<String>,
     /// For a leaf that imputes, where its value was observed (coverage counts a present score
     /// only there); `None` for the others.
     observed: Vec<Option<Vec<bool>>>,
@@ -162,6 +171,8 @@ pub struct Model<'a> {
     groups: usize,
     bands: Vec<String>,
     grading: Grading,
+    /// Per indicator whose method a draw swaps: which grade adjustments read its score.
+    adjustment_reads: Mutex<HashMap<String, Vec<bool>>>,
 }
 
 fn floats(frame: &DataFrame, name: &str) -> Result<Vec<f64>> {
@@ -189,6 +200,7 @@ fn shape_of(
     observed_of: &dyn Fn(&str) -> Result<Option<Vec<bool>>>,
     matrix: &mut Vec<f64>,
     observed: &mut Vec<Option<Vec<bool>>>,
+    leaf_ids: &mut Vec<String>,
 ) -> Result<Shape> {
     let mut leaf = None;
     if node.is_leaf() {
@@ -202,10 +214,18 @@ fn shape_of(
         }
         leaf = Some(observed.len());
         observed.push(observed_of(&node.id)?);
+        leaf_ids.push(node.id.clone());
     }
     let mut children = Vec::with_capacity(node.children.len());
     for child in &node.children {
-        children.push(shape_of(child, frame, observed_of, matrix, observed)?);
+        children.push(shape_of(
+            child,
+            frame,
+            observed_of,
+            matrix,
+            observed,
+            leaf_ids,
+        )?);
     }
     Ok(Shape {
         id: node.id.clone(),
@@ -375,7 +395,7 @@ impl<'a> Model<'a> {
         };
         // Peer groups numbered in order of first appearance.
         let groups_text = frame.column(PEER_GROUP_COLUMN)?.cast(&DataType::String)?;
-        let mut known: std::collections::HashMap<&str, u32> = Default::default();
+        let mut known: HashMap<&str, u32> = Default::default();
         let mut group = Vec::with_capacity(n);
         for g in groups_text.str()?.iter() {
             let next = known.len() as u32;
@@ -387,6 +407,7 @@ impl<'a> Model<'a> {
             n,
             shape: Vec::new(),
             matrix: Vec::new(),
+            leaf_ids: Vec::new(),
             observed: Vec::new(),
             fixed: None,
             groups: known.len(),
@@ -397,6 +418,7 @@ impl<'a> Model<'a> {
                 .map(|g| g.bands.iter().map(|b| b.grade.clone()).collect())
                 .unwrap_or_default(),
             grading: Grading::None,
+            adjustment_reads: Mutex::default(),
             path: path.clone(),
         };
         if path != Path::Lean {
@@ -425,7 +447,14 @@ impl<'a> Model<'a> {
             .matrix
             .reserve_exact(scores.weights.effective_weights().len() * n);
         for d in &scores.weights.dimensions {
-            let shape = shape_of(d, frame, &observed, &mut model.matrix, &mut model.observed)?;
+            let shape = shape_of(
+                d,
+                frame,
+                &observed,
+                &mut model.matrix,
+                &mut model.observed,
+                &mut model.leaf_ids,
+            )?;
             model.shape.push(shape);
         }
         model.fixed = Some(fixed_columns(plan, frame)?);
@@ -438,6 +467,7 @@ impl<'a> Model<'a> {
                 mean: spec.aggregation.mean,
                 policy: spec.missing.policy,
                 left_out: Vec::new(),
+                methods: Vec::new(),
             };
             if let Err(error) = model.lean(&nominal) {
                 path = Path::Rescore {
@@ -489,25 +519,45 @@ impl<'a> Model<'a> {
 
     /// One draw, by [`Model::path`].
     pub fn evaluate(&self, draw: &Draw) -> Result<Outcome> {
-        self.evaluate_with(draw, &mut self.scratch())
+        self.evaluate_with(draw, &Swap::default(), &mut self.scratch())
     }
 
-    /// One draw, by [`Model::path`], reusing `scratch`.
-    pub fn evaluate_with(&self, draw: &Draw, scratch: &mut Scratch) -> Result<Outcome> {
+    /// One draw with the score columns of `swap` (other scoring methods, see
+    /// `super::methods`) in place of the cached ones, by [`Model::path`].
+    pub fn evaluate_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        self.evaluate_with(draw, swap, &mut self.scratch())
+    }
+
+    /// One draw with `swap`'s score columns, by [`Model::path`], reusing `scratch`.
+    pub fn evaluate_with(
+        &self,
+        draw: &Draw,
+        swap: &Swap,
+        scratch: &mut Scratch,
+    ) -> Result<Outcome> {
         match self.path {
-            Path::Lean => self.lean_with(draw, scratch),
-            Path::Rescore { .. } => self.rescore(draw),
+            Path::Lean => self.lean_with(draw, swap, scratch),
+            Path::Rescore { .. } => self.rescore_swapped(draw, swap),
         }
     }
 
     /// One draw by the pipeline's stages 5–7 on the cached indicator scores.
     pub fn rescore(&self, draw: &Draw) -> Result<Outcome> {
+        self.rescore_swapped(draw, &Swap::default())
+    }
+
+    /// [`Model::rescore`] with the score columns of `swap` replaced.
+    pub fn rescore_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        let mut frame = self.scores.frame.clone();
+        for (_, _, column) in &swap.leaves {
+            frame.with_column((*column).clone())?;
+        }
         let query = pipeline::result_query_varied(
             self.plan,
             &draw.weights,
             draw.mean,
             draw.policy,
-            self.scores.frame.clone().lazy(),
+            frame.lazy(),
         );
         let out = query
             .select([
@@ -562,7 +612,12 @@ impl<'a> Model<'a> {
 
     /// One draw natively (see the module's steps).
     pub fn lean(&self, draw: &Draw) -> Result<Outcome> {
-        self.lean_with(draw, &mut self.scratch())
+        self.lean_with(draw, &Swap::default(), &mut self.scratch())
+    }
+
+    /// [`Model::lean`] with the score columns of `swap` replaced.
+    pub fn lean_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        self.lean_with(draw, swap, &mut self.scratch())
     }
 
     /// One draw natively, with every inner node's scores (id, scores; NaN: missing) in the
@@ -570,7 +625,7 @@ impl<'a> Model<'a> {
     pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, NodeScores)> {
         let mut scratch = self.scratch();
         let program = self.program(&draw.weights)?;
-        let outcome = self.run(&program, draw, &mut scratch, true)?;
+        let outcome = self.run(&program, draw, &Swap::default(), &mut scratch, true)?;
         let nodes = program
             .inner
             .into_iter()
@@ -580,18 +635,21 @@ impl<'a> Model<'a> {
         Ok((outcome, nodes))
     }
 
-    /// One draw natively, reusing `scratch`.
-    pub fn lean_with(&self, draw: &Draw, scratch: &mut Scratch) -> Result<Outcome> {
+    /// One draw natively with `swap`'s score columns, reusing `scratch`.
+    pub fn lean_with(&self, draw: &Draw, swap: &Swap, scratch: &mut Scratch) -> Result<Outcome> {
         let program = self.program(&draw.weights)?;
         let keep = matches!(self.grading, Grading::Expressions { .. });
-        self.run(&program, draw, scratch, keep)
+        self.run(&program, draw, swap, scratch, keep)
     }
 
     /// One draw's `program` natively; `keep`: every inner node's scores in `scratch.nodes`.
+    /// A leaf that `swap` replaces (another scoring method) is read from the swapped column
+    /// instead of its run of the score matrix — borrowed, nothing copied.
     fn run(
         &self,
         program: &Program,
         draw: &Draw,
+        swap: &Swap,
         scratch: &mut Scratch,
         keep: bool,
     ) -> Result<Outcome> {
@@ -600,6 +658,13 @@ impl<'a> Model<'a> {
         })?;
         let spec = &self.plan.scheme.spec;
         let n = self.n;
+        // Each leaf's scores for this draw: its run of the matrix, or the swapped column.
+        let leaves: Vec<&[f64]> = self
+            .leaf_ids
+            .iter()
+            .enumerate()
+            .map(|(l, id)| swap.values(id).unwrap_or(&self.matrix[l * n..(l + 1) * n]))
+            .collect();
         let Scratch {
             inner,
             present,
@@ -632,7 +697,7 @@ impl<'a> Model<'a> {
         for start in (0..n).step_by(BLOCK) {
             let rows = start..(start + BLOCK).min(n);
             let len = rows.len();
-            let leaf = |l: usize| &self.matrix[l * n + rows.start..l * n + rows.end];
+            let leaf = |l: usize| &leaves[l][rows.clone()];
             for (k, (_, children)) in program.inner.iter().enumerate() {
                 let (done, rest) = inner.split_at_mut(k);
                 let sources: Vec<(f64, &[f64])> = children
@@ -672,7 +737,12 @@ impl<'a> Model<'a> {
                 &mut any_zero[..len],
             );
             if covered {
-                self.coverage_into(&program.coverage, rows.clone(), &mut coverage[rows]);
+                self.coverage_into(
+                    &program.coverage,
+                    &leaves,
+                    rows.clone(),
+                    &mut coverage[rows],
+                );
             }
         }
         let mut score = vec![f64::NAN; n];
@@ -682,9 +752,9 @@ impl<'a> Model<'a> {
                 score[r] = round(weighted[r] + fixed.bonus[r] - fixed.deduction[r], decimals);
             }
         }
-        let ranked: std::borrow::Cow<[f64]> = match &fixed.not_rated {
-            None => std::borrow::Cow::Borrowed(score.as_slice()),
-            Some(not_rated) => std::borrow::Cow::Owned(
+        let ranked: Cow<[f64]> = match &fixed.not_rated {
+            None => Cow::Borrowed(score.as_slice()),
+            Some(not_rated) => Cow::Owned(
                 score
                     .iter()
                     .zip(not_rated)
@@ -704,7 +774,7 @@ impl<'a> Model<'a> {
             Grading::None => vec![NO_GRADE; n],
             Grading::Native { spec, adjustments } => grading::grades(
                 spec,
-                adjustments,
+                &self.adjustments_for(adjustments, swap)?,
                 &Graded {
                     score: &ranked,
                     vetoed: &fixed.vetoed,
@@ -736,6 +806,7 @@ impl<'a> Model<'a> {
                 for ((id, _), values) in program.inner.iter().zip(nodes.iter()) {
                     columns.push(Column::new(score_column(id).into(), nullable(values)));
                 }
+                columns.extend(swap.leaves.iter().map(|(_, _, c)| (*c).clone()));
                 self.grades_by_expressions(stages, columns)?
             }
         };
@@ -749,11 +820,16 @@ impl<'a> Model<'a> {
 
     /// Coverage of `rows` as `crate::aggregate` computes it: Σ effective weight × present (1.0
     /// or 0.0: a score, and for an indicator that imputes an observed value), in tree order.
-    fn coverage_into(&self, terms: &[(f64, usize)], rows: Range<usize>, out: &mut [f64]) {
-        let n = self.n;
+    fn coverage_into(
+        &self,
+        terms: &[(f64, usize)],
+        leaves: &[&[f64]],
+        rows: Range<usize>,
+        out: &mut [f64],
+    ) {
         out.fill(0.0);
         for (k, &(w, l)) in terms.iter().enumerate() {
-            let scores = &self.matrix[l * n + rows.start..l * n + rows.end];
+            let scores = &leaves[l][rows.clone()];
             let observed = self.observed[l].as_ref().map(|o| &o[rows.clone()]);
             for (i, (c, s)) in out.iter_mut().zip(scores).enumerate() {
                 let present = !s.is_nan() && observed.is_none_or(|o| o[i]);
@@ -765,6 +841,83 @@ impl<'a> Model<'a> {
                 }
             }
         }
+    }
+
+    /// A draw's grade adjustments: the condition of one that reads the score of an indicator
+    /// `swap` replaces is evaluated again on the swapped columns; the others are the cached ones.
+    fn adjustments_for<'s>(
+        &self,
+        adjustments: &'s [Adjustment],
+        swap: &Swap,
+    ) -> Result<Cow<'s, [Adjustment]>> {
+        if swap.leaves.is_empty() || adjustments.is_empty() {
+            return Ok(Cow::Borrowed(adjustments));
+        }
+        let mut touched = vec![false; adjustments.len()];
+        for (id, _, _) in &swap.leaves {
+            for (t, reads) in touched.iter_mut().zip(self.read_by_adjustments(id)) {
+                *t |= reads;
+            }
+        }
+        if !touched.contains(&true) {
+            return Ok(Cow::Borrowed(adjustments));
+        }
+        let mut frame = self.scores.frame.clone();
+        for (_, _, column) in &swap.leaves {
+            frame.with_column((*column).clone())?;
+        }
+        let mut owned = adjustments.to_vec();
+        for (i, adjustment) in owned.iter_mut().enumerate() {
+            if touched[i] {
+                adjustment.holds =
+                    holds_on_indicators(&frame, &self.plan.grade_adjustments[i].when).ok_or_else(
+                        || {
+                            Error::internal(format!(
+                                "grade adjustment {} did not evaluate on the swapped scores",
+                                i + 1
+                            ))
+                        },
+                    )?;
+            }
+        }
+        Ok(Cow::Owned(owned))
+    }
+
+    /// For each grade adjustment, whether its condition reads the score column of indicator
+    /// `id` (it fails without it), found once per indicator.
+    fn read_by_adjustments(&self, id: &str) -> Vec<bool> {
+        let mut known = self
+            .adjustment_reads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known
+            .entry(id.to_string())
+            .or_insert_with(|| {
+                let name = score_column(id);
+                let empty = self.scores.frame.head(Some(0));
+                let without: Vec<Expr> = empty
+                    .get_column_names()
+                    .into_iter()
+                    .filter(|c| c.as_str() != name.as_str())
+                    .map(|c| col(c.clone()))
+                    .collect();
+                self.plan
+                    .grade_adjustments
+                    .iter()
+                    .map(|a| {
+                        let when = a.when.clone().alias("__holds");
+                        let with = empty.clone().lazy().select([when.clone()]).collect();
+                        let alone = empty
+                            .clone()
+                            .lazy()
+                            .select(without.clone())
+                            .select([when])
+                            .collect();
+                        with.is_ok() && alone.is_err()
+                    })
+                    .collect()
+            })
+            .clone()
     }
 
     /// Grades by the pipeline's grade stages on the indicator frame with `columns` added.

@@ -8,7 +8,8 @@
 //! [`lean`]. One file per concern: [`inputs`] (what is declared uncertain, what could not vary,
 //! the parameters of a draw), [`sampling`] (the seeded random source, Saltelli's matrices),
 //! [`estimators`] (Jansen's indices, bootstrap intervals, quantiles), [`lean`] (one draw's ranks
-//! and grades), [`draws`] (`draws.csv`, written and read back); this file runs the draws.
+//! and grades), [`methods`] (alternative scoring methods per indicator and their score columns,
+//! computed once), [`draws`] (`draws.csv`, written and read back); this file runs the draws.
 //!
 //! **The scalar output of the indices** is the mean absolute rank shift of a draw: the mean over
 //! the institutions ranked both in the draw and in the nominal run of |rank in the draw − nominal
@@ -27,6 +28,7 @@ pub mod estimators;
 mod grading;
 pub mod inputs;
 pub mod lean;
+pub mod methods;
 pub mod ranking;
 pub mod sampling;
 
@@ -186,7 +188,13 @@ pub fn analyse(
         });
     }
     let design = Design::new(&plan.scheme, &scores.weights, uncertainty)?;
-    let model = Model::new(plan, scores)?;
+    let mut model = Model::new(plan, scores)?;
+    let alternatives = methods::Alternatives::new(plan, scores, &design.factors)?;
+    if model.path == Path::Lean && alternatives.read_by_rules(plan, &scores.frame) {
+        model.path = Path::Rescore {
+            reason: "a veto, bonus, deduction or eligibility rule reads the score of an indicator whose scoring method varies: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
+        };
+    }
     let nominal = model.evaluate(&design.nominal_draw())?;
     let k = design.factors.len();
     let n_draws = options.draws;
@@ -222,15 +230,17 @@ pub fn analyse(
     let results: Vec<WorkerResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let (runs, model, nominal, done, design) =
-                    (&runs, &model, &nominal, &done, &design);
+                let (runs, model, nominal, done, design, alternatives) =
+                    (&runs, &model, &nominal, &done, &design, &alternatives);
                 scope.spawn(move || -> WorkerResult {
                     let mut out = Vec::new();
                     let mut counts = vec![0u32; institutions * grade_slots];
                     let mut scratch = model.scratch();
                     for index in (t..runs.len()).step_by(threads) {
                         let run = &runs[index];
-                        let outcome = model.evaluate_with(&design.draw(&run.u), &mut scratch)?;
+                        let draw = design.draw(&run.u);
+                        let swap = alternatives.swap(&draw.methods)?;
+                        let outcome = model.evaluate_with(&draw, &swap, &mut scratch)?;
                         let shift = mean_shift(&outcome.rank, &nominal.rank);
                         let ranks = (run.matrix == Matrix::A).then(|| {
                             for (i, g) in outcome.grade.iter().enumerate() {
@@ -406,7 +416,7 @@ pub fn rerun_table(
         &draw.weights,
         draw.mean,
         draw.policy,
-        scores.frame.clone().lazy(),
+        methods::rescored_frame(plan, scores, &draw.methods)?.lazy(),
     )
     .collect()?;
     // A node left out has no score in this draw; the table still has its column, empty.

@@ -204,3 +204,100 @@ pub fn texts_by_column(table: &DataFrame, name: &str) -> Vec<String> {
         .map(|v| v.unwrap_or_default().to_string())
         .collect()
 }
+
+/// The first run of three or more English words in `text` (words of ASCII letters separated by
+/// spaces, with ASCII punctuation around them; a word has two letters or more), or `None`: a
+/// Chinese report may hold ids (T38, H110055), codes, units, file names, keys such as
+/// `ranking.min_group_size` and commands (`jixiao explain --id …`), but no English sentence.
+pub fn english_sentence(text: &str) -> Option<String> {
+    // Tokens: runs of ASCII letters, digits and the characters of ids, keys and paths.
+    let is_token = |c: char| c.is_ascii_alphanumeric() || "_.@/-+%#".contains(c);
+    let is_word = |token: &str| token.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2;
+    let mut run: Vec<&str> = Vec::new();
+    // Inside a command line (from the word `jixiao` to the next break): not English prose.
+    let mut command = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(is_token).unwrap_or(rest.len());
+        let gap = &rest[..start];
+        // Words of a sentence are apart by spaces and ASCII punctuation only.
+        let joins = gap.contains(' ') && gap.chars().all(|c| c == ' ' || ",;:()\"'!?".contains(c));
+        if !joins {
+            run.clear();
+            command = false;
+        }
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !is_token(c)).unwrap_or(rest.len());
+        let token = &rest[..end];
+        rest = &rest[end..];
+        if token.is_empty() {
+            continue;
+        }
+        if token == "jixiao" {
+            command = true;
+        }
+        if command {
+            continue;
+        }
+        if is_word(token) {
+            run.push(token);
+            if run.len() >= 3 {
+                return Some(run.join(" "));
+            }
+        } else {
+            run.clear();
+        }
+    }
+    None
+}
+
+/// The text a reader sees of an HTML page: without its styles and scripts, tags removed,
+/// the common entities decoded; the strings of its inline JSON data (`<script
+/// type="application/json">`, rendered by its script) are added, one per line.
+pub fn page_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let lower = rest.get(..7).unwrap_or(rest).to_ascii_lowercase();
+        if lower.starts_with("<script") || lower.starts_with("<style") {
+            let name = if lower.starts_with("<script") {
+                "</script>"
+            } else {
+                "</style>"
+            };
+            let tag_end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let close = rest.find(name).unwrap_or(rest.len());
+            if rest[..tag_end].contains("application/json") {
+                let json: serde_json::Value =
+                    serde_json::from_str(&rest[tag_end..close]).expect("inline JSON data");
+                json_strings(&json, &mut text);
+            }
+            rest = &rest[(close + name.len()).min(rest.len())..];
+        } else {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            text.push(' ');
+            rest = &rest[end..];
+        }
+    }
+    text.push_str(rest);
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn json_strings(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push('\n');
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| json_strings(v, out)),
+        _ => {}
+    }
+}

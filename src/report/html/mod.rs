@@ -35,10 +35,10 @@ use polars::prelude::*;
 use serde_json::{json, Value};
 
 use super::atomic::io_error;
-use super::lang::{flags_text, Lang};
+use super::lang::{data_file_text, flags_text, problem_text, warning_text, Lang};
 use crate::columns::{
-    effective_weight_column, points_column, score_column, FLAGS_COLUMN, GRADE_COLUMN,
-    GROUP_RANK_COLUMN, RANK_COLUMN, SCORE_COLUMN, UNGROUPED,
+    effective_weight_column, points_column, score_column, GRADE_COLUMN, GROUP_RANK_COLUMN,
+    RANK_COLUMN, SCORE_COLUMN, UNGROUPED,
 };
 use crate::diff::{Diff, Status};
 use crate::error::Result;
@@ -262,14 +262,23 @@ pub fn write_html(
         w.get("方案版本", "scheme version"),
         escape(&summary.scheme_version),
         w.get("数据", "data"),
-        escape(&summary.data_source)
+        escape(&data_file_text(
+            &summary.data_file,
+            &summary.data_read,
+            &summary.data_source,
+            w.lang
+        ))
     );
-    if let Some(previous) = &summary.previous_source {
+    if let (Some(previous), Some(read), Some(described)) = (
+        &summary.previous_file,
+        &summary.previous_read,
+        &summary.previous_source,
+    ) {
         let _ = write!(
             page,
             " · {} {}",
             w.get("上期数据", "previous period"),
-            escape(previous)
+            escape(&data_file_text(previous, read, described, w.lang))
         );
     }
     page.push_str("</p>\n<nav>");
@@ -476,7 +485,7 @@ pub fn write_html(
     let ranks = floats(table, RANK_COLUMN)?;
     let group_ranks = floats(table, GROUP_RANK_COLUMN)?;
     let grades = texts(table, GRADE_COLUMN)?;
-    let flags = texts(table, FLAGS_COLUMN)?;
+    let flags = &run.flags;
     let grade_of: BTreeMap<&str, i64> = grade_labels
         .iter()
         .enumerate()
@@ -528,7 +537,10 @@ pub fn write_html(
                 .and_then(|g| grade_of.get(g))
                 .copied()
                 .unwrap_or(-1)),
-            json!(flags_text(flags.get(row).unwrap_or_default(), w.lang)),
+            json!(flags
+                .get(row)
+                .map(|f| flags_text(f, w.lang))
+                .unwrap_or_default()),
             Value::Array(dimension_scores.iter().map(|c| number(c[row])).collect()),
             number(places),
             number(change),
@@ -726,16 +738,24 @@ fn quality_section(page: &mut String, run: &ScoreRun, w: &Words) {
         "<h3>{}</h3>\n<ul id=\"warnings\">",
         w.get("警告与问题单元格", "Warnings and their cells")
     );
-    let lines: Vec<&String> = summary
+    let lines: Vec<String> = summary
         .data_problems
         .iter()
-        .chain(&summary.warnings)
+        .map(|line| problem_text(line, w.lang))
+        .chain(
+            summary
+                .load
+                .warnings
+                .iter()
+                .chain(&summary.warnings)
+                .map(|warning| warning_text(warning, w.lang)),
+        )
         .collect();
     if lines.is_empty() {
         let _ = write!(page, "<li>{}</li>", w.get("无", "none"));
     }
     for line in lines {
-        let _ = write!(page, "<li><pre>{}</pre></li>", escape(line));
+        let _ = write!(page, "<li><pre>{}</pre></li>", escape(&line));
     }
     page.push_str("</ul>\n</section>\n");
 }

@@ -13,6 +13,7 @@ use super::write::{push_list, xlsx_error};
 use crate::columns::{score_column, UNGROUPED};
 use crate::error::Result;
 use crate::plan::Plan;
+use crate::report::lang::data_file_text;
 use crate::summary::RunSummary;
 
 /// Name of the cover sheet.
@@ -74,12 +75,27 @@ pub fn push_cover(
     ]);
     sheet.row(vec![
         (text(w("数据文件", "Data file")), general),
-        (text(&summary.data_source), general),
+        (
+            text(data_file_text(
+                &summary.data_file,
+                &summary.data_read,
+                &summary.data_source,
+                lang,
+            )),
+            general,
+        ),
     ]);
-    if let Some(previous) = &summary.previous_source {
+    if let (Some(previous), Some(read), Some(described)) = (
+        &summary.previous_file,
+        &summary.previous_read,
+        &summary.previous_source,
+    ) {
         sheet.row(vec![
             (text(w("上期数据文件", "Previous period's file")), general),
-            (text(previous), general),
+            (
+                text(data_file_text(previous, read, described, lang)),
+                general,
+            ),
         ]);
     }
     sheet.section(w("机构", "Institutions"), &[]);

@@ -6,6 +6,9 @@ use polars::prelude::{DataType, Float64Chunked, StringChunked};
 use unicode_width::UnicodeWidthChar;
 
 use crate::error::{Error, Result};
+use std::sync::Arc;
+
+use crate::message::Flag;
 use crate::report::lang::{flags_text, Lang};
 
 /// Rows of an Excel sheet, header rows included.
@@ -110,8 +113,8 @@ pub enum Values {
     Numbers(Float64Chunked),
     /// Text of the output table: missing and empty values blank.
     Texts(StringChunked),
-    /// The `flags` column, worded in a language ([`flags_text`]).
-    Flags(StringChunked, Lang),
+    /// The flags of each row of the output table, worded in a language ([`flags_text`]).
+    Flags(Arc<Vec<Vec<Flag>>>, Lang),
 }
 
 impl Values {
@@ -126,17 +129,17 @@ impl Values {
         Ok(Values::Texts(strings.str()?.rechunk().into_owned()))
     }
 
-    /// The `flags` column worded in `lang`.
-    pub fn flags(column: &polars::prelude::Column, lang: Lang) -> Result<Values> {
-        let strings = column.cast(&DataType::String)?;
-        Ok(Values::Flags(strings.str()?.rechunk().into_owned(), lang))
+    /// The rows' flags (`crate::pipeline::ScoreRun::flags`) worded in `lang`.
+    pub fn flags(flags: &Arc<Vec<Vec<Flag>>>, lang: Lang) -> Values {
+        Values::Flags(Arc::clone(flags), lang)
     }
 
     pub fn len(&self) -> usize {
         match self {
             Values::Cells(cells) => cells.len(),
             Values::Numbers(numbers) => numbers.len(),
-            Values::Texts(texts) | Values::Flags(texts, _) => texts.len(),
+            Values::Texts(texts) => texts.len(),
+            Values::Flags(flags, _) => flags.len(),
         }
     }
 
@@ -150,9 +153,10 @@ impl Values {
             Values::Cells(cells) => cells.get(row).cloned().unwrap_or(Cell::Empty),
             Values::Numbers(numbers) => number_cell(numbers.get(row)),
             Values::Texts(texts) => text(texts.get(row).unwrap_or_default()),
-            Values::Flags(texts, lang) => {
-                text(flags_text(texts.get(row).unwrap_or_default(), *lang))
-            }
+            Values::Flags(flags, lang) => match flags.get(row) {
+                Some(flags) => text(flags_text(flags, *lang)),
+                None => Cell::Empty,
+            },
         }
     }
 }

@@ -48,10 +48,10 @@ use rust_xlsxwriter::Workbook;
 
 use crate::error::Result;
 use crate::matrix::McdaResult;
+use crate::pipeline::ScoreRun;
 use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::report::lang::Lang;
-use crate::summary::RunSummary;
 
 /// How a scoring run's report is written.
 #[derive(Debug, Clone, Default)]
@@ -84,12 +84,8 @@ use write::new_workbook;
 pub use write::{push_list, push_table, Panes};
 
 /// The whole report of a scoring run.
-pub fn score_workbook(
-    plan: &Plan,
-    table: &DataFrame,
-    summary: &RunSummary,
-    options: &ReportOptions,
-) -> Result<Workbook> {
+pub fn score_workbook(plan: &Plan, run: &ScoreRun, options: &ReportOptions) -> Result<Workbook> {
+    let (table, summary) = (&run.table, &run.summary);
     check_fits(table.height(), 2)?;
     let mut names = SheetNames::default();
     // The fixed sheets keep their names; dimensions give way.
@@ -111,7 +107,7 @@ pub fn score_workbook(
     let progress = &options.progress;
     let sheets = plan.weights.dimensions.len() as u64 + 2;
     progress.stage("writing xlsx", Some(sheets * table.height() as u64));
-    let mut ranking = ranking_sheet(plan, table, options.lang)?;
+    let mut ranking = ranking_sheet(plan, table, &run.flags, options.lang)?;
     ranking.name = ranking_name;
     push_table(&mut workbook, &ranking, &fills, progress)?;
     for dimension in &plan.weights.dimensions {
@@ -122,7 +118,7 @@ pub fn score_workbook(
     let mut indicators = indicator_sheet(plan, table)?;
     indicators.name = indicator_name;
     push_table(&mut workbook, &indicators, &fills, progress)?;
-    let mut summary_sheet = summary_sheet(plan, table, summary, options.lang)?;
+    let mut summary_sheet = summary_sheet(plan, run, options.lang)?;
     summary_sheet.name = summary_name;
     push_list(&mut workbook, &summary_sheet)?;
     Ok(workbook)
@@ -279,11 +275,18 @@ mod tests {
         assert_eq!(values.get(0), Cell::Number(1.5));
         assert_eq!(values.get(1), Cell::Empty);
         assert_eq!(values.get(2), Cell::Text("NaN".into()));
-        let flags = polars::prelude::Column::new("f".into(), [Some("missing: T1"), Some("")]);
-        let zh = Values::flags(&flags, Lang::Zh).unwrap();
+        let missing = crate::message::Flag::Missing {
+            indicators: vec![crate::message::MissingIndicator {
+                id: "T1".into(),
+                parts: None,
+            }],
+        };
+        let flags = std::sync::Arc::new(vec![vec![missing], Vec::new()]);
+        let zh = Values::flags(&flags, Lang::Zh);
+        assert_eq!(zh.len(), 2);
         assert_eq!(zh.get(0), Cell::Text("缺失指标：T1".into()));
         assert_eq!(zh.get(1), Cell::Empty);
-        let en = Values::flags(&flags, Lang::En).unwrap();
+        let en = Values::flags(&flags, Lang::En);
         assert_eq!(en.get(0), Cell::Text("missing: T1".into()));
     }
 
@@ -339,7 +342,7 @@ mod tests {
         let run = crate::pipeline::score(&plan, &current.into(), Some(&previous.into())).unwrap();
         let rows = run.table.height() as u32;
         assert!(rows > 0);
-        let ranking = ranking_sheet(&plan, &run.table, Lang::Zh).unwrap();
+        let ranking = ranking_sheet(&plan, &run.table, &run.flags, Lang::Zh).unwrap();
         let identity = ranking
             .columns
             .iter()

@@ -2,13 +2,13 @@
 //! from the output table and the run summary, with the grade colours.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use polars::prelude::*;
 use rust_xlsxwriter::Color;
 
 use super::layout::{
-    count, number, text, titled, unit_style, Cell, Column, ListSheet, RowKind, Style, TableSheet,
-    Values,
+    count, number, text, titled, unit_style, Column, ListSheet, RowKind, Style, TableSheet, Values,
 };
 use super::{INDICATOR_SHEET, RANKING_SHEET, SUMMARY_SHEET};
 use crate::columns::{
@@ -17,9 +17,10 @@ use crate::columns::{
     MONEY_COLUMN, RANK_COLUMN, SCORE_COLUMN, WEIGHTED_COLUMN,
 };
 use crate::error::Result;
+use crate::message::Flag;
+use crate::pipeline::ScoreRun;
 use crate::plan::Plan;
-use crate::report::lang::{flags_text, Lang};
-use crate::summary::RunSummary;
+use crate::report::lang::{data_file_text, flags_text, problem_text, warning_text, Lang};
 use crate::weight::{NodeKind, WeightNode};
 
 /// The grade labels of the scheme, best first, with their fill colours.
@@ -111,7 +112,12 @@ pub(super) fn push_if_present(
 }
 
 /// The 排名 sheet, its flags worded in `lang`.
-pub fn ranking_sheet(plan: &Plan, table: &DataFrame, lang: Lang) -> Result<TableSheet> {
+pub fn ranking_sheet(
+    plan: &Plan,
+    table: &DataFrame,
+    flags: &Arc<Vec<Vec<Flag>>>,
+    lang: Lang,
+) -> Result<TableSheet> {
     let spec = &plan.scheme.spec;
     let score = Style::Fixed(spec.score_decimals);
     let mut columns = identity_columns(plan, table, true)?;
@@ -176,11 +182,11 @@ pub fn ranking_sheet(plan: &Plan, table: &DataFrame, lang: Lang) -> Result<Table
             score,
         )?;
     }
-    if let Ok(flags) = table.column(FLAGS_COLUMN) {
+    if table.column(FLAGS_COLUMN).is_ok() {
         columns.push(Column::new(
             "说明",
             Style::General,
-            Values::flags(flags, lang)?,
+            Values::flags(flags, lang),
         ));
     }
     Ok(TableSheet {
@@ -291,14 +297,11 @@ pub fn indicator_sheet(plan: &Plan, table: &DataFrame) -> Result<TableSheet> {
     })
 }
 
-/// The 运行摘要 sheet: the run summary's facts as small tables, flags worded in `lang`; with
-/// `Lang::En`, also the summary as printed (in English) at the end.
-pub fn summary_sheet(
-    plan: &Plan,
-    table: &DataFrame,
-    summary: &RunSummary,
-    lang: Lang,
-) -> Result<ListSheet> {
+/// The 运行摘要 sheet: the run summary's facts as small tables, its warnings, data problems and
+/// the institutions' flags worded in `lang`; with `Lang::En`, also the summary as printed (in
+/// English) at the end.
+pub fn summary_sheet(plan: &Plan, run: &ScoreRun, lang: Lang) -> Result<ListSheet> {
+    let (table, summary) = (&run.table, &run.summary);
     let general = Style::General;
     let mut sheet = ListSheet {
         name: SUMMARY_SHEET.into(),
@@ -315,12 +318,27 @@ pub fn summary_sheet(
     ]);
     sheet.row(vec![
         (text("数据文件"), general),
-        (text(summary.data_file.display().to_string()), general),
+        (
+            text(data_file_text(
+                &summary.data_file,
+                &summary.data_read,
+                &summary.data_source,
+                lang,
+            )),
+            general,
+        ),
     ]);
-    if let Some(previous) = &summary.previous_file {
+    if let (Some(previous), Some(read), Some(described)) = (
+        &summary.previous_file,
+        &summary.previous_read,
+        &summary.previous_source,
+    ) {
         sheet.row(vec![
             (text("上期数据文件"), general),
-            (text(previous.display().to_string()), general),
+            (
+                text(data_file_text(previous, read, described, lang)),
+                general,
+            ),
         ]);
     }
 
@@ -335,6 +353,15 @@ pub fn summary_sheet(
         ("上期数据中没有的机构", summary.load.missing_in_previous),
     ] {
         sheet.row(vec![(text(label), general), count(value)]);
+    }
+    if let Some((reason, n)) = &summary.outcomes.not_rated {
+        sheet.row(vec![
+            (
+                text(format!("未参评（无排名和等级，保留得分）：{reason}")),
+                general,
+            ),
+            count(*n),
+        ]);
     }
 
     sheet.row(vec![
@@ -484,11 +511,24 @@ pub fn summary_sheet(
     }
 
     sheet.section("警告", &[]);
-    if summary.warnings.is_empty() {
+    let warnings: Vec<&crate::message::Warning> = summary
+        .load
+        .warnings
+        .iter()
+        .chain(&summary.warnings)
+        .collect();
+    if warnings.is_empty() {
         sheet.row(vec![(text("无"), general)]);
     }
-    for warning in &summary.warnings {
-        sheet.note(warning);
+    for warning in warnings {
+        sheet.note(&warning_text(warning, lang));
+    }
+    if !summary.data_problems.is_empty() {
+        // The first places of each kind; `jixiao check --data` lists every one.
+        sheet.section("数据问题（每类列出前 3 处）", &[]);
+        for line in &summary.data_problems {
+            sheet.note(&problem_text(line, lang));
+        }
     }
 
     let spec = &plan.scheme.spec;
@@ -502,16 +542,15 @@ pub fn summary_sheet(
         Some(name) => Some(Values::of(table.column(name)?)?),
         None => None,
     };
-    let flags = Values::of(table.column(FLAGS_COLUMN)?)?;
-    for row in 0..flags.len() {
-        let Cell::Text(flag) = flags.get(row) else {
+    for (row, flags) in run.flags.iter().enumerate() {
+        if flags.is_empty() {
             continue;
-        };
+        }
         let mut line = vec![(ranks.get(row), general), (ids.get(row), general)];
         if let Some(names) = &institution_names {
             line.push((names.get(row), general));
         }
-        line.push((text(flags_text(&flag, lang)), general));
+        line.push((text(flags_text(flags, lang)), general));
         sheet.row(line);
     }
 
