@@ -84,6 +84,8 @@ struct Cost {
     peak_bytes: u64,
 }
 
+// The child is reaped by `wait4` (for its rusage), which clippy does not see.
+#[allow(clippy::zombie_processes)]
 fn run(mut command: Command) -> Cost {
     let start = Instant::now();
     let child = command.spawn().expect("spawn");

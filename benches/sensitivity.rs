@@ -1,15 +1,15 @@
 //! `jixiao sensitivity` and `jixiao watch` on 40,000 institutions of `scoring/tertiary-2020`.
 //!
 //! * `draw/lean` against `draw/rescore`: one weight draw on the lean path (cached score matrix,
-//!   native aggregation and ranks, grades by the pipeline's expressions) and the same draw by the
-//!   pipeline's stages 5–7 re-run on the cached indicator scores — the ratio is what the lean
-//!   path saves per draw;
-//! * `analyse/100-draws`: a whole analysis of 100 weight draws (±25% noise), both cores; the
-//!   goal is 1,000 draws in ≤ 10 s, i.e. ≤ 1 s here;
-//! * `watch/weight-edit` and `watch/script-edit`: from writing scheme.yaml (a dimension weight
-//!   toggled) or a script (a comment toggled: any script change recomputes the indicators) to
-//!   the updated result with its diff received from the watch loop; goals p50 ≤ 50 ms and
-//!   ≤ 300 ms. Criterion reports the mean; the median of the same samples is printed too.
+//!   native aggregation, ranks and grades) and the same draw by the pipeline's stages 5–7 re-run
+//!   on the cached indicator scores — the ratio is what the lean path saves per draw;
+//! * `analyse/100-draws` and `analyse/1000-draws`: a whole analysis of 100 or 1,000 weight
+//!   draws (±25% noise) on every core; the goal is 1,000 draws in ≤ 10 s on 2 cores;
+//! * `watch/weight-edit`, `watch/comment-edit` and `watch/formula-edit`: from writing
+//!   scheme.yaml (a sub-dimension weight toggled) or the script (a comment toggled: no formula
+//!   changed; or a formula toggled: the indicators recomputed) to the updated result with its
+//!   diff received from the watch loop; goals p50 ≤ 50 ms for a weight edit and ≤ 300 ms for a
+//!   formula edit. Criterion reports the mean; the median of the same samples is printed too.
 //!
 //! Data are generated (src/synthetic) and written once outside the timing. Run:
 //! `cargo bench --bench sensitivity -- --warm-up-time 1 --measurement-time 3 --sample-size 10`.
@@ -26,7 +26,7 @@ use jixiao::scheme::Scheme;
 use jixiao::sensitivity::{self, Design, Model, Options, Uncertainty};
 use jixiao::source::DataFile;
 use jixiao::synthetic::SampleKind;
-use jixiao::watch::{self, Session, Update, Watched};
+use jixiao::watch::{self, Redone, Session, Update, Watched};
 use polars::prelude::*;
 
 const INSTITUTIONS: usize = 40_000;
@@ -69,13 +69,13 @@ fn noise() -> Uncertainty {
     }
 }
 
-/// Toggles `from` ↔ `to` in `path` and waits for the watch loop's next update.
+/// Toggles `from` ↔ `to` in `path` and waits for the watch loop's next update, which must have
+/// redone `redone`.
 fn edit_and_wait(
     path: &Path,
-    from: &str,
-    to: &str,
+    (from, to, redone): (&str, &str, Redone),
     flip: bool,
-    received: &mpsc::Receiver<bool>,
+    received: &mpsc::Receiver<Option<Redone>>,
 ) -> Duration {
     let text = std::fs::read_to_string(path).unwrap();
     let edited = if flip {
@@ -86,9 +86,10 @@ fn edit_and_wait(
     assert_ne!(text, edited);
     let start = Instant::now();
     std::fs::write(path, edited).unwrap();
-    let ok = received.recv_timeout(Duration::from_secs(60)).unwrap();
-    assert!(ok, "the edit scores");
-    start.elapsed()
+    let got = received.recv_timeout(Duration::from_secs(60)).unwrap();
+    let took = start.elapsed();
+    assert_eq!(got, Some(redone), "the edit scores, redoing only this");
+    took
 }
 
 fn bench(c: &mut Criterion) {
@@ -122,6 +123,17 @@ fn bench(c: &mut Criterion) {
             black_box(sensitivity::analyse(&plan, &scores, &noise(), &options, &|_, _| {}).unwrap())
         })
     });
+    let thousand = Options {
+        draws: 1000,
+        ..options
+    };
+    group.bench_function("analyse/1000-draws", |b| {
+        b.iter(|| {
+            black_box(
+                sensitivity::analyse(&plan, &scores, &noise(), &thousand, &|_, _| {}).unwrap(),
+            )
+        })
+    });
 
     // The watch loop on the same files.
     let (updates, received) = mpsc::channel();
@@ -135,24 +147,44 @@ fn bench(c: &mut Criterion) {
             movers: 5,
         });
         watch::watch(&mut session, &stopped, &mut |update| {
-            let _ = updates.send(!matches!(update, Update::Failed(_)));
+            let _ = updates.send(match update {
+                Update::Scored { redone, .. } | Update::Changed { redone, .. } => Some(redone),
+                Update::Failed(_) => None,
+            });
         })
         .unwrap();
     });
-    assert!(
+    assert_eq!(
         received.recv_timeout(Duration::from_secs(120)).unwrap(),
+        Some(Redone::Data),
         "first run"
     );
     let yaml = dir.join("scheme.yaml");
     let script = dir.join("indicators.rhai");
-    for (name, path, from, to) in [
+    for (name, path, edit) in [
         (
             "watch/weight-edit",
             &yaml,
-            "{id: 功能定位, weight: 25}",
-            "{id: 功能定位, weight: 26}",
+            (
+                "{id: 功能定位, weight: 25}",
+                "{id: 功能定位, weight: 26}",
+                Redone::Scores,
+            ),
         ),
-        ("watch/script-edit", &script, "\n", "\n// edited\n"),
+        (
+            "watch/comment-edit",
+            &script,
+            ("\n", "\n// edited\n", Redone::Scores),
+        ),
+        (
+            "watch/formula-edit",
+            &script,
+            (
+                "col(\"住院下转患者人次数\");",
+                "col(\"住院下转患者人次数\") * 1;",
+                Redone::Indicators,
+            ),
+        ),
     ] {
         let mut samples = Vec::new();
         let mut flip = true;
@@ -160,7 +192,7 @@ fn bench(c: &mut Criterion) {
             b.iter_custom(|iterations| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
-                    let took = edit_and_wait(path, from, to, flip, &received);
+                    let took = edit_and_wait(path, edit, flip, &received);
                     flip = !flip;
                     samples.push(took);
                     total += took;

@@ -54,11 +54,7 @@ pub fn output_table_with_flags(
     // Floats stay whole here; CSV rounds them as it writes.
     let float = |name: &str| col(name);
 
-    let mut columns = vec![
-        col(RANK_COLUMN),
-        col(GROUP_RANK_COLUMN),
-        col(id_column),
-    ];
+    let mut columns = vec![col(RANK_COLUMN), col(GROUP_RANK_COLUMN), col(id_column)];
     for extra in [&spec.columns.name, &spec.columns.peer_group]
         .into_iter()
         .flatten()

@@ -7,39 +7,51 @@
 //!
 //! * the data are read again only when a data file changed (size or modification time) or the
 //!   formulas read other columns;
-//! * the indicator stage runs again only when something it reads changed: the scripts, or
-//!   scheme.yaml in anything but weights, grades, rules (vetoes, bonus, deduction, grade
-//!   adjustments, eligibility), ranking, score decimals, aggregation and the missing-data policy
-//!   and coverage — compared on the parsed scheme, not the text, so a comment or a reordered key
-//!   redoes nothing;
-//! * otherwise stages 5–8 run on the cached indicator scores with the new plan
+//! * the indicator stage runs again only when something it reads changed: the formulas — every
+//!   `.rhai` file of the scheme folder, imported modules included, compared token by token, so
+//!   an edited comment or a re-indented line redoes nothing — or scheme.yaml in anything but
+//!   weights, grades, rules (vetoes, bonus, deduction, grade adjustments, eligibility), ranking,
+//!   score decimals, aggregation and the missing-data policy and coverage, compared on the
+//!   parsed scheme, not the text, so a comment or a reordered key redoes nothing;
+//! * after the first run, the rest goes the light way where the scheme allows it (the lean path
+//!   of `crate::sensitivity::lean`: native aggregation, ranks and grades on the kept indicator
+//!   scores): a table of ranks, scores and grades only — no run summary, output table or
+//!   contributions for all — and the diff against the previous run, whose movers' points are
+//!   computed for them alone. Schemes the lean path refuses (a TOPSIS/VIKOR/WRSR total, a node
+//!   normalised across institutions, a rule reading a weighted score) run stages 5–8
 //!   ([`crate::pipeline::rescore_with`]; data-driven weights are fitted again, on the same
 //!   scores).
 //!
 //! Saves are noticed by reading, every [`POLL`], the size and modification time of each file in
 //! the scheme folder and of each data file — a few `stat` calls, no measurable load — and a run
 //! starts once they have stayed the same for [`SETTLE`] (an editor's write, rename and chmod make
-//! one run). Not a file-notification crate: `notify` (and `indicatif` for a progress bar) would
-//! enable features of crates polars shares (`mio`'s `log`, `portable-atomic`'s `fallback`), and
-//! that recompiles polars, 40 minutes here, for what a poll does within milliseconds.
+//! one run): about 7 ms from a save to the start of a run. Not a file-notification crate:
+//! `notify` (8 or 9, even with `default-features = false`) enables `mio`'s default features
+//! (`log`), which polars' async reader shares, and that recompiles polars, 40 minutes here, for
+//! what a poll does within milliseconds (BENCHMARKS.md measures the poll's share).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::diff::{self, Diff, Side};
+use polars::prelude::*;
+
+use crate::columns::{score_column, GRADE_COLUMN, GROUP_RANK_COLUMN, PEER_GROUP_COLUMN};
+use crate::columns::{RANK_COLUMN, SCORE_COLUMN};
+use crate::diff::{self, Diff, KeptRun, Side};
 use crate::error::{Error, Result};
 use crate::load::LoadedData;
 use crate::pipeline::{self, IndicatorScores, ScoreOptions, ScoreRun};
 use crate::plan::Plan;
-use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, SchemeSpec};
+use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, SchemeSpec, Ties};
+use crate::sensitivity::{Draw, Model, Outcome, NO_GRADE};
 use crate::source::DataFile;
 
 /// How often the watched files are looked at.
 pub const POLL: Duration = Duration::from_millis(5);
 /// How long the files must stay unchanged after a change before scoring: one save, one run.
-pub const SETTLE: Duration = Duration::from_millis(10);
+pub const SETTLE: Duration = Duration::from_millis(5);
 
 /// What a refresh had to redo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +69,7 @@ impl Redone {
         match self {
             Redone::Data => "data read, indicators computed",
             Redone::Indicators => "indicators computed (data kept)",
-            Redone::Scores => "weights, grades or rules only (data and indicator scores kept)",
+            Redone::Scores => "no formula changed: data and indicator scores kept",
         }
     }
 }
@@ -73,7 +85,6 @@ pub enum Update {
     /// A run compared against the previous good run.
     Changed {
         redone: Redone,
-        run: Box<ScoreRun>,
         diff: Box<Diff>,
         took: Duration,
     },
@@ -154,6 +165,182 @@ fn indicator_part(spec: &SchemeSpec) -> String {
     format!("{spec:?}")
 }
 
+/// A run's result: the pipeline's (the first run, or a scheme the lean path refuses), or the
+/// light one's side of the diff.
+enum Scored {
+    Full(Box<Plan>, Box<ScoreRun>),
+    Light(Box<Side>),
+}
+
+/// The formulas as the compiler reads them: every script of the scheme and every `.rhai` file of
+/// its folder (imported modules), each as its tokens — comments and layout left out, so that
+/// equal keys compile to the same formulas.
+fn formulas_key(scheme: &Scheme) -> String {
+    let mut key = String::new();
+    let mut files: Vec<PathBuf> = scheme
+        .spec
+        .scripts
+        .iter()
+        .map(|file| scheme.dir.join(file))
+        .collect();
+    let mut modules = Vec::new();
+    rhai_files(&scheme.dir, &mut modules, 0);
+    modules.sort();
+    files.extend(modules);
+    for file in files {
+        // Unreadable scripts are reported by the compilation.
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        key.push_str(&format!(
+            "{}\u{0}{}\u{0}",
+            file.display(),
+            formula_tokens(&text)
+        ));
+    }
+    key
+}
+
+/// A script's tokens, comments and layout left out (its text where it has an interpolated
+/// string: lexed alone, without the parser's feedback, such a string's text may be misread).
+fn formula_tokens(text: &str) -> String {
+    let mut engine = rhai::Engine::new_raw();
+    engine.disable_symbol("eval");
+    let (tokens, _) = engine.lex([&text]);
+    let mut out = String::new();
+    for (token, _) in tokens {
+        match token {
+            rhai::Token::EOF => break,
+            rhai::Token::InterpolatedString(_) => return text.to_string(),
+            token => out.push_str(&format!("{token:?}\u{1}")),
+        }
+    }
+    out
+}
+
+fn rhai_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if depth < 8 {
+                rhai_files(&path, out, depth + 1);
+            }
+        } else if path.extension().is_some_and(|e| e == "rhai") {
+            out.push(path);
+        }
+    }
+}
+
+/// This run's side of the diff by the lean path, where it applies (`None` elsewhere): ranks,
+/// scores and grades in the output table's order, and the node scores its movers' points are
+/// computed from.
+fn light_side(plan: &Plan, scores: &IndicatorScores) -> Option<Result<Side>> {
+    let model = Model::new(plan, scores).ok()?;
+    if model.path != crate::sensitivity::Path::Lean {
+        return None;
+    }
+    let spec = &plan.scheme.spec;
+    let draw = Draw {
+        weights: scores.weights.clone(),
+        mean: spec.aggregation.mean,
+        policy: spec.missing.policy,
+        left_out: Vec::new(),
+        methods: Vec::new(),
+    };
+    let side = || -> Result<Side> {
+        let (outcome, nodes) = model.lean_with_nodes(&draw)?;
+        let table = ranks_table(plan, &scores.frame, model.bands(), &outcome)?;
+        let mut side = Side::new("this run", plan, table);
+        // As `Side::from_run`: points where the total is a weighted sum of the nodes.
+        if crate::contribution::check_scheme(&plan.scheme).is_ok() {
+            // Only what the points read: the id and every node's score (a narrow frame keeps
+            // the points query of a few movers cheap to plan).
+            let mut inner: std::collections::HashMap<String, Vec<f64>> =
+                nodes.into_iter().collect();
+            let mut columns = vec![scores.frame.column(&spec.columns.id)?.clone()];
+            for node in crate::contribution::nodes(&scores.weights) {
+                let name = score_column(&node.id);
+                columns.push(match inner.remove(&node.id) {
+                    Some(values) => Column::new(name.into(), nullable(&values)),
+                    None => scores.frame.column(&name)?.clone(),
+                });
+            }
+            let scored = DataFrame::new(scores.frame.height(), columns)?;
+            side.kept = Some(KeptRun {
+                scored,
+                weights: scores.weights.clone(),
+                policy: spec.missing.policy,
+            });
+        }
+        Ok(side)
+    };
+    Some(side())
+}
+
+fn nullable(values: &[f64]) -> Vec<Option<f64>> {
+    values.iter().map(|v| (!v.is_nan()).then_some(*v)).collect()
+}
+
+/// The columns of the output table a diff reads — ranks, id, name, peer group, score, grade —
+/// typed and sorted as `crate::table::output_table` makes them.
+fn ranks_table(
+    plan: &Plan,
+    frame: &DataFrame,
+    bands: &[String],
+    outcome: &Outcome,
+) -> Result<DataFrame> {
+    let spec = &plan.scheme.spec;
+    let id_column = spec.columns.id.as_str();
+    let rank = |name: &str, ranks: &[f64]| match spec.ranking.ties {
+        Ties::Average => Column::new(name.into(), nullable(ranks)),
+        _ => Column::new(
+            name.into(),
+            ranks
+                .iter()
+                .map(|r| (!r.is_nan()).then_some(*r as u32))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let mut columns = vec![
+        rank(RANK_COLUMN, &outcome.rank),
+        rank(GROUP_RANK_COLUMN, &outcome.group_rank),
+        frame.column(id_column)?.clone(),
+    ];
+    for extra in [&spec.columns.name, &spec.columns.peer_group]
+        .into_iter()
+        .flatten()
+    {
+        if extra != id_column && !columns.iter().any(|c| c.name() == extra.as_str()) {
+            columns.push(frame.column(extra)?.clone());
+        }
+    }
+    if let Some(groups) = &spec.peer_groups {
+        columns.push(
+            frame
+                .column(PEER_GROUP_COLUMN)?
+                .cast(&DataType::String)?
+                .with_name(groups.formula.as_str().into()),
+        );
+    }
+    columns.push(Column::new(SCORE_COLUMN.into(), nullable(&outcome.score)));
+    let grades: Vec<Option<&str>> = outcome
+        .grade
+        .iter()
+        .map(|&g| (g != NO_GRADE).then(|| bands[g as usize].as_str()))
+        .collect();
+    columns.push(Column::new(GRADE_COLUMN.into(), grades));
+    Ok(DataFrame::new(frame.height(), columns)?
+        .lazy()
+        .sort(
+            [RANK_COLUMN, id_column],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .collect()?)
+}
+
 impl Session {
     pub fn new(watched: Watched) -> Session {
         Session {
@@ -172,23 +359,32 @@ impl Session {
         let start = Instant::now();
         match self.score() {
             Err(error) => Update::Failed(error),
-            Ok((redone, plan, run)) => {
-                let side = Side::new("this run", &plan, run.table.clone());
-                let update = match self.baseline.take() {
-                    None => Update::Scored {
+            Ok((redone, scored)) => {
+                let (side, run) = match scored {
+                    Scored::Full(plan, run) => {
+                        (Side::new("this run", &plan, run.table.clone()), Some(run))
+                    }
+                    Scored::Light(side) => (*side, None),
+                };
+                let update = match (self.baseline.take(), run) {
+                    (Some(baseline), _) => {
+                        match diff::diff(&side, &baseline, self.watched.movers) {
+                            Ok(diff) => Update::Changed {
+                                redone,
+                                diff: Box::new(diff),
+                                took: start.elapsed(),
+                            },
+                            Err(error) => Update::Failed(error),
+                        }
+                    }
+                    (None, Some(run)) => Update::Scored {
                         redone,
-                        run: Box::new(run),
+                        run,
                         took: start.elapsed(),
                     },
-                    Some(baseline) => match diff::diff(&side, &baseline, self.watched.movers) {
-                        Ok(diff) => Update::Changed {
-                            redone,
-                            run: Box::new(run),
-                            diff: Box::new(diff),
-                            took: start.elapsed(),
-                        },
-                        Err(error) => Update::Failed(error),
-                    },
+                    (None, None) => Update::Failed(Error::internal(
+                        "a light run without a previous run to compare with",
+                    )),
                 };
                 self.baseline = Some(side);
                 update
@@ -196,16 +392,10 @@ impl Session {
         }
     }
 
-    fn score(&mut self) -> Result<(Redone, Plan, ScoreRun)> {
+    fn score(&mut self) -> Result<(Redone, Scored)> {
         let watched = &self.watched;
         let scheme = Scheme::load(&watched.scheme_dir)?;
-        let mut scripts = String::new();
-        for file in &scheme.spec.scripts {
-            // Unreadable scripts are reported by the compilation below.
-            scripts.push_str(&std::fs::read_to_string(scheme.dir.join(file)).unwrap_or_default());
-            scripts.push('\u{0}');
-        }
-        let indicator_key = format!("{}{scripts}", indicator_part(&scheme.spec));
+        let indicator_key = format!("{}{}", indicator_part(&scheme.spec), formulas_key(&scheme));
         let plan = Plan::compile(scheme)?;
         let mut references: Vec<&str> = plan.references.iter().map(|r| r.name.as_str()).collect();
         references.sort_unstable();
@@ -246,13 +436,26 @@ impl Session {
                 (Redone::Data, loaded, scores)
             }
         };
-        let options = ScoreOptions {
-            // The diff's drivers need each node's points, where the total has them.
-            contributions: crate::contribution::check_supported(&plan.scheme.spec.aggregation)
-                .is_ok(),
-            keep_scored: false,
+        // After the first good run, the light way where the lean path applies.
+        let light = match &self.baseline {
+            Some(_) => light_side(&plan, &scores),
+            None => None,
         };
-        let run = pipeline::rescore_with(&plan, &loaded, &scores, &scores.weights, options);
+        let scored = match light {
+            Some(side) => side.map(|side| Scored::Light(Box::new(side))),
+            None => {
+                let options = ScoreOptions {
+                    // The diff's drivers need each node's points, where the total has them.
+                    contributions: crate::contribution::check_supported(
+                        &plan.scheme.spec.aggregation,
+                    )
+                    .is_ok(),
+                    keep_scored: false,
+                };
+                pipeline::rescore_with(&plan, &loaded, &scores, &scores.weights, options)
+                    .map(|run| Scored::Full(Box::new(plan), Box::new(run)))
+            }
+        };
         // Keep the cache even when scoring fails: the next save may fix the scheme alone.
         self.cache = Some(Cache {
             data_key,
@@ -260,7 +463,7 @@ impl Session {
             loaded,
             scores,
         });
-        Ok((redone, plan, run?))
+        Ok((redone, scored?))
     }
 
     /// The size and modification time of every watched file: each file in the scheme folder
@@ -322,5 +525,30 @@ pub fn watch(
         }
         seen = last;
         on_update(session.refresh());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_compare_token_by_token() {
+        let key = formula_tokens;
+        // Comments and layout: the same formulas.
+        assert_eq!(
+            key("let a = 1 + col(\"x\"); // x"),
+            key("// note\nlet a =\n    1 + col(\"x\");")
+        );
+        // A number's type, a name, a string: other formulas.
+        assert_ne!(key("let a = 1 + b;"), key("let a = 1.0 + b;"));
+        assert_ne!(key("let a = 1 + b;"), key("let a = 1 + c;"));
+        assert_ne!(key("let a = col(\"x\");"), key("let a = col(\"y\");"));
+        // An interpolated string is compared as text, its `//` included.
+        let interpolated = "let a = `x ${b} // y`;";
+        assert_eq!(key(interpolated), interpolated);
+        assert_ne!(key(interpolated), key("let a = `x ${b} // z`;"));
+        // The key ends: a script is lexed to its end once.
+        assert!(key("let a = 1;").len() < 200);
     }
 }

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 use jixiao::pipeline::{self, IndicatorScores};
 use jixiao::plan::Plan;
-use jixiao::scheme::{Mean, MissingPolicy, Scheme, Ties};
+use jixiao::scheme::{
+    GradeBand, GradeBy, GradeSpec, KmeansAlgorithm, Mean, MissingPolicy, Scheme, ShareRounding,
+    Ties, Within,
+};
 use jixiao::sensitivity::{self, draws, Design, Model, Options, Path as DrawPath, Uncertainty};
 use jixiao::source::DataFile;
 
@@ -150,9 +153,11 @@ fn the_nominal_draw_ranks_and_grades_as_the_pipeline_for_every_scheme() {
             );
             assert_eq!(lean_grade[id], grades[i], "{}: {id} grade", dir.display());
         }
-        // The shipped schemes all take the lean path.
+        // The shipped schemes all take the lean path, and grade natively.
         if dir.starts_with(root().join("scoring")) {
             assert_eq!(model.path, DrawPath::Lean, "{}", dir.display());
+            assert_eq!(model.grading_note(), None, "{}", dir.display());
+            assert!(plan.scheme.spec.grades.is_some(), "{}", dir.display());
         }
     }
 }
@@ -247,6 +252,123 @@ fn random_draws_rank_and_grade_as_the_pipeline_rerun() {
     }
 }
 
+/// The grade specs of every method, rounding, `within` and k-means algorithm, with bands that
+/// split tertiary-core's scores (about 60–90).
+fn every_grading() -> Vec<(String, GradeSpec)> {
+    let band = |grade: &str| GradeBand {
+        grade: grade.into(),
+        min: None,
+        top: None,
+        above_sd: None,
+    };
+    let four = || vec![band("A"), band("B"), band("C"), band("D")];
+    let spec = |by: GradeBy, within: Within| GradeSpec {
+        by,
+        within,
+        algorithm: None,
+        rounding: None,
+        bands: four(),
+    };
+    let mut out = Vec::new();
+    for within in [Within::All, Within::PeerGroup] {
+        let mut score = spec(GradeBy::Score, within);
+        for (band, min) in score.bands.iter_mut().zip([82.0, 78.0, 74.0]) {
+            band.min = Some(min);
+        }
+        out.push((format!("score {within:?}"), score));
+        for rounding in [
+            ShareRounding::Floor,
+            ShareRounding::Ceil,
+            ShareRounding::Nearest,
+        ] {
+            let mut share = spec(GradeBy::RankShare, within);
+            for (band, top) in share.bands.iter_mut().zip([0.1, 0.4, 0.8]) {
+                band.top = Some(top);
+            }
+            share.rounding = Some(rounding);
+            out.push((format!("rank_share {within:?} {rounding:?}"), share));
+        }
+        let mut mean_sd = spec(GradeBy::MeanSd, within);
+        for (band, k) in mean_sd.bands.iter_mut().zip([1.0, 0.0, -1.0]) {
+            band.above_sd = Some(k);
+        }
+        out.push((format!("mean_sd {within:?}"), mean_sd));
+        for algorithm in [
+            KmeansAlgorithm::Exact,
+            KmeansAlgorithm::HartiganWong,
+            KmeansAlgorithm::SasFastclus,
+        ] {
+            let mut kmeans = spec(GradeBy::Kmeans, within);
+            kmeans.algorithm = Some(algorithm);
+            out.push((format!("kmeans {within:?} {algorithm:?}"), kmeans));
+        }
+        out.push((
+            format!("rsr_probit {within:?}"),
+            spec(GradeBy::RsrProbit, within),
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_grading_method_grades_draws_natively_as_the_pipeline() {
+    let dir = root().join("scoring/tertiary-core");
+    for (i, (name, spec)) in every_grading().into_iter().enumerate() {
+        for ties in [Ties::Min, Ties::Average, Ties::Dense, Ties::Ordinal] {
+            let (mut plan, scores) = cached(&dir);
+            plan.scheme.spec.grades = Some(spec.clone());
+            plan.scheme.spec.ranking.ties = ties;
+            // Whole scores: many ties at the edges of bands.
+            plan.adjustments.score_decimals = 0;
+            let model = Model::new(&plan, &scores).unwrap();
+            assert_eq!(model.path, DrawPath::Lean, "{name}");
+            // Natively, except mean_sd (polars' own summation of the mean and SD).
+            assert_eq!(
+                model.grading_note().is_some(),
+                spec.by == GradeBy::MeanSd,
+                "{name}: {:?}",
+                model.grading_note()
+            );
+            let design = Design::new(&plan.scheme, &scores.weights, &everything()).unwrap();
+            let what = format!("{name} {ties:?}");
+            assert_lean_equals_rescore(&model, &design, 2, 30 + i as u64, &what);
+            // The draws do grade: not everyone alike.
+            let graded = model.lean(&design.nominal_draw()).unwrap().grade;
+            assert!(graded.iter().any(|&g| g != graded[0]), "{what}");
+        }
+    }
+}
+
+#[test]
+fn grade_adjustments_grade_natively_or_by_the_pipeline_expressions() {
+    use jixiao::grade::adjust::{lowest, GradeAdjustment};
+    use polars::prelude::{col, lit};
+    let dir = root().join("scoring/tertiary-core");
+    // On an indicator's score (the weights do not change it): natively; on a dimension's
+    // score (they do): by the pipeline's grade expressions on the lean path.
+    for (when, native) in [
+        (col("T4.score").lt(lit(60.0)), true),
+        (lowest(col("医疗质量.score"), 0.25), false),
+    ] {
+        let (mut plan, scores) = cached(&dir);
+        plan.grade_adjustments = vec![
+            GradeAdjustment {
+                when: when.clone(),
+                steps: 1,
+            },
+            GradeAdjustment {
+                when: col("T5.score").gt(lit(90.0)),
+                steps: -2,
+            },
+        ];
+        let model = Model::new(&plan, &scores).unwrap();
+        assert_eq!(model.path, DrawPath::Lean);
+        assert_eq!(model.grading_note().is_none(), native, "{when:?}");
+        let design = Design::new(&plan.scheme, &scores.weights, &everything()).unwrap();
+        assert_lean_equals_rescore(&model, &design, 4, 40, &format!("{when:?}"));
+    }
+}
+
 fn analyse(dir: &Path, uncertainty: &Uncertainty, options: &Options) -> sensitivity::Analysis {
     let (plan, scores) = cached(dir);
     sensitivity::analyse(&plan, &scores, uncertainty, options, &|_, _| {}).unwrap()
@@ -275,16 +397,28 @@ fn seeded_runs_are_byte_identical_and_other_seeds_differ() {
         jixiao::report::sensitivity::text(a, "tertiary-core", 320) + draws::csv(a).as_str()
     };
     let one = analyse(&dir, &u, &small(12, 5));
-    // One thread or two: the same bytes.
-    let two = analyse(
-        &dir,
-        &u,
-        &Options {
-            threads: 1,
-            ..small(12, 5)
-        },
-    );
-    assert_eq!(text(&one), text(&two));
+    // One thread, two or three: the same bytes.
+    for threads in [1, 2, 3] {
+        let other = analyse(
+            &dir,
+            &u,
+            &Options {
+                threads,
+                ..small(12, 5)
+            },
+        );
+        assert_eq!(text(&one), text(&other), "{threads} threads");
+        let table = |a: &sensitivity::Analysis| {
+            use polars::prelude::SerWriter as _;
+            let mut frame = jixiao::report::sensitivity::institutions_table(a).unwrap();
+            let mut csv = Vec::new();
+            polars::prelude::CsvWriter::new(&mut csv)
+                .finish(&mut frame)
+                .unwrap();
+            csv
+        };
+        assert_eq!(table(&one), table(&other), "{threads} threads");
+    }
     let other = analyse(&dir, &u, &small(12, 6));
     assert_ne!(text(&one), text(&other));
     // A's draws do not depend on the indices being asked for.

@@ -837,3 +837,55 @@ fn weights_fitted_on_the_scores_refuse_alternative_methods() {
     ]);
     assert_eq!(noise.code, 0, "{}", noise.stderr);
 }
+
+#[test]
+fn a_grade_adjustment_on_an_indicator_whose_method_varies_reads_the_swapped_scores() {
+    // The native grading caches where each adjustment's condition holds on the nominal scores;
+    // a draw that scores T4 by another method must evaluate `T4.score < 60` again on the swapped
+    // column (z_score centres at 50, so it holds for about half the institutions instead of few).
+    use jixiao::grade::adjust::GradeAdjustment;
+    use polars::prelude::{col, lit};
+    let scheme = Scheme::load(&root().join("scoring/tertiary-core")).unwrap();
+    let (mut plan, scores) = cached(scheme);
+    plan.grade_adjustments = vec![
+        GradeAdjustment {
+            when: col("T4.score").lt(lit(60.0)),
+            steps: 1,
+        },
+        GradeAdjustment {
+            when: col("T5.score").gt(lit(90.0)),
+            steps: -2,
+        },
+    ];
+    let u = Uncertainty {
+        weight_noise: Some(0.2),
+        methods: BTreeMap::from([(
+            "T4".to_string(),
+            ["min_max", "z_score", "rank"]
+                .iter()
+                .map(|m| Alternative::Named(m.to_string()))
+                .collect(),
+        )]),
+        ..Uncertainty::default()
+    };
+    let design = Design::new(&plan.scheme, &scores.weights, &u).unwrap();
+    let model = Model::new(&plan, &scores).unwrap();
+    assert_eq!(model.path, sensitivity::Path::Lean);
+    assert!(model.grading_note().is_none(), "{:?}", model.grading_note());
+    let cache = Alternatives::new(&plan, &scores, &design.factors).unwrap();
+    let s = sensitivity::sampling::Saltelli::new(23, 8, design.factors.len());
+    let mut swapped = 0;
+    for u in &s.a {
+        let draw = design.draw(u);
+        let swap = cache.swap(&draw.methods).unwrap();
+        swapped += usize::from(!swap.leaves.is_empty());
+        let lean = model.lean_swapped(&draw, &swap).unwrap();
+        let rescored = model.rescore_swapped(&draw, &swap).unwrap();
+        assert_eq!(lean.grade, rescored.grade, "{:?}", draw.methods);
+        assert_eq!(lean.rank.len(), rescored.rank.len());
+        for (a, b) in lean.rank.iter().zip(&rescored.rank) {
+            assert!((a.is_nan() && b.is_nan()) || a == b, "{a} vs {b}");
+        }
+    }
+    assert!(swapped > 0, "no draw swapped T4's method");
+}

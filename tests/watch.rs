@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use jixiao::diff::Diff;
-use jixiao::pipeline;
+use jixiao::diff::{self, Diff, Side};
+use jixiao::pipeline::{self, ScoreOptions};
 use jixiao::plan::Plan;
 use jixiao::scheme::Scheme;
 use jixiao::source::DataFile;
@@ -133,6 +133,110 @@ fn a_saved_weight_change_brings_the_new_ranking_and_its_diff() {
     };
     assert_eq!(redone, Redone::Scores);
     assert_eq!(diff.compared, 4);
+
+    drop(stop);
+    watcher.join().unwrap();
+}
+
+fn copy_scheme(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scoring")
+        .join(name);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// The scheme in `dir` scored by the whole pipeline with contributions: the side a diff of two
+/// full runs compares.
+fn full_side(dir: &Path, data: &DataFile, prev: &DataFile) -> Side {
+    let plan = Plan::compile(Scheme::load(dir).unwrap()).unwrap();
+    let options = ScoreOptions {
+        contributions: true,
+        keep_scored: false,
+    };
+    let run = pipeline::score_with(&plan, data, Some(prev), options).unwrap();
+    Side::new("this run", &plan, run.table)
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let edited = text.replacen(from, to, 1);
+    assert_ne!(text, edited, "{from}");
+    std::fs::write(path, edited).unwrap();
+}
+
+#[test]
+fn edits_after_the_first_run_go_the_light_way_and_diff_as_two_full_runs() {
+    let dir = copy_scheme("tertiary-core");
+    let datasets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/tertiary-core");
+    let data = DataFile::from(datasets.join("current.csv"));
+    let prev = DataFile::from(datasets.join("previous.csv"));
+    let (updates, received) = mpsc::channel();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let watched = Watched {
+        scheme_dir: dir.path().to_path_buf(),
+        data: data.clone(),
+        previous: Some(prev.clone()),
+        movers: 5,
+    };
+    let watcher = std::thread::spawn(move || {
+        let mut session = Session::new(watched);
+        watch::watch(&mut session, &stopped, &mut |update| {
+            let got = match update {
+                Update::Scored { redone, .. } => Got::Scored(redone),
+                Update::Changed { redone, diff, .. } => Got::Changed(redone, diff),
+                Update::Failed(error) => Got::Failed(error.to_string()),
+            };
+            updates.send(got).unwrap();
+        })
+        .unwrap();
+    });
+    let Got::Scored(Redone::Data) = next(&received) else {
+        panic!("the first run reads the data");
+    };
+    let first = full_side(dir.path(), &data, &prev);
+
+    // A weight: the lean path's ranks, scores, grades and movers' points, as two full runs.
+    edit(
+        &dir.path().join("scheme.yaml"),
+        "{id: 功能定位, weight: 30}",
+        "{id: 功能定位, weight: 60}",
+    );
+    let Got::Changed(Redone::Scores, got) = next(&received) else {
+        panic!("a diff after the weight change, indicator scores kept");
+    };
+    let weighted = full_side(dir.path(), &data, &prev);
+    let expected = diff::diff(&weighted, &first, 5).unwrap();
+    assert_eq!(*got, expected);
+    assert!(expected.mean_rank_change.unwrap() > 0.0);
+    assert!(!expected.movers_up.is_empty());
+    assert!(expected.movers_up.iter().all(|m| !m.indicators.is_empty()));
+    assert!(expected.transitions.len() > 1);
+
+    // A comment in the imported module: the formulas are the same, nothing is recomputed.
+    let module = dir.path().join("common.rhai");
+    edit(&module, "// Shared", "// A note.\n// Shared");
+    let Got::Changed(Redone::Scores, got) = next(&received) else {
+        panic!("a comment changes no formula");
+    };
+    assert_eq!(got.mean_rank_change, Some(0.0));
+
+    // A formula of the imported module: the indicators again (the data kept), as a full run.
+    edit(
+        &module,
+        "revenue_wan * 10000 / visits",
+        "revenue_wan * 10000 / visits / visits",
+    );
+    let Got::Changed(Redone::Indicators, got) = next(&received) else {
+        panic!("an imported formula recomputes the indicators");
+    };
+    let expected = diff::diff(&full_side(dir.path(), &data, &prev), &weighted, 5).unwrap();
+    assert_eq!(*got, expected);
+    assert!(expected.mean_rank_change.unwrap() > 0.0);
 
     drop(stop);
     watcher.join().unwrap();

@@ -115,7 +115,7 @@ fn a_saved_weight_change_prints_the_diff_summary() {
     let diff = watching.until("diff summary", |l| l.starts_with("grade changed:"));
     assert!(
         diff.contains("— re-scored in")
-            && diff.contains("(weights, grades or rules only (data and indicator scores kept))"),
+            && diff.contains("(no formula changed: data and indicator scores kept)"),
         "{diff}"
     );
     assert!(

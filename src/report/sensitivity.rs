@@ -178,6 +178,12 @@ pub fn text(analysis: &Analysis, scheme: &str, top: usize) -> String {
                 out,
                 "each draw re-aggregates the cached indicator scores (data read and indicators scored once)"
             );
+            if let Some(note) = &analysis.grading_note {
+                let _ = writeln!(
+                    out,
+                    "grades by the pipeline's grade expressions per draw, not natively: {note}"
+                );
+            }
         }
         DrawPath::Rescore { reason } => {
             let _ = writeln!(out, "each draw: {reason}");

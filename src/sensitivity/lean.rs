@@ -1,20 +1,33 @@
 //! The lean ranking path: one draw's scores, ranks and grades from cached indicator scores,
-//! without the pipeline's summary and output table — the same numbers, a hundred times faster.
+//! natively — no polars query per draw, the same numbers as the pipeline.
 //!
 //! Built once per analysis from the indicator stage's output ([`crate::pipeline::IndicatorScores`]):
-//! every leaf's score as a contiguous f64 column (NaN where missing; the indicator stage never
-//! leaves a NaN, so NaN means missing exactly), and from one nominal run of stages 5–7 what no
-//! weight can change — each institution's bonus and deduction, vetoes, who is rated
-//! (`eligible:`), its peer group. A draw then computes, in the pipeline's own order of floating
-//! operations so that the results are bit for bit the pipeline's:
+//! the score matrix — every leaf's scores as one contiguous run of f64 (NaN where missing; the
+//! indicator stage never leaves a NaN, so NaN means missing exactly), leaves in the weight tree's
+//! order, indexed by position — and what no weight can change, evaluated once by the pipeline's
+//! own expressions on the indicator stage's columns: each institution's bonus and deduction,
+//! vetoes, who is rated (`eligible:`), its peer group, the conditions of grade adjustments. A draw
+//! then computes, in the pipeline's own order of floating operations so that the results are bit
+//! for bit the pipeline's:
 //!
-//! 1. every inner node's weighted mean bottom-up (`crate::aggregate`: arithmetic, geometric or
-//!    harmonic; `renormalise` or `zero` missing policy) and the weighted total;
-//! 2. coverage, exclusion and the final score `round(weighted + bonus − deduction)`
-//!    (`crate::adjust`), the score hidden for institutions not rated (`crate::eligibility`);
-//! 3. ranks overall and per peer group with vetoed institutions last (`crate::rank`), by a sort;
-//! 4. grades, by the pipeline's own grade expressions (`crate::grade`, grade adjustments
-//!    included) on the nominal frame with the columns the draw changed replaced.
+//! 1. the draw's weight tree matched once against the nominal tree's shape (by position in the
+//!    matrix, no lookup per institution), every inner node's weighted mean bottom-up
+//!    (`crate::aggregate`: arithmetic, geometric or harmonic; `renormalise` or `zero` missing
+//!    policy) and the weighted total, a block of institutions at a time so that the node scores
+//!    stay in the cache and each leaf's scores are read once per draw, into buffers reused from
+//!    draw to draw ([`Scratch`]); a leaf whose scoring method the draw swaps
+//!    ([`super::methods::Swap`]) is read from the swapped column instead of its run of the
+//!    matrix (borrowed, nothing copied);
+//! 2. coverage (only where `missing.min_coverage` can exclude someone), exclusion and the final
+//!    score `round(weighted + bonus − deduction)` (`crate::adjust`), the score hidden for
+//!    institutions not rated (`crate::eligibility`);
+//! 3. ranks overall and per peer group with vetoed institutions last (`crate::rank`): one sort
+//!    of packed keys per draw, then each peer group's run of it;
+//! 4. grades natively ([`super::grading`]: bands, ties, vetoes, grade adjustments, a condition
+//!    that reads a swapped indicator's score evaluated again on the swapped column) — or, for
+//!    `by: mean_sd` and adjustments that read a score the weights change, by the pipeline's
+//!    grade expressions on the indicator frame with the draw's columns added
+//!    ([`Model::grading_note`] says so).
 //!
 //! Where a scheme cannot take this path — a total by TOPSIS, VIKOR or WRSR (not a weighted mean), a
 //! dimension normalised across institutions before it is weighted (`normalise:`),
@@ -22,10 +35,12 @@
 //! draw re-runs the pipeline's stages 5–7 ([`crate::pipeline::result_query_varied`]) on the
 //! cached indicator scores instead, and [`Model::path`] says why. `tests/sensitivity.rs` checks
 //! that the nominal draw gives `pipeline::score`'s ranks and grades for every shipped scheme,
-//! and that random draws give the re-run pipeline's.
+//! and that random draws give the re-run pipeline's, under every grading method and tie rule.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Mutex;
 
 use polars::prelude::*;
 
@@ -37,11 +52,13 @@ use crate::columns::{
 use crate::error::{Error, Result};
 use crate::pipeline::{self, IndicatorScores};
 use crate::plan::Plan;
-use crate::scheme::{Mean, MissingPolicy, Ties};
+use crate::scheme::{GradeSpec, Mean, MissingPolicy, Ties};
 use crate::weight::{WeightNode, WeightTree};
 
+use super::grading::{self, Adjustment, Graded};
 use super::inputs::Draw;
 use super::methods::Swap;
+use super::ranking::ranks_with;
 
 /// No grade (unscored, or the scheme has no grades).
 pub const NO_GRADE: u8 = u8::MAX;
@@ -67,24 +84,95 @@ pub struct Outcome {
     pub grade: Vec<u8>,
 }
 
-/// The cached inputs of every draw.
-pub struct Model<'a> {
-    plan: &'a Plan,
-    scores: &'a IndicatorScores,
-    /// Stages 5–7 run once with the nominal weights, every column kept.
-    nominal: DataFrame,
-    pub path: Path,
-    n: usize,
-    leaves: HashMap<String, Vec<f64>>,
-    /// Indicators that impute: where their value was observed (coverage counts only those).
-    observed: HashMap<String, Vec<bool>>,
+/// Every inner node's scores (id, scores; NaN: missing), children before parents.
+pub type NodeScores = Vec<(String, Vec<f64>)>;
+
+/// A node of the nominal weight tree; a leaf with its place in the score matrix.
+struct Shape {
+    id: String,
+    leaf: Option<usize>,
+    children: Vec<Shape>,
+}
+
+/// Where the scores a weighted mean reads come from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A leaf's run of the score matrix.
+    Leaf(usize),
+    /// An inner node computed earlier in the same draw.
+    Inner(usize),
+}
+
+/// One draw's weight tree as arithmetic: inner nodes bottom-up (children before parents), the
+/// dimensions of the total, and the coverage terms (effective weight, leaf) in tree order.
+struct Program {
+    inner: Vec<(String, Vec<(f64, Source)>)>,
+    dimensions: Vec<(f64, Source)>,
+    coverage: Vec<(f64, usize)>,
+}
+
+/// Rows computed together: a block's node scores stay in the cache while the whole tree is
+/// computed for it, so a draw reads each leaf's scores once and writes nothing else in between.
+const BLOCK: usize = 2048;
+
+/// Buffers one worker reuses from draw to draw (no allocation of node columns per draw).
+#[derive(Default)]
+pub struct Scratch {
+    /// One block of each inner node's scores.
+    inner: Vec<Vec<f64>>,
+    present: Vec<f64>,
+    any_zero: Vec<bool>,
+    weighted: Vec<f64>,
+    coverage: Vec<f64>,
+    /// Every inner node's scores for all institutions, where a caller keeps them.
+    nodes: Vec<Vec<f64>>,
+    keys: Vec<u128>,
+}
+
+/// How grades are computed on the lean path.
+enum Grading {
+    None,
+    Native {
+        spec: GradeSpec,
+        adjustments: Vec<Adjustment>,
+    },
+    /// The pipeline's grade stages on the indicator frame with the draw's columns, and why.
+    Expressions {
+        stages: Vec<Vec<Expr>>,
+        reason: String,
+    },
+}
+
+/// What the lean path caches beyond the score matrix: the stage-6 columns no weight changes.
+struct Fixed {
     bonus: Vec<f64>,
     deduction: Vec<f64>,
     vetoed: Vec<bool>,
     not_rated: Option<Vec<bool>>,
+}
+
+/// The cached inputs of every draw.
+pub struct Model<'a> {
+    plan: &'a Plan,
+    scores: &'a IndicatorScores,
+    pub path: Path,
+    n: usize,
+    shape: Vec<Shape>,
+    /// Leaf l's score of institution r at `l × n + r`.
+    matrix: Vec<f64>,
+    /// Leaf l's indicator id (a draw's swapped columns replace leaves by id).
+    leaf_ids: Vec<String>,
+    /// For a leaf that imputes, where its value was observed (coverage counts a present score
+    /// only there); `None` for the others.
+    observed: Vec<Option<Vec<bool>>>,
+    /// `None` on the rescore path.
+    fixed: Option<Fixed>,
     group: Vec<u32>,
     groups: usize,
     bands: Vec<String>,
+    grading: Grading,
+    /// Per indicator whose method a draw swaps: which grade adjustments read its score.
+    adjustment_reads: Mutex<HashMap<String, Vec<bool>>>,
 }
 
 fn floats(frame: &DataFrame, name: &str) -> Result<Vec<f64>> {
@@ -105,23 +193,192 @@ fn flags(frame: &DataFrame, name: &str) -> Result<Vec<bool>> {
         .collect())
 }
 
-fn leaves_of<'t>(node: &'t WeightNode, out: &mut Vec<&'t str>) {
+/// The shape of `node`, appending each leaf's scores to the matrix.
+fn shape_of(
+    node: &WeightNode,
+    frame: &DataFrame,
+    observed_of: &dyn Fn(&str) -> Result<Option<Vec<bool>>>,
+    matrix: &mut Vec<f64>,
+    observed: &mut Vec<Option<Vec<bool>>>,
+    leaf_ids: &mut Vec<String>,
+) -> Result<Shape> {
+    let mut leaf = None;
     if node.is_leaf() {
-        out.push(&node.id);
+        let column = frame
+            .column(&score_column(&node.id))?
+            .cast(&DataType::Float64)?;
+        let scores = column.f64()?;
+        match scores.cont_slice() {
+            Ok(values) => matrix.extend_from_slice(values),
+            Err(_) => matrix.extend(scores.iter().map(|v| v.unwrap_or(f64::NAN))),
+        }
+        leaf = Some(observed.len());
+        observed.push(observed_of(&node.id)?);
+        leaf_ids.push(node.id.clone());
     }
-    for c in &node.children {
-        leaves_of(c, out);
+    let mut children = Vec::with_capacity(node.children.len());
+    for child in &node.children {
+        children.push(shape_of(
+            child,
+            frame,
+            observed_of,
+            matrix,
+            observed,
+            leaf_ids,
+        )?);
+    }
+    Ok(Shape {
+        id: node.id.clone(),
+        leaf,
+        children,
+    })
+}
+
+fn find<'s>(shapes: &'s [Shape], id: &str) -> Result<&'s Shape> {
+    shapes
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| Error::internal(format!("node {id} is not in the nominal weight tree")))
+}
+
+fn no_score(id: &str) -> Error {
+    Error::internal(format!("no cached score for {id}"))
+}
+
+/// Compiles `node` (an inner node of a draw's tree) into `program`, children first.
+fn compile(node: &WeightNode, shape: &Shape, program: &mut Program) -> Result<Source> {
+    if node.is_leaf() {
+        return shape
+            .leaf
+            .map(Source::Leaf)
+            .ok_or_else(|| no_score(&node.id));
+    }
+    let mut children = Vec::with_capacity(node.children.len());
+    for child in &node.children {
+        let source = compile(child, find(&shape.children, &child.id)?, program)?;
+        children.push((child.weight, source));
+    }
+    program.inner.push((node.id.clone(), children));
+    Ok(Source::Inner(program.inner.len() - 1))
+}
+
+/// Coverage terms as `WeightTree::effective_weights` multiplies them, in tree order.
+fn coverage_terms(
+    node: &WeightNode,
+    shape: &Shape,
+    above: f64,
+    out: &mut Vec<(f64, usize)>,
+) -> Result<()> {
+    let here = above * node.weight;
+    if node.is_leaf() {
+        out.push((here, shape.leaf.ok_or_else(|| no_score(&node.id))?));
+    }
+    for child in &node.children {
+        coverage_terms(child, find(&shape.children, &child.id)?, here, out)?;
+    }
+    Ok(())
+}
+
+/// Bonus, deduction, vetoes and who is rated, by the pipeline's adjustment and eligibility
+/// expressions on the indicator stage's columns (the rules read nothing the weights change).
+fn fixed_columns(plan: &Plan, frame: &DataFrame) -> Result<Fixed> {
+    // The totals the adjustment stage also computes read the weighted score and coverage:
+    // placeholders, as only the rule columns are kept.
+    let mut query = frame.clone().lazy().with_columns([
+        lit(0.0).alias(WEIGHTED_COLUMN),
+        lit(1.0).alias(COVERAGE_COLUMN),
+    ]);
+    for stage in plan.adjustments.stages() {
+        query = query.with_columns(stage);
+    }
+    let mut kept = vec![col(VETOED_COLUMN), col(BONUS_COLUMN), col(DEDUCTION_COLUMN)];
+    if let Some(eligible) = &plan.eligible {
+        kept.push(
+            eligible
+                .clone()
+                .cast(DataType::Boolean)
+                .fill_null(lit(false))
+                .not()
+                .alias(NOT_RATED_COLUMN),
+        );
+    }
+    let out = query.select(kept).collect()?;
+    Ok(Fixed {
+        bonus: floats(&out, BONUS_COLUMN)?,
+        deduction: floats(&out, DEDUCTION_COLUMN)?,
+        vetoed: flags(&out, VETOED_COLUMN)?,
+        not_rated: match plan.eligible {
+            Some(_) => Some(flags(&out, NOT_RATED_COLUMN)?),
+            None => None,
+        },
+    })
+}
+
+/// Where a grade adjustment's condition holds, evaluated on the indicator stage's columns;
+/// `None` if it reads anything else (a score the weights change).
+fn holds_on_indicators(frame: &DataFrame, when: &Expr) -> Option<Vec<bool>> {
+    let out = frame
+        .clone()
+        .lazy()
+        .select([when
+            .clone()
+            .cast(DataType::Boolean)
+            .fill_null(lit(false))
+            .alias("__holds")])
+        .collect()
+        .ok()?;
+    (out.height() == frame.height())
+        .then(|| flags(&out, "__holds").ok())
+        .flatten()
+}
+
+/// How the scheme's grades are computed on the lean path.
+fn grading_of(plan: &Plan, frame: &DataFrame) -> Grading {
+    let Some(spec) = &plan.scheme.spec.grades else {
+        return Grading::None;
+    };
+    let mut reason = (!grading::native_method(spec))
+        .then(|| "grades by mean_sd (a mean and SD summed as polars sums them)".to_string());
+    let mut adjustments = Vec::new();
+    for (i, adjustment) in plan.grade_adjustments.iter().enumerate() {
+        match holds_on_indicators(frame, &adjustment.when) {
+            Some(holds) => adjustments.push(Adjustment {
+                holds,
+                steps: adjustment.steps,
+            }),
+            None => {
+                reason.get_or_insert_with(|| {
+                    format!(
+                        "grade adjustment {} reads a score the weights change",
+                        i + 1
+                    )
+                });
+            }
+        }
+    }
+    match reason {
+        None => Grading::Native {
+            spec: spec.clone(),
+            adjustments,
+        },
+        Some(reason) => Grading::Expressions {
+            stages: if plan.grade_adjustments.is_empty() {
+                vec![vec![crate::grade::grade_expr(spec).alias(GRADE_COLUMN)]]
+            } else {
+                crate::grade::adjust::stages(spec, &plan.grade_adjustments, GRADE_COLUMN)
+            },
+            reason,
+        },
     }
 }
 
 impl<'a> Model<'a> {
-    /// Caches what draws need from the indicator scores and one nominal run.
+    /// Caches what draws need from the indicator scores.
     pub fn new(plan: &'a Plan, scores: &'a IndicatorScores) -> Result<Model<'a>> {
         let spec = &plan.scheme.spec;
-        let nominal =
-            pipeline::result_query(plan, &scores.weights, scores.frame.clone().lazy()).collect()?;
-        let n = nominal.height();
-        let path = if spec.aggregation.total.is_some() {
+        let frame = &scores.frame;
+        let n = frame.height();
+        let mut path = if spec.aggregation.total.is_some() {
             Path::Rescore {
                 reason: "the total is aggregation.total (TOPSIS, VIKOR or WRSR), not a weighted mean: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
             }
@@ -129,58 +386,30 @@ impl<'a> Model<'a> {
             Path::Rescore {
                 reason: format!("node {id} is normalised across institutions before it is weighted (normalise:): each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages"),
             }
-        } else if !rules_read_indicator_stage_only(plan, &scores.frame) {
+        } else if !rules_read_indicator_stage_only(plan, frame) {
             Path::Rescore {
                 reason: "a veto, bonus, deduction or eligibility rule reads a score the weights change: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
             }
         } else {
             Path::Lean
         };
-        let mut ids = Vec::new();
-        for d in &scores.weights.dimensions {
-            leaves_of(d, &mut ids);
-        }
-        let mut leaves = HashMap::new();
-        for id in ids {
-            leaves.insert(id.to_string(), floats(&scores.frame, &score_column(id))?);
-        }
-        let mut observed = HashMap::new();
-        for indicator in &plan.indicators {
-            if indicator.impute != crate::scheme::Impute::Renormalise
-                && leaves.contains_key(&indicator.spec.id)
-            {
-                let present: Vec<bool> = scores
-                    .frame
-                    .column(&indicator.spec.id)?
-                    .is_not_null()
-                    .iter()
-                    .map(|v| v.unwrap_or(false))
-                    .collect();
-                observed.insert(indicator.spec.id.clone(), present);
-            }
-        }
-        let groups_text = nominal.column(PEER_GROUP_COLUMN)?.cast(&DataType::String)?;
-        let mut known: BTreeMap<String, u32> = BTreeMap::new();
+        // Peer groups numbered in order of first appearance.
+        let groups_text = frame.column(PEER_GROUP_COLUMN)?.cast(&DataType::String)?;
+        let mut known: HashMap<&str, u32> = Default::default();
         let mut group = Vec::with_capacity(n);
         for g in groups_text.str()?.iter() {
-            let g = g.unwrap_or_default().to_string();
             let next = known.len() as u32;
-            group.push(*known.entry(g).or_insert(next));
+            group.push(*known.entry(g.unwrap_or_default()).or_insert(next));
         }
-        Ok(Model {
+        let mut model = Model {
             plan,
             scores,
             n,
-            path,
-            leaves,
-            observed,
-            bonus: floats(&nominal, BONUS_COLUMN)?,
-            deduction: floats(&nominal, DEDUCTION_COLUMN)?,
-            vetoed: flags(&nominal, VETOED_COLUMN)?,
-            not_rated: match plan.eligible {
-                Some(_) => Some(flags(&nominal, NOT_RATED_COLUMN)?),
-                None => None,
-            },
+            shape: Vec::new(),
+            matrix: Vec::new(),
+            leaf_ids: Vec::new(),
+            observed: Vec::new(),
+            fixed: None,
             groups: known.len(),
             group,
             bands: spec
@@ -188,8 +417,66 @@ impl<'a> Model<'a> {
                 .as_ref()
                 .map(|g| g.bands.iter().map(|b| b.grade.clone()).collect())
                 .unwrap_or_default(),
-            nominal,
-        })
+            grading: Grading::None,
+            adjustment_reads: Mutex::default(),
+            path: path.clone(),
+        };
+        if path != Path::Lean {
+            return Ok(model);
+        }
+        let imputing: Vec<&str> = plan
+            .indicators
+            .iter()
+            .filter(|i| i.impute != crate::scheme::Impute::Renormalise)
+            .map(|i| i.spec.id.as_str())
+            .collect();
+        let observed = |id: &str| -> Result<Option<Vec<bool>>> {
+            if !imputing.contains(&id) {
+                return Ok(None);
+            }
+            Ok(Some(
+                frame
+                    .column(id)?
+                    .is_not_null()
+                    .iter()
+                    .map(|v| v.unwrap_or(false))
+                    .collect(),
+            ))
+        };
+        model
+            .matrix
+            .reserve_exact(scores.weights.effective_weights().len() * n);
+        for d in &scores.weights.dimensions {
+            let shape = shape_of(
+                d,
+                frame,
+                &observed,
+                &mut model.matrix,
+                &mut model.observed,
+                &mut model.leaf_ids,
+            )?;
+            model.shape.push(shape);
+        }
+        model.fixed = Some(fixed_columns(plan, frame)?);
+        model.grading = grading_of(plan, frame);
+        if let Grading::Expressions { reason, .. } = &model.grading {
+            // The expressions must find every column they read among the indicator stage's and
+            // the draw's; if not, the draws go the pipeline's way.
+            let nominal = Draw {
+                weights: scores.weights.clone(),
+                mean: spec.aggregation.mean,
+                policy: spec.missing.policy,
+                left_out: Vec::new(),
+                methods: Vec::new(),
+            };
+            if let Err(error) = model.lean(&nominal) {
+                path = Path::Rescore {
+                    reason: format!("{reason}, and its grade expressions cannot run on the lean path ({error}): each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages"),
+                };
+                model.path = path;
+            }
+        }
+        Ok(model)
     }
 
     /// Institutions, in the data's row order.
@@ -206,9 +493,18 @@ impl<'a> Model<'a> {
         &self.bands
     }
 
-    /// The nominal frame's column `name` as text (ids, names, peer groups).
+    /// Why the lean path grades by the pipeline's grade expressions rather than natively
+    /// (`None`: natively, or no grades).
+    pub fn grading_note(&self) -> Option<&str> {
+        match (&self.path, &self.grading) {
+            (Path::Lean, Grading::Expressions { reason, .. }) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The indicator frame's column `name` as text (ids, names, peer groups).
     pub fn text_column(&self, name: &str) -> Result<Vec<String>> {
-        let column = self.nominal.column(name)?.cast(&DataType::String)?;
+        let column = self.scores.frame.column(name)?.cast(&DataType::String)?;
         Ok(column
             .str()?
             .iter()
@@ -216,16 +512,31 @@ impl<'a> Model<'a> {
             .collect())
     }
 
+    /// Buffers for [`Model::evaluate_with`], one per worker.
+    pub fn scratch(&self) -> Scratch {
+        Scratch::default()
+    }
+
     /// One draw, by [`Model::path`].
     pub fn evaluate(&self, draw: &Draw) -> Result<Outcome> {
-        self.evaluate_swapped(draw, &Swap::default())
+        self.evaluate_with(draw, &Swap::default(), &mut self.scratch())
     }
 
     /// One draw with the score columns of `swap` (other scoring methods, see
     /// `super::methods`) in place of the cached ones, by [`Model::path`].
     pub fn evaluate_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        self.evaluate_with(draw, swap, &mut self.scratch())
+    }
+
+    /// One draw with `swap`'s score columns, by [`Model::path`], reusing `scratch`.
+    pub fn evaluate_with(
+        &self,
+        draw: &Draw,
+        swap: &Swap,
+        scratch: &mut Scratch,
+    ) -> Result<Outcome> {
         match self.path {
-            Path::Lean => self.lean_swapped(draw, swap),
+            Path::Lean => self.lean_with(draw, swap, scratch),
             Path::Rescore { .. } => self.rescore_swapped(draw, swap),
         }
     }
@@ -276,69 +587,172 @@ impl<'a> Model<'a> {
             .collect())
     }
 
-    /// The score column of `node` under `draw`, computing inner nodes into `inner`.
-    fn node_score<'s>(
-        &'s self,
-        node: &WeightNode,
-        mean: Mean,
-        policy: MissingPolicy,
-        inner: &mut Vec<(String, Vec<f64>)>,
-        swap: &'s Swap,
-    ) -> Result<Cow<'s, [f64]>> {
-        if let Some(swapped) = swap.values(&node.id) {
-            return Ok(Cow::Borrowed(swapped));
+    /// A draw's weight tree as arithmetic over the score matrix.
+    fn program(&self, tree: &WeightTree) -> Result<Program> {
+        let mut program = Program {
+            inner: Vec::new(),
+            dimensions: Vec::with_capacity(tree.dimensions.len()),
+            coverage: Vec::new(),
+        };
+        for d in &tree.dimensions {
+            let shape = find(&self.shape, &d.id)?;
+            let source = compile(d, shape, &mut program)?;
+            program.dimensions.push((d.weight, source));
+            for child in &d.children {
+                coverage_terms(
+                    child,
+                    find(&shape.children, &child.id)?,
+                    d.weight,
+                    &mut program.coverage,
+                )?;
+            }
         }
-        if node.is_leaf() {
-            return self
-                .leaves
-                .get(&node.id)
-                .map(|v| Cow::Borrowed(v.as_slice()))
-                .ok_or_else(|| Error::internal(format!("no cached score for {}", node.id)));
-        }
-        let mut children = Vec::with_capacity(node.children.len());
-        for child in &node.children {
-            children.push((
-                child.weight,
-                self.node_score(child, mean, policy, inner, swap)?,
-            ));
-        }
-        let score = weighted_mean(&children, policy, mean, self.n);
-        inner.push((score_column(&node.id), score.clone()));
-        Ok(Cow::Owned(score))
+        Ok(program)
     }
 
     /// One draw natively (see the module's steps).
     pub fn lean(&self, draw: &Draw) -> Result<Outcome> {
-        self.lean_swapped(draw, &Swap::default())
+        self.lean_with(draw, &Swap::default(), &mut self.scratch())
     }
 
     /// [`Model::lean`] with the score columns of `swap` replaced.
     pub fn lean_swapped(&self, draw: &Draw, swap: &Swap) -> Result<Outcome> {
+        self.lean_with(draw, swap, &mut self.scratch())
+    }
+
+    /// One draw natively, with every inner node's scores (id, scores; NaN: missing) in the
+    /// order the pipeline computes them: what a caller that shows contributions needs.
+    pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, NodeScores)> {
+        let mut scratch = self.scratch();
+        let program = self.program(&draw.weights)?;
+        let outcome = self.run(&program, draw, &Swap::default(), &mut scratch, true)?;
+        let nodes = program
+            .inner
+            .into_iter()
+            .map(|(id, _)| id)
+            .zip(scratch.nodes)
+            .collect();
+        Ok((outcome, nodes))
+    }
+
+    /// One draw natively with `swap`'s score columns, reusing `scratch`.
+    pub fn lean_with(&self, draw: &Draw, swap: &Swap, scratch: &mut Scratch) -> Result<Outcome> {
+        let program = self.program(&draw.weights)?;
+        let keep = matches!(self.grading, Grading::Expressions { .. });
+        self.run(&program, draw, swap, scratch, keep)
+    }
+
+    /// One draw's `program` natively; `keep`: every inner node's scores in `scratch.nodes`.
+    /// A leaf that `swap` replaces (another scoring method) is read from the swapped column
+    /// instead of its run of the score matrix — borrowed, nothing copied.
+    fn run(
+        &self,
+        program: &Program,
+        draw: &Draw,
+        swap: &Swap,
+        scratch: &mut Scratch,
+        keep: bool,
+    ) -> Result<Outcome> {
+        let fixed = self.fixed.as_ref().ok_or_else(|| {
+            Error::internal(format!("the lean path does not apply: {:?}", self.path))
+        })?;
         let spec = &self.plan.scheme.spec;
         let n = self.n;
-        let mut inner = Vec::new();
-        let mut dimensions = Vec::with_capacity(draw.weights.dimensions.len());
-        for d in &draw.weights.dimensions {
-            dimensions.push((
-                d.weight,
-                self.node_score(d, draw.mean, draw.policy, &mut inner, swap)?,
-            ));
-        }
-        let weighted = weighted_mean(&dimensions, draw.policy, draw.mean, n);
-        drop(dimensions);
-        let coverage = self.coverage(&draw.weights, swap)?;
+        // Each leaf's scores for this draw: its run of the matrix, or the swapped column.
+        let leaves: Vec<&[f64]> = self
+            .leaf_ids
+            .iter()
+            .enumerate()
+            .map(|(l, id)| swap.values(id).unwrap_or(&self.matrix[l * n..(l + 1) * n]))
+            .collect();
+        let Scratch {
+            inner,
+            present,
+            any_zero,
+            weighted,
+            coverage,
+            nodes,
+            keys,
+        } = scratch;
         // The adjust stage's own settings, as compiled into the plan.
         let min_coverage = self.plan.adjustments.min_coverage;
         let decimals = self.plan.adjustments.score_decimals;
-        let mut score = vec![f64::NAN; n];
-        let mut excluded = vec![false; n];
-        for r in 0..n {
-            excluded[r] = weighted[r].is_nan() || coverage[r] < min_coverage;
-            if !excluded[r] {
-                score[r] = round(weighted[r] + self.bonus[r] - self.deduction[r], decimals);
+        let expressions = matches!(self.grading, Grading::Expressions { .. });
+        // Coverage ≥ 0 always: with min_coverage ≤ 0 it excludes nobody.
+        let covered = min_coverage > 0.0 || expressions;
+        inner.resize_with(program.inner.len(), Vec::new);
+        for buffer in inner.iter_mut() {
+            buffer.resize(BLOCK.min(n), 0.0);
+        }
+        present.resize(BLOCK.min(n), 0.0);
+        any_zero.resize(BLOCK.min(n), false);
+        weighted.resize(n, 0.0);
+        coverage.resize(if covered { n } else { 0 }, 0.0);
+        if keep {
+            nodes.resize_with(program.inner.len(), Vec::new);
+            for column in nodes.iter_mut() {
+                column.resize(n, 0.0);
             }
         }
-        let ranked: Cow<[f64]> = match &self.not_rated {
+        for start in (0..n).step_by(BLOCK) {
+            let rows = start..(start + BLOCK).min(n);
+            let len = rows.len();
+            let leaf = |l: usize| &leaves[l][rows.clone()];
+            for (k, (_, children)) in program.inner.iter().enumerate() {
+                let (done, rest) = inner.split_at_mut(k);
+                let sources: Vec<(f64, &[f64])> = children
+                    .iter()
+                    .map(|&(w, s)| match s {
+                        Source::Leaf(l) => (w, leaf(l)),
+                        Source::Inner(j) => (w, &done[j][..len]),
+                    })
+                    .collect();
+                let out = &mut rest[0][..len];
+                weighted_mean_into(
+                    &sources,
+                    draw.policy,
+                    draw.mean,
+                    out,
+                    &mut present[..len],
+                    &mut any_zero[..len],
+                );
+                if keep {
+                    nodes[k][rows.clone()].copy_from_slice(out);
+                }
+            }
+            let sources: Vec<(f64, &[f64])> = program
+                .dimensions
+                .iter()
+                .map(|&(w, s)| match s {
+                    Source::Leaf(l) => (w, leaf(l)),
+                    Source::Inner(j) => (w, &inner[j][..len]),
+                })
+                .collect();
+            weighted_mean_into(
+                &sources,
+                draw.policy,
+                draw.mean,
+                &mut weighted[rows.clone()],
+                &mut present[..len],
+                &mut any_zero[..len],
+            );
+            if covered {
+                self.coverage_into(
+                    &program.coverage,
+                    &leaves,
+                    rows.clone(),
+                    &mut coverage[rows],
+                );
+            }
+        }
+        let mut score = vec![f64::NAN; n];
+        for r in 0..n {
+            let excluded = weighted[r].is_nan() || (covered && coverage[r] < min_coverage);
+            if !excluded {
+                score[r] = round(weighted[r] + fixed.bonus[r] - fixed.deduction[r], decimals);
+            }
+        }
+        let ranked: Cow<[f64]> = match &fixed.not_rated {
             None => Cow::Borrowed(score.as_slice()),
             Some(not_rated) => Cow::Owned(
                 score
@@ -348,29 +762,52 @@ impl<'a> Model<'a> {
                     .collect(),
             ),
         };
-        let (rank, group_rank) = ranks(
+        let (rank, group_rank) = ranks_with(
             &ranked,
-            &self.vetoed,
+            &fixed.vetoed,
             &self.group,
             self.groups,
             spec.ranking.ties,
+            keys,
         );
-        let grade = match &spec.grades {
-            None => vec![NO_GRADE; n],
-            Some(_) => {
-                let mut replaced = vec![
+        let grade = match &self.grading {
+            Grading::None => vec![NO_GRADE; n],
+            Grading::Native { spec, adjustments } => grading::grades(
+                spec,
+                &self.adjustments_for(adjustments, swap)?,
+                &Graded {
+                    score: &ranked,
+                    vetoed: &fixed.vetoed,
+                    rank: &rank,
+                    group_rank: &group_rank,
+                    group: &self.group,
+                    groups: self.groups,
+                },
+            ),
+            Grading::Expressions { stages, .. } => {
+                let excluded: Vec<bool> = (0..n)
+                    .map(|r| weighted[r].is_nan() || coverage[r] < min_coverage)
+                    .collect();
+                let ties = spec.ranking.ties;
+                let mut columns = vec![
                     Column::new(SCORE_COLUMN.into(), nullable(&ranked)),
-                    rank_column(RANK_COLUMN, &rank, spec.ranking.ties),
-                    rank_column(GROUP_RANK_COLUMN, &group_rank, spec.ranking.ties),
-                    Column::new(WEIGHTED_COLUMN.into(), nullable(&weighted)),
-                    Column::new(COVERAGE_COLUMN.into(), coverage),
+                    rank_column(RANK_COLUMN, &rank, ties),
+                    rank_column(GROUP_RANK_COLUMN, &group_rank, ties),
+                    Column::new(WEIGHTED_COLUMN.into(), nullable(weighted)),
+                    Column::new(COVERAGE_COLUMN.into(), coverage.as_slice()),
                     Column::new(EXCLUDED_COLUMN.into(), excluded),
+                    Column::new(VETOED_COLUMN.into(), fixed.vetoed.as_slice()),
+                    Column::new(BONUS_COLUMN.into(), nullable(&fixed.bonus)),
+                    Column::new(DEDUCTION_COLUMN.into(), nullable(&fixed.deduction)),
                 ];
-                for (name, values) in inner {
-                    replaced.push(Column::new(name.into(), nullable(&values)));
+                if let Some(not_rated) = &fixed.not_rated {
+                    columns.push(Column::new(NOT_RATED_COLUMN.into(), not_rated.as_slice()));
                 }
-                replaced.extend(swap.leaves.iter().map(|(_, _, c)| (*c).clone()));
-                self.grades(replaced)?
+                for ((id, _), values) in program.inner.iter().zip(nodes.iter()) {
+                    columns.push(Column::new(score_column(id).into(), nullable(values)));
+                }
+                columns.extend(swap.leaves.iter().map(|(_, _, c)| (*c).clone()));
+                self.grades_by_expressions(stages, columns)?
             }
         };
         Ok(Outcome {
@@ -381,53 +818,117 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// Coverage as `crate::aggregate` computes it: Σ effective weight × present, in tree order.
-    fn coverage(&self, tree: &WeightTree, swap: &Swap) -> Result<Vec<f64>> {
-        let mut coverage: Option<Vec<f64>> = None;
-        for (id, w) in tree.effective_weights() {
-            let scores = match swap.values(&id) {
-                Some(swapped) => swapped,
-                None => self
-                    .leaves
-                    .get(&id)
-                    .ok_or_else(|| Error::internal(format!("no cached score for {id}")))?,
-            };
-            let observed = self.observed.get(&id);
-            let term = |r: usize| {
-                let present = !scores[r].is_nan() && observed.is_none_or(|o| o[r]);
-                w * if present { 1.0 } else { 0.0 }
-            };
-            match coverage.as_mut() {
-                None => coverage = Some((0..self.n).map(term).collect()),
-                Some(c) => {
-                    for (r, c) in c.iter_mut().enumerate() {
-                        *c += term(r);
-                    }
+    /// Coverage of `rows` as `crate::aggregate` computes it: Σ effective weight × present (1.0
+    /// or 0.0: a score, and for an indicator that imputes an observed value), in tree order.
+    fn coverage_into(
+        &self,
+        terms: &[(f64, usize)],
+        leaves: &[&[f64]],
+        rows: Range<usize>,
+        out: &mut [f64],
+    ) {
+        out.fill(0.0);
+        for (k, &(w, l)) in terms.iter().enumerate() {
+            let scores = &leaves[l][rows.clone()];
+            let observed = self.observed[l].as_ref().map(|o| &o[rows.clone()]);
+            for (i, (c, s)) in out.iter_mut().zip(scores).enumerate() {
+                let present = !s.is_nan() && observed.is_none_or(|o| o[i]);
+                let term = w * if present { 1.0 } else { 0.0 };
+                if k == 0 {
+                    *c = term;
+                } else {
+                    *c += term;
                 }
             }
         }
-        Ok(coverage.unwrap_or_else(|| vec![0.0; self.n]))
     }
 
-    /// Grades by the pipeline's expressions on the nominal frame with `replaced` columns.
-    fn grades(&self, replaced: Vec<Column>) -> Result<Vec<u8>> {
-        let spec = &self.plan.scheme.spec;
-        let Some(grades) = &spec.grades else {
-            return Ok(vec![NO_GRADE; self.n]);
-        };
-        let mut frame = self.nominal.clone();
-        for column in replaced {
+    /// A draw's grade adjustments: the condition of one that reads the score of an indicator
+    /// `swap` replaces is evaluated again on the swapped columns; the others are the cached ones.
+    fn adjustments_for<'s>(
+        &self,
+        adjustments: &'s [Adjustment],
+        swap: &Swap,
+    ) -> Result<Cow<'s, [Adjustment]>> {
+        if swap.leaves.is_empty() || adjustments.is_empty() {
+            return Ok(Cow::Borrowed(adjustments));
+        }
+        let mut touched = vec![false; adjustments.len()];
+        for (id, _, _) in &swap.leaves {
+            for (t, reads) in touched.iter_mut().zip(self.read_by_adjustments(id)) {
+                *t |= reads;
+            }
+        }
+        if !touched.contains(&true) {
+            return Ok(Cow::Borrowed(adjustments));
+        }
+        let mut frame = self.scores.frame.clone();
+        for (_, _, column) in &swap.leaves {
+            frame.with_column((*column).clone())?;
+        }
+        let mut owned = adjustments.to_vec();
+        for (i, adjustment) in owned.iter_mut().enumerate() {
+            if touched[i] {
+                adjustment.holds =
+                    holds_on_indicators(&frame, &self.plan.grade_adjustments[i].when).ok_or_else(
+                        || {
+                            Error::internal(format!(
+                                "grade adjustment {} did not evaluate on the swapped scores",
+                                i + 1
+                            ))
+                        },
+                    )?;
+            }
+        }
+        Ok(Cow::Owned(owned))
+    }
+
+    /// For each grade adjustment, whether its condition reads the score column of indicator
+    /// `id` (it fails without it), found once per indicator.
+    fn read_by_adjustments(&self, id: &str) -> Vec<bool> {
+        let mut known = self
+            .adjustment_reads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known
+            .entry(id.to_string())
+            .or_insert_with(|| {
+                let name = score_column(id);
+                let empty = self.scores.frame.head(Some(0));
+                let without: Vec<Expr> = empty
+                    .get_column_names()
+                    .into_iter()
+                    .filter(|c| c.as_str() != name.as_str())
+                    .map(|c| col(c.clone()))
+                    .collect();
+                self.plan
+                    .grade_adjustments
+                    .iter()
+                    .map(|a| {
+                        let when = a.when.clone().alias("__holds");
+                        let with = empty.clone().lazy().select([when.clone()]).collect();
+                        let alone = empty
+                            .clone()
+                            .lazy()
+                            .select(without.clone())
+                            .select([when])
+                            .collect();
+                        with.is_ok() && alone.is_err()
+                    })
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// Grades by the pipeline's grade stages on the indicator frame with `columns` added.
+    fn grades_by_expressions(&self, stages: &[Vec<Expr>], columns: Vec<Column>) -> Result<Vec<u8>> {
+        let mut frame = self.scores.frame.clone();
+        for column in columns {
             frame.with_column(column)?;
         }
         let mut query = frame.lazy();
-        if self.plan.grade_adjustments.is_empty() {
-            query = query.with_column(crate::grade::grade_expr(grades).alias(GRADE_COLUMN));
-        } else {
-            for stage in
-                crate::grade::adjust::stages(grades, &self.plan.grade_adjustments, GRADE_COLUMN)
-            {
-                query = query.with_columns(stage);
-            }
+        for stage in stages {
+            query = query.with_columns(stage.clone());
         }
         let out = query.select([col(GRADE_COLUMN)]).collect()?;
         self.band_indices(&out)
@@ -493,48 +994,47 @@ pub fn round(value: f64, decimals: u32) -> f64 {
 }
 
 /// The weighted mean of `children` (weight, scores; NaN missing) as `crate::aggregate` computes
-/// it, operation for operation.
-pub fn weighted_mean(
-    children: &[(f64, Cow<[f64]>)],
+/// it, operation for operation, into `out` (as long as each child's scores); `present` and
+/// `any_zero` are buffers of the same length.
+fn weighted_mean_into(
+    children: &[(f64, &[f64])],
     policy: MissingPolicy,
     mean: Mean,
-    n: usize,
-) -> Vec<f64> {
+    out: &mut [f64],
+    present: &mut [f64],
+    any_zero: &mut [bool],
+) {
+    out.fill(0.0);
+    present.fill(0.0);
     match mean {
         Mean::Arithmetic => {
-            let mut sum = vec![0.0; n];
-            let mut present = vec![0.0; n];
-            for (k, (w, x)) in children.iter().enumerate() {
-                for r in 0..n {
-                    let (value, here) = if x[r].is_nan() {
-                        (0.0, 0.0)
-                    } else {
-                        (x[r], 1.0)
-                    };
-                    if k == 0 {
-                        sum[r] = w * value;
-                        present[r] = w * here;
-                    } else {
-                        sum[r] += w * value;
-                        present[r] += w * here;
+            for (k, &(w, x)) in children.iter().enumerate() {
+                let rows = out.iter_mut().zip(present.iter_mut()).zip(x);
+                if k == 0 {
+                    for ((sum, here), &x) in rows {
+                        let (value, seen) = if x.is_nan() { (0.0, 0.0) } else { (x, 1.0) };
+                        *sum = w * value;
+                        *here = w * seen;
+                    }
+                } else {
+                    for ((sum, here), &x) in rows {
+                        let (value, seen) = if x.is_nan() { (0.0, 0.0) } else { (x, 1.0) };
+                        *sum += w * value;
+                        *here += w * seen;
                     }
                 }
             }
-            match policy {
-                MissingPolicy::Zero => sum,
-                MissingPolicy::Renormalise => sum
-                    .iter()
-                    .zip(&present)
-                    .map(|(s, p)| if *p > 0.0 { s / p } else { f64::NAN })
-                    .collect(),
+            if policy == MissingPolicy::Renormalise {
+                for (sum, &p) in out.iter_mut().zip(present.iter()) {
+                    *sum = if p > 0.0 { *sum / p } else { f64::NAN };
+                }
             }
         }
         Mean::Geometric | Mean::Harmonic => {
-            let mut terms = vec![0.0; n];
-            let mut weight = vec![0.0; n];
-            let mut any_zero = vec![false; n];
-            for (k, (w, x)) in children.iter().enumerate() {
-                for r in 0..n {
+            // `out` holds Σ w·transform(x), `present` Σ weight; zeros are marked apart.
+            any_zero.fill(false);
+            for (k, &(w, x)) in children.iter().enumerate() {
+                for r in 0..out.len() {
                     // clip_min(0): missing stays missing.
                     let v = if x[r].is_nan() {
                         f64::NAN
@@ -551,7 +1051,7 @@ pub fn weighted_mean(
                     };
                     let term = w * transformed;
                     let here = match policy {
-                        MissingPolicy::Zero => *w,
+                        MissingPolicy::Zero => w,
                         MissingPolicy::Renormalise => w * if v.is_nan() { 0.0 } else { 1.0 },
                     };
                     let zero = match policy {
@@ -559,139 +1059,35 @@ pub fn weighted_mean(
                         MissingPolicy::Renormalise => v == 0.0,
                     };
                     if k == 0 {
-                        terms[r] = term;
-                        weight[r] = here;
+                        out[r] = term;
+                        present[r] = here;
                     } else {
-                        terms[r] += term;
-                        weight[r] += here;
+                        out[r] += term;
+                        present[r] += here;
                     }
                     any_zero[r] |= zero;
                 }
             }
-            (0..n)
-                .map(|r| {
-                    if weight[r] == 0.0 && policy == MissingPolicy::Renormalise {
-                        f64::NAN
-                    } else if any_zero[r] {
-                        0.0
-                    } else {
-                        let m = terms[r] / weight[r];
-                        match mean {
-                            Mean::Geometric => m.exp(),
-                            _ => 1.0 / m,
-                        }
+            for r in 0..out.len() {
+                out[r] = if present[r] == 0.0 && policy == MissingPolicy::Renormalise {
+                    f64::NAN
+                } else if any_zero[r] {
+                    0.0
+                } else {
+                    let m = out[r] / present[r];
+                    match mean {
+                        Mean::Geometric => m.exp(),
+                        _ => 1.0 / m,
                     }
-                })
-                .collect()
+                };
+            }
         }
-    }
-}
-
-/// Ranks of `score` (NaN: unranked) overall and within each group, highest first, vetoed
-/// institutions after the others, with `ties` — as `crate::rank` computes them.
-pub fn ranks(
-    score: &[f64],
-    vetoed: &[bool],
-    group: &[u32],
-    groups: usize,
-    ties: Ties,
-) -> (Vec<f64>, Vec<f64>) {
-    let n = score.len();
-    let mut order: Vec<usize> = (0..n).filter(|&i| !score[i].is_nan()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        vetoed[a]
-            .cmp(&vetoed[b])
-            .then(score[b].total_cmp(&score[a]))
-            .then(a.cmp(&b))
-    });
-    let split = order.partition_point(|&i| !vetoed[i]);
-    let mut rank = vec![f64::NAN; n];
-    let clean_last = assign(&order[..split], score, ties, 0.0, &mut rank);
-    assign(&order[split..], score, ties, clean_last, &mut rank);
-    let mut group_rank = vec![f64::NAN; n];
-    let mut clean: Vec<Vec<usize>> = vec![Vec::new(); groups];
-    let mut vetoes: Vec<Vec<usize>> = vec![Vec::new(); groups];
-    for &i in &order {
-        let into = if vetoed[i] { &mut vetoes } else { &mut clean };
-        into[group[i] as usize].push(i);
-    }
-    for (clean, vetoes) in clean.iter().zip(&vetoes) {
-        let last = assign(clean, score, ties, 0.0, &mut group_rank);
-        assign(vetoes, score, ties, last, &mut group_rank);
-    }
-    (rank, group_rank)
-}
-
-/// Ranks of `sequence` (sorted best first) plus `offset`; returns the last rank a later
-/// sequence continues after: the count, or the number of distinct scores for dense ties.
-fn assign(sequence: &[usize], score: &[f64], ties: Ties, offset: f64, out: &mut [f64]) -> f64 {
-    let mut i = 0;
-    let mut dense = 0usize;
-    while i < sequence.len() {
-        let mut j = i + 1;
-        while j < sequence.len() && score[sequence[j]] == score[sequence[i]] {
-            j += 1;
-        }
-        dense += 1;
-        for (k, &row) in sequence[i..j].iter().enumerate() {
-            let r = match ties {
-                Ties::Min => (i + 1) as f64,
-                Ties::Dense => dense as f64,
-                Ties::Average => (i + 1 + j) as f64 / 2.0,
-                Ties::Ordinal => (i + 1 + k) as f64,
-            };
-            out[row] = r + offset;
-        }
-        i = j;
-    }
-    match ties {
-        Ties::Dense => dense as f64,
-        _ => sequence.len() as f64,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranks_follow_the_tie_conventions_with_vetoes_last() {
-        // As crate::rank's tests: [0.5, 0.7, 0.7, 0.2].
-        let s = [0.5, 0.7, 0.7, 0.2];
-        let none = [false; 4];
-        let g = [0; 4];
-        assert_eq!(ranks(&s, &none, &g, 1, Ties::Min).0, [3.0, 1.0, 1.0, 4.0]);
-        assert_eq!(ranks(&s, &none, &g, 1, Ties::Dense).0, [2.0, 1.0, 1.0, 3.0]);
-        assert_eq!(
-            ranks(&s, &none, &g, 1, Ties::Average).0,
-            [3.0, 1.5, 1.5, 4.0]
-        );
-        assert_eq!(
-            ranks(&s, &none, &g, 1, Ties::Ordinal).0,
-            [3.0, 1.0, 2.0, 4.0]
-        );
-        // 0.7 vetoed goes after 0.5 and 0.2; the missing score has no rank.
-        let (overall, group) = ranks(
-            &[0.5, 0.7, f64::NAN, 0.2],
-            &[false, true, false, false],
-            &[0, 0, 1, 1],
-            2,
-            Ties::Min,
-        );
-        assert_eq!(overall[..2], [1.0, 3.0]);
-        assert!(overall[2].is_nan());
-        assert_eq!(overall[3], 2.0);
-        assert_eq!(group[..2], [1.0, 2.0]);
-        assert_eq!(group[3], 1.0);
-        let (dense, _) = ranks(
-            &[0.5, 0.5, 0.9],
-            &[false, false, true],
-            &[0; 3],
-            1,
-            Ties::Dense,
-        );
-        assert_eq!(dense, [1.0, 1.0, 2.0]);
-    }
 
     #[test]
     fn rounding_is_half_away_from_zero() {

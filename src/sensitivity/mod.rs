@@ -25,9 +25,11 @@
 
 pub mod draws;
 pub mod estimators;
+mod grading;
 pub mod inputs;
 pub mod lean;
 pub mod methods;
+pub mod ranking;
 pub mod sampling;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -123,6 +125,9 @@ pub struct Analysis {
     pub uncertainty: Uncertainty,
     pub design: Design,
     pub path: Path,
+    /// On the lean path, why grades go through the pipeline's grade expressions rather than
+    /// natively (`by: mean_sd`, an adjustment reading a score the weights change).
+    pub grading_note: Option<String>,
     pub bands: Vec<String>,
     /// In the data's row order.
     pub institutions: Vec<Institution>,
@@ -230,11 +235,12 @@ pub fn analyse(
                 scope.spawn(move || -> WorkerResult {
                     let mut out = Vec::new();
                     let mut counts = vec![0u32; institutions * grade_slots];
+                    let mut scratch = model.scratch();
                     for index in (t..runs.len()).step_by(threads) {
                         let run = &runs[index];
                         let draw = design.draw(&run.u);
                         let swap = alternatives.swap(&draw.methods)?;
-                        let outcome = model.evaluate_swapped(&draw, &swap)?;
+                        let outcome = model.evaluate_with(&draw, &swap, &mut scratch)?;
                         let shift = mean_shift(&outcome.rank, &nominal.rank);
                         let ranks = (run.matrix == Matrix::A).then(|| {
                             for (i, g) in outcome.grade.iter().enumerate() {
@@ -287,23 +293,19 @@ pub fn analyse(
         None => None,
     };
     let groups = model.text_column(crate::columns::PEER_GROUP_COLUMN)?;
+    let intervals = rank_intervals(&a_ranks, institutions, threads);
     let mut stats = Vec::with_capacity(institutions);
-    let mut values = Vec::with_capacity(n_draws);
-    for i in 0..institutions {
-        values.clear();
-        values.extend(a_ranks.iter().map(|r| r[i] as f64).filter(|r| !r.is_nan()));
-        values.sort_by(f64::total_cmp);
-        let q = |p: f64| estimators::quantile(&values, p);
+    for (i, (median, q5, q95, ranked)) in intervals.into_iter().enumerate() {
         stats.push(Institution {
             id: ids[i].clone(),
             name: names.as_ref().map(|n| n[i].clone()),
             peer_group: groups[i].clone(),
             nominal_rank: nominal.rank[i],
             nominal_grade: nominal.grade[i],
-            median: q(0.5),
-            q5: q(0.05),
-            q95: q(0.95),
-            ranked: values.len(),
+            median,
+            q5,
+            q95,
+            ranked,
             grade_shares: counts[i * grade_slots..(i + 1) * grade_slots]
                 .iter()
                 .map(|&c| c as f64 / n_draws as f64)
@@ -346,11 +348,58 @@ pub fn analyse(
         options: *options,
         uncertainty: uncertainty.clone(),
         path: model.path.clone(),
+        grading_note: model.grading_note().map(String::from),
         bands: model.bands().to_vec(),
         institutions: stats,
         indices,
         runs,
         design,
+    })
+}
+
+/// Each institution's (median, Q5, Q95, draws that ranked it) over the draws' ranks
+/// (`ranks[draw][institution]`, NaN: unranked), on `threads` threads, each taking a run of
+/// institutions; the same figures whatever the thread count.
+fn rank_intervals(
+    ranks: &[Vec<f32>],
+    institutions: usize,
+    threads: usize,
+) -> Vec<(f64, f64, f64, usize)> {
+    let chunk = institutions.div_ceil(threads.max(1)).max(1);
+    let work = |from: usize, to: usize| -> Vec<(f64, f64, f64, usize)> {
+        // Ranks are positive (or NaN): their f32 bits sort as the numbers do.
+        let mut keys: Vec<u32> = Vec::with_capacity(ranks.len());
+        let mut values: Vec<f64> = Vec::with_capacity(ranks.len());
+        (from..to)
+            .map(|i| {
+                keys.clear();
+                keys.extend(
+                    ranks
+                        .iter()
+                        .map(|r| r[i])
+                        .filter(|r| !r.is_nan())
+                        .map(f32::to_bits),
+                );
+                keys.sort_unstable();
+                values.clear();
+                values.extend(keys.iter().map(|&k| f32::from_bits(k) as f64));
+                let q = |p: f64| estimators::quantile(&values, p);
+                (q(0.5), q(0.05), q(0.95), values.len())
+            })
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..institutions)
+            .step_by(chunk)
+            .map(|from| {
+                let to = (from + chunk).min(institutions);
+                scope.spawn(move || work(from, to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     })
 }
 
