@@ -12,18 +12,20 @@
 
 /// The average rank (1 = smallest) of each value; ties get the mean of their places.
 pub fn average_ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    // Values beside their places: one pass over contiguous pairs, no lookups. Values equal in
+    // the total order are the same bits, so the order among them changes no rank.
+    let mut order: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
-        while end < order.len() && values[order[end]] == values[order[start]] {
+        while end < order.len() && order[end].0 == order[start].0 {
             end += 1;
         }
         // Places start+1 ..= end share their mean.
         let rank = (start + 1 + end) as f64 / 2.0;
-        for &i in &order[start..end] {
+        for &(_, i) in &order[start..end] {
             ranks[i] = rank;
         }
         start = end;
@@ -103,7 +105,8 @@ pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
         return None;
     }
     let mut pairs: Vec<(f64, f64)> = x.iter().copied().zip(y.iter().copied()).collect();
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // Pairs equal in both are the same bits: an unstable sort gives the same list.
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let n0 = n * (n - 1) / 2;
     let n1 = tied_pairs(pairs.iter().map(|p| p.0));
     let joint = tied_pairs(pairs.iter().copied());
@@ -117,6 +120,102 @@ pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
     // Concordant − discordant = n₀ − n₁ − n₂ + n₃ − 2·swaps.
     let numerator = n0 as f64 - n1 as f64 - n2 as f64 + joint as f64 - 2.0 * swaps as f64;
     Some(numerator / ((n0 - n1) as f64 * (n0 - n2) as f64).sqrt())
+}
+
+/// Spearman's ρ and Kendall's τ-b of the same pairs, equal to the bit to [`spearman`] and
+/// [`kendall_tau_b`], from two sorts instead of four: the pairs sorted by (x, y) give x's runs of
+/// ties (its average ranks) and Knight's merge sort by y gives y's. What a diff of 40,000
+/// institutions overall and per peer group computes after every save in the watch loop.
+pub fn rho_and_tau(x: &[f64], y: &[f64]) -> (Option<f64>, Option<f64>) {
+    assert_eq!(x.len(), y.len(), "paired lists");
+    let n = x.len();
+    if n < 2 {
+        return (None, None);
+    }
+    let mut pairs: Vec<(f64, f64, usize)> = (0..n).map(|i| (x[i], y[i], i)).collect();
+    // Pairs equal in both are the same bits: the order among them changes nothing below.
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut rx = vec![0.0; n];
+    runs(&pairs, |p| p.0, |p| p.2, &mut rx);
+    let mut ys: Vec<(f64, usize)> = pairs.iter().map(|p| (p.1, p.2)).collect();
+    let mut buffer = Vec::with_capacity(n);
+    let swaps = merge_count_by_value(&mut ys, &mut buffer);
+    let mut ry = vec![0.0; n];
+    runs(&ys, |p| p.0, |p| p.1, &mut ry);
+
+    let rho = {
+        let count = n as f64;
+        let (mx, my) = (
+            rx.iter().sum::<f64>() / count,
+            ry.iter().sum::<f64>() / count,
+        );
+        let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+        for (a, b) in rx.iter().zip(&ry) {
+            sxy += (a - mx) * (b - my);
+            sxx += (a - mx) * (a - mx);
+            syy += (b - my) * (b - my);
+        }
+        (sxx != 0.0 && syy != 0.0).then(|| sxy / (sxx * syy).sqrt())
+    };
+    let n = n as u64;
+    let n0 = n * (n - 1) / 2;
+    let n1 = tied_pairs(pairs.iter().map(|p| p.0));
+    let joint = tied_pairs(pairs.iter().map(|p| (p.0, p.1)));
+    let n2 = tied_pairs(ys.iter().map(|p| p.0));
+    let tau = (n0 != n1 && n0 != n2).then(|| {
+        let numerator = n0 as f64 - n1 as f64 - n2 as f64 + joint as f64 - 2.0 * swaps as f64;
+        numerator / ((n0 - n1) as f64 * (n0 - n2) as f64).sqrt()
+    });
+    (rho, tau)
+}
+
+/// Average ranks from a list sorted by `value`: each run of equal values shares the mean of the
+/// places it spans, written at each item's `place` in `ranks`.
+fn runs<T>(
+    sorted: &[T],
+    value: impl Fn(&T) -> f64,
+    place: impl Fn(&T) -> usize,
+    ranks: &mut [f64],
+) {
+    let mut start = 0;
+    while start < sorted.len() {
+        let mut end = start + 1;
+        while end < sorted.len() && value(&sorted[end]) == value(&sorted[start]) {
+            end += 1;
+        }
+        let rank = (start + 1 + end) as f64 / 2.0;
+        for item in &sorted[start..end] {
+            ranks[place(item)] = rank;
+        }
+        start = end;
+    }
+}
+
+/// [`merge_count`] of values that carry their place along.
+fn merge_count_by_value(v: &mut [(f64, usize)], buffer: &mut Vec<(f64, usize)>) -> u64 {
+    let n = v.len();
+    if n < 2 {
+        return 0;
+    }
+    let mid = n / 2;
+    let mut swaps =
+        merge_count_by_value(&mut v[..mid], buffer) + merge_count_by_value(&mut v[mid..], buffer);
+    buffer.clear();
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < n {
+        if v[j].0 < v[i].0 {
+            buffer.push(v[j]);
+            swaps += (mid - i) as u64;
+            j += 1;
+        } else {
+            buffer.push(v[i]);
+            i += 1;
+        }
+    }
+    buffer.extend_from_slice(&v[i..mid]);
+    buffer.extend_from_slice(&v[j..n]);
+    v.copy_from_slice(buffer);
+    swaps
 }
 
 #[cfg(test)]
@@ -203,6 +302,23 @@ mod tests {
                 (Some(a), Some(e)) => assert!((a - e).abs() < 1e-12, "n {n}: {a} vs {e}"),
                 (a, e) => assert_eq!(a, e, "n {n}"),
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The combined computation equals the two separate ones to the bit, ties and all.
+        #[test]
+        fn rho_and_tau_equal_the_separate_functions(
+            pairs in proptest::collection::vec((0u8..12, 0u8..12), 0..300),
+            halves in proptest::bool::ANY,
+        ) {
+            let scale = if halves { 0.5 } else { 1.0 };
+            let x: Vec<f64> = pairs.iter().map(|p| p.0 as f64 * scale).collect();
+            let y: Vec<f64> = pairs.iter().map(|p| p.1 as f64).collect();
+            let (rho, tau) = rho_and_tau(&x, &y);
+            let bits = |v: Option<f64>| v.map(f64::to_bits);
+            proptest::prop_assert_eq!(bits(rho), bits(spearman(&x, &y)));
+            proptest::prop_assert_eq!(bits(tau), bits(kendall_tau_b(&x, &y)));
         }
     }
 }

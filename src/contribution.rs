@@ -42,6 +42,66 @@ pub fn of_rows(
     Ok(query.collect()?)
 }
 
+/// The points of every node of `tree` (by id) for a few institutions whose node scores are
+/// `scores(id)` (one per institution; `None`: missing) — [`of_rows`] computed natively, operation
+/// for operation as [`stages`] computes it (equal to the bit), without planning a query: what the
+/// watch loop's diff needs for a handful of movers after each save.
+pub fn points_of(
+    tree: &WeightTree,
+    policy: MissingPolicy,
+    institutions: usize,
+    scores: &dyn Fn(&str) -> Result<Vec<Option<f64>>>,
+) -> Result<std::collections::HashMap<String, Vec<f64>>> {
+    let mut out = std::collections::HashMap::new();
+    let above = vec![1.0; institutions];
+    siblings_points(&tree.dimensions, &above, policy, scores, &mut out)?;
+    Ok(out)
+}
+
+fn siblings_points(
+    siblings: &[WeightNode],
+    above: &[f64],
+    policy: MissingPolicy,
+    scores: &dyn Fn(&str) -> Result<Vec<Option<f64>>>,
+    out: &mut std::collections::HashMap<String, Vec<f64>>,
+) -> Result<()> {
+    let values: Vec<Vec<Option<f64>>> = siblings
+        .iter()
+        .map(|s| scores(&s.id))
+        .collect::<Result<_>>()?;
+    let present = |i: usize, k: usize| if values[i][k].is_some() { 1.0 } else { 0.0 };
+    // `present_weight`: Σ w·present, added left to right.
+    let total: Vec<f64> = (0..above.len())
+        .map(|k| {
+            (1..siblings.len()).fold(siblings[0].weight * present(0, k), |sum, i| {
+                sum + siblings[i].weight * present(i, k)
+            })
+        })
+        .collect();
+    for (i, node) in siblings.iter().enumerate() {
+        let weight: Vec<f64> = (0..above.len())
+            .map(|k| {
+                let share = match policy {
+                    MissingPolicy::Zero => node.weight,
+                    MissingPolicy::Renormalise if total[k] > 0.0 => {
+                        node.weight * present(i, k) / total[k]
+                    }
+                    MissingPolicy::Renormalise => 0.0,
+                };
+                above[k] * share
+            })
+            .collect();
+        let points = (0..above.len())
+            .map(|k| weight[k] * values[i][k].unwrap_or(0.0))
+            .collect();
+        out.insert(node.id.clone(), points);
+        if !node.children.is_empty() {
+            siblings_points(&node.children, &weight, policy, scores, out)?;
+        }
+    }
+    Ok(())
+}
+
 /// Refuses an aggregation whose total is not a weighted arithmetic mean of the indicator scores.
 pub fn check_supported(aggregation: &AggregationSpec) -> Result<()> {
     let what = match (aggregation.total, aggregation.mean) {
@@ -295,5 +355,88 @@ mod tests {
         let message = check_supported(&geometric).unwrap_err().to_string();
         assert!(message.contains("geometric mean"), "{message}");
         assert!(check_supported(&AggregationSpec::default()).is_ok());
+    }
+
+    /// The hand example of `renormalised_weight_goes_to_present_siblings`, natively.
+    #[test]
+    fn points_natively_by_hand() {
+        let tree = tree();
+        let scores = |id: &str| -> Result<Vec<Option<f64>>> {
+            Ok(match id {
+                "a" => vec![Some(80.0), Some(80.0), None],
+                "b" => vec![Some(40.0), None, None],
+                "c" => vec![Some(50.0), Some(50.0), Some(70.0)],
+                // D = (0.25·80 + 0.75·40) = 50, then 80 and missing; E = c.
+                "D" => vec![Some(50.0), Some(80.0), None],
+                _ => vec![Some(50.0), Some(50.0), Some(70.0)],
+            })
+        };
+        let points = points_of(&tree, MissingPolicy::Renormalise, 3, &scores).unwrap();
+        close(&points["a"], &[12.0, 0.6 * 80.0, 0.0]);
+        close(&points["b"], &[18.0, 0.0, 0.0]);
+        close(&points["c"], &[20.0, 20.0, 70.0]);
+        close(&points["D"], &[30.0, 48.0, 0.0]);
+    }
+
+    proptest::proptest! {
+        /// Native points equal the query's to the bit, for random trees, weights, scores and
+        /// missing values, under both policies.
+        #[test]
+        fn points_natively_equal_the_query(
+            shape in proptest::collection::vec(proptest::collection::vec(0usize..3, 1..4), 1..4),
+            weights in proptest::collection::vec(0.0f64..5.0, 40),
+            values in proptest::collection::vec(proptest::option::weighted(0.8, -50.0f64..150.0), 40 * 6),
+            renormalise in proptest::bool::ANY,
+        ) {
+            // Dimension d has children d.c, each with `grand` children of its own.
+            let mut w = weights.iter().copied().cycle();
+            let mut ids = Vec::new();
+            let dimensions: Vec<WeightNode> = shape.iter().enumerate().map(|(d, children)| {
+                let children = children.iter().enumerate().map(|(c, &grand)| {
+                    let id = format!("n{d}.{c}");
+                    let grand: Vec<WeightNode> = (0..grand).map(|g| {
+                        let id = format!("n{d}.{c}.{g}");
+                        ids.push(id.clone());
+                        node(&id, w.next().unwrap(), vec![])
+                    }).collect();
+                    ids.push(id.clone());
+                    node(&id, w.next().unwrap(), grand)
+                }).collect();
+                let id = format!("n{d}");
+                ids.push(id.clone());
+                node(&id, w.next().unwrap(), children)
+            }).collect();
+            let tree = WeightTree { dimensions };
+            let policy = if renormalise { MissingPolicy::Renormalise } else { MissingPolicy::Zero };
+            let rows = 6;
+            let column = |i: usize| -> Vec<Option<f64>> {
+                (0..rows).map(|k| values[(i * rows + k) % values.len()]).collect()
+            };
+            let frame = DataFrame::new(
+                rows,
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, id)| Column::new(score_column(id).into(), column(i)))
+                    .collect(),
+            )
+            .unwrap();
+            let by_query = of_rows(&frame, &(0..rows).collect::<Vec<_>>(), &tree, policy).unwrap();
+            let scores = |id: &str| -> Result<Vec<Option<f64>>> {
+                Ok(column(ids.iter().position(|i| i == id).unwrap()))
+            };
+            let native = points_of(&tree, policy, rows, &scores).unwrap();
+            for id in &ids {
+                let expected: Vec<u64> = by_query
+                    .column(&points_column(id))
+                    .unwrap()
+                    .f64()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.unwrap().to_bits())
+                    .collect();
+                let got: Vec<u64> = native[id].iter().map(|v| v.to_bits()).collect();
+                proptest::prop_assert_eq!(got, expected, "node {}", id);
+            }
+        }
     }
 }

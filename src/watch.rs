@@ -17,7 +17,12 @@
 //!   of `crate::sensitivity::lean`: native aggregation, ranks and grades on the kept indicator
 //!   scores): a table of ranks, scores and grades only — no run summary, output table or
 //!   contributions for all — and the diff against the previous run, whose movers' points are
-//!   computed for them alone. Schemes the lean path refuses (a TOPSIS/VIKOR/WRSR total, a node
+//!   computed for them alone (natively, `crate::contribution::points_of`). What the light way
+//!   builds from the indicator scores alone — the score matrix, the institutions' ids, names and
+//!   peer groups as the diff shows them, the order of the ids — is kept as long as the scores are,
+//!   so a weight edit costs the scheme's compilation, one native draw (its two halves on two
+//!   threads) and the diff (the two runs paired by data row, not by id; the rank agreement
+//!   overall and per peer group side by side). Schemes the lean path refuses (a TOPSIS/VIKOR/WRSR total, a node
 //!   normalised across institutions, a rule reading a weighted score) run stages 5–8
 //!   ([`crate::pipeline::rescore_with`]; data-driven weights are fitted again, on the same
 //!   scores).
@@ -25,33 +30,34 @@
 //! Saves are noticed by reading, every [`POLL`], the size and modification time of each file in
 //! the scheme folder and of each data file — a few `stat` calls, no measurable load — and a run
 //! starts once they have stayed the same for [`SETTLE`] (an editor's write, rename and chmod make
-//! one run): about 7 ms from a save to the start of a run. Not a file-notification crate:
+//! one run): about 5 ms from a save to the start of a run. Not a file-notification crate:
 //! `notify` (8 or 9, even with `default-features = false`) enables `mio`'s default features
 //! (`log`), which polars' async reader shares, and that recompiles polars, 40 minutes here, for
 //! what a poll does within milliseconds (BENCHMARKS.md measures the poll's share).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use polars::prelude::*;
 
-use crate::columns::{score_column, GRADE_COLUMN, GROUP_RANK_COLUMN, PEER_GROUP_COLUMN};
+use crate::columns::{GRADE_COLUMN, GROUP_RANK_COLUMN, PEER_GROUP_COLUMN};
 use crate::columns::{RANK_COLUMN, SCORE_COLUMN};
-use crate::diff::{self, Diff, KeptRun, Side};
+use crate::diff::{self, Diff, Figures, FrameRows, Institutions, KeptRun, Side, Text};
 use crate::error::{Error, Result};
 use crate::load::LoadedData;
 use crate::pipeline::{self, IndicatorScores, ScoreOptions, ScoreRun};
 use crate::plan::Plan;
 use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, SchemeSpec, Ties};
-use crate::sensitivity::{Draw, Model, Outcome, NO_GRADE};
+use crate::sensitivity::{Draw, Model, Outcome, ScoreMatrix, NO_GRADE};
 use crate::source::DataFile;
 
 /// How often the watched files are looked at.
-pub const POLL: Duration = Duration::from_millis(5);
+pub const POLL: Duration = Duration::from_millis(2);
 /// How long the files must stay unchanged after a change before scoring: one save, one run.
-pub const SETTLE: Duration = Duration::from_millis(5);
+pub const SETTLE: Duration = Duration::from_millis(3);
 
 /// What a refresh had to redo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +113,8 @@ struct Cache {
     indicator_key: String,
     loaded: LoadedData,
     scores: IndicatorScores,
+    /// What the light way kept of these indicator scores.
+    light: Option<Light>,
 }
 
 /// The state kept between runs.
@@ -114,6 +122,8 @@ pub struct Session {
     watched: Watched,
     cache: Option<Cache>,
     baseline: Option<Side>,
+    /// Each script's tokens by its stamp ([`formulas_key`]).
+    lexed: HashMap<PathBuf, (String, String)>,
 }
 
 /// The size and modification time of `path`, to notice a new save.
@@ -172,10 +182,15 @@ enum Scored {
     Light(Box<Side>),
 }
 
+/// How this run is named in the diff, and the run it is compared against.
+const THIS_RUN: &str = "this save";
+const PREVIOUS_RUN: &str = "the previous run";
+
 /// The formulas as the compiler reads them: every script of the scheme and every `.rhai` file of
 /// its folder (imported modules), each as its tokens — comments and layout left out, so that
-/// equal keys compile to the same formulas.
-fn formulas_key(scheme: &Scheme) -> String {
+/// equal keys compile to the same formulas. `lexed` keeps each file's tokens by its size and
+/// modification time: a file not saved since is not lexed again.
+fn formulas_key(scheme: &Scheme, lexed: &mut HashMap<PathBuf, (String, String)>) -> String {
     let mut key = String::new();
     let mut files: Vec<PathBuf> = scheme
         .spec
@@ -188,13 +203,18 @@ fn formulas_key(scheme: &Scheme) -> String {
     modules.sort();
     files.extend(modules);
     for file in files {
-        // Unreadable scripts are reported by the compilation.
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        key.push_str(&format!(
-            "{}\u{0}{}\u{0}",
-            file.display(),
-            formula_tokens(&text)
-        ));
+        let stamp = stamp(&file);
+        let tokens = match lexed.get(&file).filter(|(seen, _)| *seen == stamp) {
+            Some((_, tokens)) => tokens.clone(),
+            None => {
+                // Unreadable scripts are reported by the compilation.
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                let tokens = formula_tokens(&text);
+                lexed.insert(file.clone(), (stamp, tokens.clone()));
+                tokens
+            }
+        };
+        key.push_str(&format!("{}\u{0}{tokens}\u{0}", file.display()));
     }
     key
 }
@@ -232,11 +252,67 @@ fn rhai_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
+/// What the light way keeps between runs on the same indicator scores: the score matrix, the
+/// institutions as the diff shows them, and the output table's columns no weight changes.
+struct Light {
+    matrix: Arc<ScoreMatrix>,
+    institutions: Arc<Institutions>,
+    /// The id, name and peer-group columns of the output table, in the data's row order.
+    base: Vec<Column>,
+    /// Each row's place in the order of ids (the output table orders equal ranks by id).
+    id_place: Vec<u32>,
+}
+
+impl Light {
+    fn of(plan: &Plan, frame: &DataFrame, matrix: Arc<ScoreMatrix>) -> Result<Light> {
+        let spec = &plan.scheme.spec;
+        let id_column = spec.columns.id.as_str();
+        let mut base = vec![frame.column(id_column)?.clone()];
+        for extra in [&spec.columns.name, &spec.columns.peer_group]
+            .into_iter()
+            .flatten()
+        {
+            if extra != id_column && !base.iter().any(|c| c.name() == extra.as_str()) {
+                base.push(frame.column(extra)?.clone());
+            }
+        }
+        if let Some(groups) = &spec.peer_groups {
+            base.push(
+                frame
+                    .column(PEER_GROUP_COLUMN)?
+                    .cast(&DataType::String)?
+                    .with_name(groups.formula.as_str().into()),
+            );
+        }
+        let table = DataFrame::new(frame.height(), base.clone())?;
+        let institutions = Arc::new(Institutions::of(&Side::new("", plan, table))?);
+        let by_id = frame
+            .column(id_column)?
+            .as_materialized_series()
+            .arg_sort(SortOptions::default().with_maintain_order(true));
+        let mut id_place = vec![0u32; frame.height()];
+        for (place, row) in by_id.into_no_null_iter().enumerate() {
+            id_place[row as usize] = place as u32;
+        }
+        Ok(Light {
+            matrix,
+            institutions,
+            base,
+            id_place,
+        })
+    }
+}
+
 /// This run's side of the diff by the lean path, where it applies (`None` elsewhere): ranks,
-/// scores and grades in the output table's order, and the node scores its movers' points are
-/// computed from.
-fn light_side(plan: &Plan, scores: &IndicatorScores) -> Option<Result<Side>> {
-    let model = Model::new(plan, scores).ok()?;
+/// scores and grades in the output table's order, its figures, and the node scores its movers'
+/// points are computed from. `light`: what an earlier light run on the same indicator scores kept.
+fn light_side(
+    plan: &Plan,
+    scores: &IndicatorScores,
+    light: Option<Light>,
+) -> Option<Result<(Side, Light)>> {
+    let model = Model::with_matrix(plan, scores, light.as_ref().map(|l| l.matrix.clone())).ok()?;
+    crate::trace::mark("watch: lean model");
     if model.path != crate::sensitivity::Path::Lean {
         return None;
     }
@@ -248,32 +324,29 @@ fn light_side(plan: &Plan, scores: &IndicatorScores) -> Option<Result<Side>> {
         left_out: Vec::new(),
         methods: Vec::new(),
     };
-    let side = || -> Result<Side> {
+    let side = || -> Result<(Side, Light)> {
+        let light = match light {
+            Some(light) => Light {
+                matrix: model.score_matrix(),
+                ..light
+            },
+            None => Light::of(plan, &scores.frame, model.score_matrix())?,
+        };
         let (outcome, nodes) = model.lean_with_nodes(&draw)?;
-        let table = ranks_table(plan, &scores.frame, model.bands(), &outcome)?;
-        let mut side = Side::new("this run", plan, table);
+        crate::trace::mark("watch: lean run");
+        let (table, figures) = ranks_table(plan, &light, model.bands(), &outcome)?;
+        crate::trace::mark("watch: ranks table");
+        let mut side = Side::new(THIS_RUN, plan, table).with_figures(figures);
         // As `Side::from_run`: points where the total is a weighted sum of the nodes.
         if crate::contribution::check_scheme(&plan.scheme).is_ok() {
-            // Only what the points read: the id and every node's score (a narrow frame keeps
-            // the points query of a few movers cheap to plan).
-            let mut inner: std::collections::HashMap<String, Vec<f64>> =
-                nodes.into_iter().collect();
-            let mut columns = vec![scores.frame.column(&spec.columns.id)?.clone()];
-            for node in crate::contribution::nodes(&scores.weights) {
-                let name = score_column(&node.id);
-                columns.push(match inner.remove(&node.id) {
-                    Some(values) => Column::new(name.into(), nullable(&values)),
-                    None => scores.frame.column(&name)?.clone(),
-                });
-            }
-            let scored = DataFrame::new(scores.frame.height(), columns)?;
             side.kept = Some(KeptRun {
-                scored,
+                scored: scores.frame.clone(),
                 weights: scores.weights.clone(),
                 policy: spec.missing.policy,
+                nodes,
             });
         }
-        Ok(side)
+        Ok((side, light))
     };
     Some(side())
 }
@@ -283,15 +356,30 @@ fn nullable(values: &[f64]) -> Vec<Option<f64>> {
 }
 
 /// The columns of the output table a diff reads — ranks, id, name, peer group, score, grade —
-/// typed and sorted as `crate::table::output_table` makes them.
+/// typed and ordered as `crate::table::output_table` makes them (by rank, then id; the
+/// unranked last), and the same figures for the diff.
 fn ranks_table(
     plan: &Plan,
-    frame: &DataFrame,
+    light: &Light,
     bands: &[String],
     outcome: &Outcome,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Figures)> {
     let spec = &plan.scheme.spec;
-    let id_column = spec.columns.id.as_str();
+    let n = outcome.rank.len();
+    let mut order: Vec<(u64, u32, u32)> = (0..n)
+        .map(|r| {
+            let rank = outcome.rank[r];
+            // Ranks are positive: their bits sort as they do; the unranked last.
+            let key = if rank.is_nan() {
+                u64::MAX
+            } else {
+                rank.to_bits()
+            };
+            (key, light.id_place[r], r as u32)
+        })
+        .collect();
+    order.sort_unstable();
+    let order: Vec<u32> = order.into_iter().map(|(_, _, r)| r).collect();
     let rank = |name: &str, ranks: &[f64]| match spec.ranking.ties {
         Ties::Average => Column::new(name.into(), nullable(ranks)),
         _ => Column::new(
@@ -302,27 +390,13 @@ fn ranks_table(
                 .collect::<Vec<_>>(),
         ),
     };
+    let texts: Vec<Text> = bands.iter().map(|b| Text::from(b.as_str())).collect();
+    let grade_of = |g: u8| (g != NO_GRADE).then(|| texts[g as usize].clone());
     let mut columns = vec![
         rank(RANK_COLUMN, &outcome.rank),
         rank(GROUP_RANK_COLUMN, &outcome.group_rank),
-        frame.column(id_column)?.clone(),
     ];
-    for extra in [&spec.columns.name, &spec.columns.peer_group]
-        .into_iter()
-        .flatten()
-    {
-        if extra != id_column && !columns.iter().any(|c| c.name() == extra.as_str()) {
-            columns.push(frame.column(extra)?.clone());
-        }
-    }
-    if let Some(groups) = &spec.peer_groups {
-        columns.push(
-            frame
-                .column(PEER_GROUP_COLUMN)?
-                .cast(&DataType::String)?
-                .with_name(groups.formula.as_str().into()),
-        );
-    }
+    columns.extend(light.base.iter().cloned());
     columns.push(Column::new(SCORE_COLUMN.into(), nullable(&outcome.score)));
     let grades: Vec<Option<&str>> = outcome
         .grade
@@ -330,15 +404,30 @@ fn ranks_table(
         .map(|&g| (g != NO_GRADE).then(|| bands[g as usize].as_str()))
         .collect();
     columns.push(Column::new(GRADE_COLUMN.into(), grades));
-    Ok(DataFrame::new(frame.height(), columns)?
-        .lazy()
-        .sort(
-            [RANK_COLUMN, id_column],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
-        .collect()?)
+    let table = DataFrame::new(n, columns)?.take(&IdxCa::from_vec(
+        "order".into(),
+        order.iter().map(|&r| r as IdxSize).collect(),
+    ))?;
+    let pick = |values: &[f64]| -> Vec<Option<f64>> {
+        order
+            .iter()
+            .map(|&r| Some(values[r as usize]).filter(|v| !v.is_nan()))
+            .collect()
+    };
+    let figures = Figures::on_rows(
+        pick(&outcome.rank),
+        pick(&outcome.group_rank),
+        pick(&outcome.score),
+        order
+            .iter()
+            .map(|&r| grade_of(outcome.grade[r as usize]))
+            .collect(),
+        FrameRows {
+            institutions: light.institutions.clone(),
+            row: order,
+        },
+    );
+    Ok((table, figures))
 }
 
 impl Session {
@@ -347,6 +436,7 @@ impl Session {
             watched,
             cache: None,
             baseline: None,
+            lexed: HashMap::new(),
         }
     }
 
@@ -362,13 +452,15 @@ impl Session {
             Ok((redone, scored)) => {
                 let (side, run) = match scored {
                     Scored::Full(plan, run) => {
-                        (Side::new("this run", &plan, run.table.clone()), Some(run))
+                        (Side::new(THIS_RUN, &plan, run.table.clone()), Some(run))
                     }
                     Scored::Light(side) => (*side, None),
                 };
                 let update = match (self.baseline.take(), run) {
                     (Some(baseline), _) => {
-                        match diff::diff(&side, &baseline, self.watched.movers) {
+                        let diff = diff::diff(&side, &baseline, self.watched.movers);
+                        crate::trace::mark("watch: diff");
+                        match diff {
                             Ok(diff) => Update::Changed {
                                 redone,
                                 diff: Box::new(diff),
@@ -386,6 +478,8 @@ impl Session {
                         "a light run without a previous run to compare with",
                     )),
                 };
+                let mut side = side;
+                side.label = PREVIOUS_RUN.to_string();
                 self.baseline = Some(side);
                 update
             }
@@ -395,8 +489,13 @@ impl Session {
     fn score(&mut self) -> Result<(Redone, Scored)> {
         let watched = &self.watched;
         let scheme = Scheme::load(&watched.scheme_dir)?;
-        let indicator_key = format!("{}{}", indicator_part(&scheme.spec), formulas_key(&scheme));
+        let indicator_key = format!(
+            "{}{}",
+            indicator_part(&scheme.spec),
+            formulas_key(&scheme, &mut self.lexed)
+        );
         let plan = Plan::compile(scheme)?;
+        crate::trace::mark("watch: scheme compiled");
         let mut references: Vec<&str> = plan.references.iter().map(|r| r.name.as_str()).collect();
         references.sort_unstable();
         references.dedup();
@@ -410,39 +509,45 @@ impl Session {
             references.join("\u{0}")
         );
         let cache = self.cache.take();
-        let (redone, loaded, scores) = match cache {
+        let (redone, loaded, scores, light) = match cache {
             Some(cache) if cache.data_key == data_key => {
                 if cache.indicator_key == indicator_key {
-                    let scores = if plan.scheme.spec.weighting.method.is_data_driven() {
-                        pipeline::score_indicators(&plan, cache.loaded.frame.clone())?
+                    if plan.scheme.spec.weighting.method.is_data_driven() {
+                        let scores = pipeline::score_indicators(&plan, cache.loaded.frame.clone())?;
+                        (Redone::Scores, cache.loaded, scores, None)
                     } else {
-                        IndicatorScores {
+                        let scores = IndicatorScores {
                             frame: cache.scores.frame,
                             weights: plan.weights.clone(),
                             weight_notes: Vec::new(),
-                        }
-                    };
-                    (Redone::Scores, cache.loaded, scores)
+                        };
+                        (Redone::Scores, cache.loaded, scores, cache.light)
+                    }
                 } else {
                     pipeline::check_types(&plan, &cache.loaded.frame)?;
                     let scores = pipeline::score_indicators(&plan, cache.loaded.frame.clone())?;
-                    (Redone::Indicators, cache.loaded, scores)
+                    (Redone::Indicators, cache.loaded, scores, None)
                 }
             }
             _ => {
                 let loaded = pipeline::load_for(&plan, &watched.data, watched.previous.as_ref())?;
                 pipeline::check_types(&plan, &loaded.frame)?;
                 let scores = pipeline::score_indicators(&plan, loaded.frame.clone())?;
-                (Redone::Data, loaded, scores)
+                (Redone::Data, loaded, scores, None)
             }
         };
+        crate::trace::mark("watch: data and indicators");
         // After the first good run, the light way where the lean path applies.
-        let light = match &self.baseline {
-            Some(_) => light_side(&plan, &scores),
-            None => None,
+        let (light_run, mut light) = match &self.baseline {
+            Some(_) => (light_side(&plan, &scores, light), None),
+            None => (None, light),
         };
-        let scored = match light {
-            Some(side) => side.map(|side| Scored::Light(Box::new(side))),
+        let scored = match light_run {
+            Some(Ok((side, kept))) => {
+                light = Some(kept);
+                Ok(Scored::Light(Box::new(side)))
+            }
+            Some(Err(error)) => Err(error),
             None => {
                 let options = ScoreOptions {
                     // The diff's drivers need each node's points, where the total has them.
@@ -462,6 +567,7 @@ impl Session {
             indicator_key,
             loaded,
             scores,
+            light,
         });
         Ok((redone, scored?))
     }

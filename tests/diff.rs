@@ -121,11 +121,11 @@ fn two_institutions_swap_by_hand() {
     close(d.agreement.kendall, 4.0 / 6.0, "τ-b");
     close(d.mean_rank_change, 0.5, "mean |Δrank|");
     let largest = d.largest.as_ref().unwrap();
-    assert_eq!((largest.id.as_str(), largest.places_up()), ("X", Some(1.0)));
+    assert_eq!((&*largest.id, largest.places_up()), ("X", Some(1.0)));
 
     assert_eq!(d.movers_up.len(), 1);
     let x = &d.movers_up[0];
-    assert_eq!(x.row.id, "X");
+    assert_eq!(&*x.row.id, "X");
     assert_eq!((x.row.against_rank, x.row.rank), (Some(4.0), Some(3.0)));
     close(x.row.score_change(), 12.0, "X's score change");
     assert_eq!(x.dimensions.len(), 1, "{:?}", x.dimensions);
@@ -137,7 +137,7 @@ fn two_institutions_swap_by_hand() {
 
     assert_eq!(d.movers_down.len(), 1);
     let z = &d.movers_down[0];
-    assert_eq!(z.row.id, "Z");
+    assert_eq!(&*z.row.id, "Z");
     assert_eq!(z.row.places_up(), Some(-1.0));
     assert!(
         z.dimensions.is_empty() && z.indicators.is_empty(),
@@ -151,7 +151,7 @@ fn two_institutions_swap_by_hand() {
         .rows
         .iter()
         .filter(|r| r.crossed())
-        .map(|r| r.id.as_str())
+        .map(|r| &*r.id)
         .collect();
     assert_eq!(crossed, ["X"]);
     assert!(d.rows.iter().all(|r| r.status == Status::Compared));
@@ -177,7 +177,7 @@ fn entered_and_left_are_matched_by_id() {
         (d.compared, d.entered.clone(), d.left.clone()),
         (3, vec!["V".to_string()], vec!["Z".to_string()])
     );
-    let statuses: Vec<(&str, Status)> = d.rows.iter().map(|r| (r.id.as_str(), r.status)).collect();
+    let statuses: Vec<(&str, Status)> = d.rows.iter().map(|r| (&*r.id, r.status)).collect();
     // This run's rank order (W 91, Y 77, X 62, V 10), then those that left.
     assert_eq!(
         statuses,

@@ -99,7 +99,7 @@ fn a_saved_weight_change_brings_the_new_ranking_and_its_diff() {
     assert_ne!(before, after, "the edit changes the ranking");
     assert_eq!(diff.compared, 4);
     for (id, rank) in &after {
-        let row = diff.rows.iter().find(|r| &r.id == id).unwrap();
+        let row = diff.rows.iter().find(|r| *r.id == **id).unwrap();
         assert_eq!(
             row.rank, *rank,
             "{id}: the watched run ranks as a fresh run"
@@ -151,15 +151,26 @@ fn copy_scheme(name: &str) -> tempfile::TempDir {
 }
 
 /// The scheme in `dir` scored by the whole pipeline with contributions: the side a diff of two
-/// full runs compares.
+/// full runs compares, labelled as the watch loop labels this run.
 fn full_side(dir: &Path, data: &DataFile, prev: &DataFile) -> Side {
+    labelled(dir, data, prev, "this save")
+}
+
+/// The same run as the baseline of the next save.
+fn previous(side: Side) -> Side {
+    let mut side = side;
+    side.label = "the previous run".to_string();
+    side
+}
+
+fn labelled(dir: &Path, data: &DataFile, prev: &DataFile, label: &str) -> Side {
     let plan = Plan::compile(Scheme::load(dir).unwrap()).unwrap();
     let options = ScoreOptions {
         contributions: true,
         keep_scored: false,
     };
     let run = pipeline::score_with(&plan, data, Some(prev), options).unwrap();
-    Side::new("this run", &plan, run.table)
+    Side::new(label, &plan, run.table)
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -210,8 +221,12 @@ fn edits_after_the_first_run_go_the_light_way_and_diff_as_two_full_runs() {
         panic!("a diff after the weight change, indicator scores kept");
     };
     let weighted = full_side(dir.path(), &data, &prev);
-    let expected = diff::diff(&weighted, &first, 5).unwrap();
+    let expected = diff::diff(&weighted, &previous(first), 5).unwrap();
     assert_eq!(*got, expected);
+    assert_eq!(
+        (got.this.as_str(), got.against.as_str()),
+        ("this save", "the previous run")
+    );
     assert!(expected.mean_rank_change.unwrap() > 0.0);
     assert!(!expected.movers_up.is_empty());
     assert!(expected.movers_up.iter().all(|m| !m.indicators.is_empty()));
@@ -225,6 +240,25 @@ fn edits_after_the_first_run_go_the_light_way_and_diff_as_two_full_runs() {
     };
     assert_eq!(got.mean_rank_change, Some(0.0));
 
+    // Another weight, light against light (the score matrix and the institutions kept from the
+    // first light run): still as two full runs.
+    edit(
+        &dir.path().join("scheme.yaml"),
+        "{id: 功能定位, weight: 60}",
+        "{id: 功能定位, weight: 5}",
+    );
+    let Got::Changed(Redone::Scores, got) = next(&received) else {
+        panic!("a diff after the second weight change, indicator scores kept");
+    };
+    let reweighted = full_side(dir.path(), &data, &prev);
+    let expected = diff::diff(&reweighted, &previous(weighted), 5).unwrap();
+    assert_eq!(*got, expected);
+    assert!(expected.mean_rank_change.unwrap() > 0.0);
+    assert!(expected
+        .movers_down
+        .iter()
+        .all(|m| !m.indicators.is_empty()));
+
     // A formula of the imported module: the indicators again (the data kept), as a full run.
     edit(
         &module,
@@ -234,7 +268,12 @@ fn edits_after_the_first_run_go_the_light_way_and_diff_as_two_full_runs() {
     let Got::Changed(Redone::Indicators, got) = next(&received) else {
         panic!("an imported formula recomputes the indicators");
     };
-    let expected = diff::diff(&full_side(dir.path(), &data, &prev), &weighted, 5).unwrap();
+    let expected = diff::diff(
+        &full_side(dir.path(), &data, &prev),
+        &previous(reweighted),
+        5,
+    )
+    .unwrap();
     assert_eq!(*got, expected);
     assert!(expected.mean_rank_change.unwrap() > 0.0);
 

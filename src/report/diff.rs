@@ -40,14 +40,14 @@ fn statistic(v: Option<f64>) -> String {
     v.map_or("—".to_string(), |v| format!("{v:.4}"))
 }
 
-fn grade(g: &Option<String>) -> &str {
+fn grade(g: &Option<crate::diff::Text>) -> &str {
     g.as_deref().unwrap_or(crate::diff::NO_GRADE)
 }
 
 fn who(r: &Row) -> String {
     match &r.name {
         Some(name) => format!("{} {name}", r.id),
-        None => r.id.clone(),
+        None => r.id.to_string(),
     }
 }
 

@@ -40,7 +40,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
 
@@ -52,9 +52,10 @@ use crate::columns::{
 use crate::error::{Error, Result};
 use crate::pipeline::{self, IndicatorScores};
 use crate::plan::Plan;
-use crate::scheme::{GradeSpec, Mean, MissingPolicy, Ties};
+use crate::scheme::{GradeSpec, Ties};
 use crate::weight::{WeightNode, WeightTree};
 
+use super::blocks::{Aggregate, BlockBuffers};
 use super::grading::{self, Adjustment, Graded};
 use super::inputs::Draw;
 use super::methods::Swap;
@@ -88,6 +89,7 @@ pub struct Outcome {
 pub type NodeScores = Vec<(String, Vec<f64>)>;
 
 /// A node of the nominal weight tree; a leaf with its place in the score matrix.
+#[derive(PartialEq)]
 struct Shape {
     id: String,
     leaf: Option<usize>,
@@ -96,7 +98,7 @@ struct Shape {
 
 /// Where the scores a weighted mean reads come from.
 #[derive(Debug, Clone, Copy)]
-enum Source {
+pub(super) enum Source {
     /// A leaf's run of the score matrix.
     Leaf(usize),
     /// An inner node computed earlier in the same draw.
@@ -105,28 +107,28 @@ enum Source {
 
 /// One draw's weight tree as arithmetic: inner nodes bottom-up (children before parents), the
 /// dimensions of the total, and the coverage terms (effective weight, leaf) in tree order.
-struct Program {
-    inner: Vec<(String, Vec<(f64, Source)>)>,
-    dimensions: Vec<(f64, Source)>,
-    coverage: Vec<(f64, usize)>,
+pub(super) struct Program {
+    pub(super) inner: Vec<(String, Vec<(f64, Source)>)>,
+    pub(super) dimensions: Vec<(f64, Source)>,
+    pub(super) coverage: Vec<(f64, usize)>,
 }
 
 /// Rows computed together: a block's node scores stay in the cache while the whole tree is
 /// computed for it, so a draw reads each leaf's scores once and writes nothing else in between.
-const BLOCK: usize = 2048;
+pub(super) const BLOCK: usize = 2048;
 
 /// Buffers one worker reuses from draw to draw (no allocation of node columns per draw).
 #[derive(Default)]
 pub struct Scratch {
-    /// One block of each inner node's scores.
-    inner: Vec<Vec<f64>>,
-    present: Vec<f64>,
-    any_zero: Vec<bool>,
+    blocks: BlockBuffers,
     weighted: Vec<f64>,
     coverage: Vec<f64>,
     /// Every inner node's scores for all institutions, where a caller keeps them.
     nodes: Vec<Vec<f64>>,
     keys: Vec<u128>,
+    /// Threads one draw's weighted means may use (0 or 1: the caller's alone). Draws of an
+    /// analysis run one per worker; a single draw (the watch loop's) uses two.
+    threads: usize,
 }
 
 /// How grades are computed on the lean path.
@@ -151,24 +153,36 @@ struct Fixed {
     not_rated: Option<Vec<bool>>,
 }
 
+/// What a model reads of the indicator scores whatever the weights: the score matrix, each
+/// leaf's place in it and the peer groups. The models of one set of indicator scores and one tree
+/// shape can share it ([`Model::matrix`], [`Model::with_matrix`]): the watch loop builds it once
+/// for a series of weight edits.
+#[derive(Default)]
+pub struct ScoreMatrix {
+    /// The nominal tree's shape, each leaf with its place in `values`.
+    shape: Vec<Shape>,
+    /// Leaf l's score of institution r at `l × n + r`.
+    values: Vec<f64>,
+    /// Leaf l's indicator id (a draw's swapped columns replace leaves by id).
+    leaf_ids: Vec<String>,
+    /// For a leaf that imputes, where its value was observed (coverage counts a present score
+    /// only there); `None` for the others.
+    observed: Vec<Option<Vec<bool>>>,
+    /// Each institution's peer group, numbered in order of first appearance.
+    group: Vec<u32>,
+    groups: usize,
+}
+
 /// The cached inputs of every draw.
 pub struct Model<'a> {
     plan: &'a Plan,
     scores: &'a IndicatorScores,
     pub path: Path,
     n: usize,
-    shape: Vec<Shape>,
-    /// Leaf l's score of institution r at `l × n + r`.
-    matrix: Vec<f64>,
-    /// Leaf l's indicator id (a draw's swapped columns replace leaves by id).
-    leaf_ids: Vec<String>,
-    /// For a leaf that imputes, where its value was observed (coverage counts a present score
-    /// only there); `None` for the others.
-    observed: Vec<Option<Vec<bool>>>,
+    /// Empty on the rescore path.
+    matrix: Arc<ScoreMatrix>,
     /// `None` on the rescore path.
     fixed: Option<Fixed>,
-    group: Vec<u32>,
-    groups: usize,
     bands: Vec<String>,
     grading: Grading,
     /// Per indicator whose method a draw swaps: which grade adjustments read its score.
@@ -372,27 +386,11 @@ fn grading_of(plan: &Plan, frame: &DataFrame) -> Grading {
     }
 }
 
-impl<'a> Model<'a> {
-    /// Caches what draws need from the indicator scores.
-    pub fn new(plan: &'a Plan, scores: &'a IndicatorScores) -> Result<Model<'a>> {
-        let spec = &plan.scheme.spec;
+impl ScoreMatrix {
+    /// Peer groups, and with `scores` (the lean path) the score matrix of the nominal tree.
+    fn build(plan: &Plan, scores: &IndicatorScores, with_scores: bool) -> Result<ScoreMatrix> {
         let frame = &scores.frame;
         let n = frame.height();
-        let mut path = if spec.aggregation.total.is_some() {
-            Path::Rescore {
-                reason: "the total is aggregation.total (TOPSIS, VIKOR or WRSR), not a weighted mean: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
-            }
-        } else if let Some(id) = plan.scheme.level_normalisations().keys().next() {
-            Path::Rescore {
-                reason: format!("node {id} is normalised across institutions before it is weighted (normalise:): each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages"),
-            }
-        } else if !rules_read_indicator_stage_only(plan, frame) {
-            Path::Rescore {
-                reason: "a veto, bonus, deduction or eligibility rule reads a score the weights change: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
-            }
-        } else {
-            Path::Lean
-        };
         // Peer groups numbered in order of first appearance.
         let groups_text = frame.column(PEER_GROUP_COLUMN)?.cast(&DataType::String)?;
         let mut known: HashMap<&str, u32> = Default::default();
@@ -401,28 +399,13 @@ impl<'a> Model<'a> {
             let next = known.len() as u32;
             group.push(*known.entry(g.unwrap_or_default()).or_insert(next));
         }
-        let mut model = Model {
-            plan,
-            scores,
-            n,
-            shape: Vec::new(),
-            matrix: Vec::new(),
-            leaf_ids: Vec::new(),
-            observed: Vec::new(),
-            fixed: None,
+        let mut matrix = ScoreMatrix {
             groups: known.len(),
             group,
-            bands: spec
-                .grades
-                .as_ref()
-                .map(|g| g.bands.iter().map(|b| b.grade.clone()).collect())
-                .unwrap_or_default(),
-            grading: Grading::None,
-            adjustment_reads: Mutex::default(),
-            path: path.clone(),
+            ..ScoreMatrix::default()
         };
-        if path != Path::Lean {
-            return Ok(model);
+        if !with_scores {
+            return Ok(matrix);
         }
         let imputing: Vec<&str> = plan
             .indicators
@@ -443,19 +426,105 @@ impl<'a> Model<'a> {
                     .collect(),
             ))
         };
-        model
-            .matrix
+        matrix
+            .values
             .reserve_exact(scores.weights.effective_weights().len() * n);
         for d in &scores.weights.dimensions {
             let shape = shape_of(
                 d,
                 frame,
                 &observed,
-                &mut model.matrix,
-                &mut model.observed,
-                &mut model.leaf_ids,
+                &mut matrix.values,
+                &mut matrix.observed,
+                &mut matrix.leaf_ids,
             )?;
-            model.shape.push(shape);
+            matrix.shape.push(shape);
+        }
+        Ok(matrix)
+    }
+}
+
+/// Whether `tree` has the shape `shape` was built for: the same nodes, leaves in the same order.
+fn same_shape(shape: &[Shape], tree: &WeightTree) -> bool {
+    fn dry(node: &WeightNode, leaves: &mut usize) -> Shape {
+        let leaf = node.is_leaf().then(|| {
+            *leaves += 1;
+            *leaves - 1
+        });
+        Shape {
+            id: node.id.clone(),
+            leaf,
+            children: node.children.iter().map(|c| dry(c, leaves)).collect(),
+        }
+    }
+    let mut leaves = 0;
+    let built: Vec<Shape> = tree
+        .dimensions
+        .iter()
+        .map(|d| dry(d, &mut leaves))
+        .collect();
+    built == shape
+}
+
+impl<'a> Model<'a> {
+    /// Caches what draws need from the indicator scores.
+    pub fn new(plan: &'a Plan, scores: &'a IndicatorScores) -> Result<Model<'a>> {
+        Model::with_matrix(plan, scores, None)
+    }
+
+    /// [`Model::new`] with the score matrix of an earlier model ([`Model::matrix`]) where the
+    /// weight tree has the same shape — `scores` must be the indicator scores that model read
+    /// (the caller's promise: the frame is not compared) — else built again.
+    pub fn with_matrix(
+        plan: &'a Plan,
+        scores: &'a IndicatorScores,
+        matrix: Option<Arc<ScoreMatrix>>,
+    ) -> Result<Model<'a>> {
+        let spec = &plan.scheme.spec;
+        let frame = &scores.frame;
+        let n = frame.height();
+        let mut path = if spec.aggregation.total.is_some() {
+            Path::Rescore {
+                reason: "the total is aggregation.total (TOPSIS, VIKOR or WRSR), not a weighted mean: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
+            }
+        } else if let Some(id) = plan.scheme.level_normalisations().keys().next() {
+            Path::Rescore {
+                reason: format!("node {id} is normalised across institutions before it is weighted (normalise:): each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages"),
+            }
+        } else if !rules_read_indicator_stage_only(plan, frame) {
+            Path::Rescore {
+                reason: "a veto, bonus, deduction or eligibility rule reads a score the weights change: each draw re-runs the pipeline's aggregation, adjustment, rank and grade stages".into(),
+            }
+        } else {
+            Path::Lean
+        };
+        let reusable = matrix.filter(|m| {
+            path == Path::Lean
+                && m.group.len() == n
+                && m.values.len() == m.leaf_ids.len() * n
+                && same_shape(&m.shape, &scores.weights)
+        });
+        let matrix = match reusable {
+            Some(matrix) => matrix,
+            None => Arc::new(ScoreMatrix::build(plan, scores, path == Path::Lean)?),
+        };
+        let mut model = Model {
+            plan,
+            scores,
+            n,
+            matrix,
+            fixed: None,
+            bands: spec
+                .grades
+                .as_ref()
+                .map(|g| g.bands.iter().map(|b| b.grade.clone()).collect())
+                .unwrap_or_default(),
+            grading: Grading::None,
+            adjustment_reads: Mutex::default(),
+            path: path.clone(),
+        };
+        if path != Path::Lean {
+            return Ok(model);
         }
         model.fixed = Some(fixed_columns(plan, frame)?);
         model.grading = grading_of(plan, frame);
@@ -477,6 +546,11 @@ impl<'a> Model<'a> {
             }
         }
         Ok(model)
+    }
+
+    /// The score matrix and peer groups, for a later model of the same indicator scores.
+    pub fn score_matrix(&self) -> Arc<ScoreMatrix> {
+        self.matrix.clone()
     }
 
     /// Institutions, in the data's row order.
@@ -595,7 +669,7 @@ impl<'a> Model<'a> {
             coverage: Vec::new(),
         };
         for d in &tree.dimensions {
-            let shape = find(&self.shape, &d.id)?;
+            let shape = find(&self.matrix.shape, &d.id)?;
             let source = compile(d, shape, &mut program)?;
             program.dimensions.push((d.weight, source));
             for child in &d.children {
@@ -624,6 +698,7 @@ impl<'a> Model<'a> {
     /// order the pipeline computes them: what a caller that shows contributions needs.
     pub fn lean_with_nodes(&self, draw: &Draw) -> Result<(Outcome, NodeScores)> {
         let mut scratch = self.scratch();
+        scratch.threads = 2;
         let program = self.program(&draw.weights)?;
         let outcome = self.run(&program, draw, &Swap::default(), &mut scratch, true)?;
         let nodes = program
@@ -660,19 +735,22 @@ impl<'a> Model<'a> {
         let n = self.n;
         // Each leaf's scores for this draw: its run of the matrix, or the swapped column.
         let leaves: Vec<&[f64]> = self
+            .matrix
             .leaf_ids
             .iter()
             .enumerate()
-            .map(|(l, id)| swap.values(id).unwrap_or(&self.matrix[l * n..(l + 1) * n]))
+            .map(|(l, id)| {
+                swap.values(id)
+                    .unwrap_or(&self.matrix.values[l * n..(l + 1) * n])
+            })
             .collect();
         let Scratch {
-            inner,
-            present,
-            any_zero,
+            blocks,
             weighted,
             coverage,
             nodes,
             keys,
+            threads,
         } = scratch;
         // The adjust stage's own settings, as compiled into the plan.
         let min_coverage = self.plan.adjustments.min_coverage;
@@ -680,12 +758,6 @@ impl<'a> Model<'a> {
         let expressions = matches!(self.grading, Grading::Expressions { .. });
         // Coverage ≥ 0 always: with min_coverage ≤ 0 it excludes nobody.
         let covered = min_coverage > 0.0 || expressions;
-        inner.resize_with(program.inner.len(), Vec::new);
-        for buffer in inner.iter_mut() {
-            buffer.resize(BLOCK.min(n), 0.0);
-        }
-        present.resize(BLOCK.min(n), 0.0);
-        any_zero.resize(BLOCK.min(n), false);
         weighted.resize(n, 0.0);
         coverage.resize(if covered { n } else { 0 }, 0.0);
         if keep {
@@ -694,56 +766,45 @@ impl<'a> Model<'a> {
                 column.resize(n, 0.0);
             }
         }
-        for start in (0..n).step_by(BLOCK) {
-            let rows = start..(start + BLOCK).min(n);
-            let len = rows.len();
-            let leaf = |l: usize| &leaves[l][rows.clone()];
-            for (k, (_, children)) in program.inner.iter().enumerate() {
-                let (done, rest) = inner.split_at_mut(k);
-                let sources: Vec<(f64, &[f64])> = children
-                    .iter()
-                    .map(|&(w, s)| match s {
-                        Source::Leaf(l) => (w, leaf(l)),
-                        Source::Inner(j) => (w, &done[j][..len]),
-                    })
-                    .collect();
-                let out = &mut rest[0][..len];
-                weighted_mean_into(
-                    &sources,
-                    draw.policy,
-                    draw.mean,
-                    out,
-                    &mut present[..len],
-                    &mut any_zero[..len],
-                );
-                if keep {
-                    nodes[k][rows.clone()].copy_from_slice(out);
+        let aggregate = Aggregate {
+            model: self,
+            program,
+            draw,
+            leaves: &leaves,
+            covered,
+        };
+        // Each row is computed alone: halves on two threads give the same numbers as one.
+        let split = (n / 2) / BLOCK * BLOCK;
+        if *threads > 1 && split >= 2 * BLOCK {
+            let (weighted_a, weighted_b) = weighted.split_at_mut(split);
+            let (coverage_a, coverage_b) = coverage.split_at_mut(if covered { split } else { 0 });
+            let mut nodes_a = Vec::with_capacity(nodes.len());
+            let mut nodes_b = Vec::with_capacity(nodes.len());
+            if keep {
+                for column in nodes.iter_mut() {
+                    let (a, b) = column.split_at_mut(split);
+                    nodes_a.push(a);
+                    nodes_b.push(b);
                 }
             }
-            let sources: Vec<(f64, &[f64])> = program
-                .dimensions
-                .iter()
-                .map(|&(w, s)| match s {
-                    Source::Leaf(l) => (w, leaf(l)),
-                    Source::Inner(j) => (w, &inner[j][..len]),
-                })
-                .collect();
-            weighted_mean_into(
-                &sources,
-                draw.policy,
-                draw.mean,
-                &mut weighted[rows.clone()],
-                &mut present[..len],
-                &mut any_zero[..len],
-            );
-            if covered {
-                self.coverage_into(
-                    &program.coverage,
-                    &leaves,
-                    rows.clone(),
-                    &mut coverage[rows],
-                );
-            }
+            let mut other = BlockBuffers::default();
+            std::thread::scope(|scope| {
+                let aggregate = &aggregate;
+                let second = scope.spawn(move || {
+                    aggregate.rows(split..n, &mut other, weighted_b, coverage_b, &mut nodes_b)
+                });
+                aggregate.rows(0..split, blocks, weighted_a, coverage_a, &mut nodes_a);
+                second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            });
+        } else {
+            let mut columns: Vec<&mut [f64]> = if keep {
+                nodes.iter_mut().map(|c| c.as_mut_slice()).collect()
+            } else {
+                Vec::new()
+            };
+            aggregate.rows(0..n, blocks, weighted, coverage, &mut columns);
         }
         let mut score = vec![f64::NAN; n];
         for r in 0..n {
@@ -765,8 +826,8 @@ impl<'a> Model<'a> {
         let (rank, group_rank) = ranks_with(
             &ranked,
             &fixed.vetoed,
-            &self.group,
-            self.groups,
+            &self.matrix.group,
+            self.matrix.groups,
             spec.ranking.ties,
             keys,
         );
@@ -780,8 +841,8 @@ impl<'a> Model<'a> {
                     vetoed: &fixed.vetoed,
                     rank: &rank,
                     group_rank: &group_rank,
-                    group: &self.group,
-                    groups: self.groups,
+                    group: &self.matrix.group,
+                    groups: self.matrix.groups,
                 },
             ),
             Grading::Expressions { stages, .. } => {
@@ -820,7 +881,7 @@ impl<'a> Model<'a> {
 
     /// Coverage of `rows` as `crate::aggregate` computes it: Σ effective weight × present (1.0
     /// or 0.0: a score, and for an indicator that imputes an observed value), in tree order.
-    fn coverage_into(
+    pub(super) fn coverage_into(
         &self,
         terms: &[(f64, usize)],
         leaves: &[&[f64]],
@@ -830,7 +891,7 @@ impl<'a> Model<'a> {
         out.fill(0.0);
         for (k, &(w, l)) in terms.iter().enumerate() {
             let scores = &leaves[l][rows.clone()];
-            let observed = self.observed[l].as_ref().map(|o| &o[rows.clone()]);
+            let observed = self.matrix.observed[l].as_ref().map(|o| &o[rows.clone()]);
             for (i, (c, s)) in out.iter_mut().zip(scores).enumerate() {
                 let present = !s.is_nan() && observed.is_none_or(|o| o[i]);
                 let term = w * if present { 1.0 } else { 0.0 };
@@ -990,98 +1051,6 @@ pub fn round(value: f64, decimals: u32) -> f64 {
         rounded
     } else {
         value
-    }
-}
-
-/// The weighted mean of `children` (weight, scores; NaN missing) as `crate::aggregate` computes
-/// it, operation for operation, into `out` (as long as each child's scores); `present` and
-/// `any_zero` are buffers of the same length.
-fn weighted_mean_into(
-    children: &[(f64, &[f64])],
-    policy: MissingPolicy,
-    mean: Mean,
-    out: &mut [f64],
-    present: &mut [f64],
-    any_zero: &mut [bool],
-) {
-    out.fill(0.0);
-    present.fill(0.0);
-    match mean {
-        Mean::Arithmetic => {
-            for (k, &(w, x)) in children.iter().enumerate() {
-                let rows = out.iter_mut().zip(present.iter_mut()).zip(x);
-                if k == 0 {
-                    for ((sum, here), &x) in rows {
-                        let (value, seen) = if x.is_nan() { (0.0, 0.0) } else { (x, 1.0) };
-                        *sum = w * value;
-                        *here = w * seen;
-                    }
-                } else {
-                    for ((sum, here), &x) in rows {
-                        let (value, seen) = if x.is_nan() { (0.0, 0.0) } else { (x, 1.0) };
-                        *sum += w * value;
-                        *here += w * seen;
-                    }
-                }
-            }
-            if policy == MissingPolicy::Renormalise {
-                for (sum, &p) in out.iter_mut().zip(present.iter()) {
-                    *sum = if p > 0.0 { *sum / p } else { f64::NAN };
-                }
-            }
-        }
-        Mean::Geometric | Mean::Harmonic => {
-            // `out` holds Σ w·transform(x), `present` Σ weight; zeros are marked apart.
-            any_zero.fill(false);
-            for (k, &(w, x)) in children.iter().enumerate() {
-                for r in 0..out.len() {
-                    // clip_min(0): missing stays missing.
-                    let v = if x[r].is_nan() {
-                        f64::NAN
-                    } else {
-                        x[r].max(0.0)
-                    };
-                    let transformed = if v > 0.0 {
-                        match mean {
-                            Mean::Geometric => v.log(std::f64::consts::E),
-                            _ => 1.0 / v,
-                        }
-                    } else {
-                        0.0
-                    };
-                    let term = w * transformed;
-                    let here = match policy {
-                        MissingPolicy::Zero => w,
-                        MissingPolicy::Renormalise => w * if v.is_nan() { 0.0 } else { 1.0 },
-                    };
-                    let zero = match policy {
-                        MissingPolicy::Zero => v.is_nan() || v == 0.0,
-                        MissingPolicy::Renormalise => v == 0.0,
-                    };
-                    if k == 0 {
-                        out[r] = term;
-                        present[r] = here;
-                    } else {
-                        out[r] += term;
-                        present[r] += here;
-                    }
-                    any_zero[r] |= zero;
-                }
-            }
-            for r in 0..out.len() {
-                out[r] = if present[r] == 0.0 && policy == MissingPolicy::Renormalise {
-                    f64::NAN
-                } else if any_zero[r] {
-                    0.0
-                } else {
-                    let m = out[r] / present[r];
-                    match mean {
-                        Mean::Geometric => m.exp(),
-                        _ => 1.0 / m,
-                    }
-                };
-            }
-        }
     }
 }
 

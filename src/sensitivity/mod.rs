@@ -23,6 +23,7 @@
 //! each A_B⁽ⁱ⁾; the same seed gives the same draws, and A's draws do not depend on whether
 //! indices are asked for.
 
+mod blocks;
 pub mod draws;
 pub mod estimators;
 mod grading;
@@ -40,7 +41,7 @@ use crate::plan::Plan;
 
 pub use estimators::Indices;
 pub use inputs::{Design, Draw, Factor, Fixed, Uncertainty};
-pub use lean::{Model, Outcome, Path, NO_GRADE};
+pub use lean::{Model, Outcome, Path, ScoreMatrix, NO_GRADE};
 
 /// How many draws, from which seed, and what to estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -237,7 +237,7 @@ pub fn write_html(
             diff.rows
                 .iter()
                 .filter(|r| r.status != Status::Left)
-                .map(|r| (r.id.as_str(), (r.places_up(), r.score_change())))
+                .map(|r| (&*r.id, (r.places_up(), r.score_change())))
                 .collect()
         })
         .unwrap_or_default();
