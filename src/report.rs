@@ -13,6 +13,7 @@ pub mod explain;
 pub mod html;
 pub mod lang;
 pub mod panel;
+pub mod parquet;
 pub mod sensitivity;
 pub mod watch;
 pub mod xlsx;
@@ -334,9 +335,10 @@ fn write_flat(
             OutputFormat::Json => JsonWriter::new(&mut *file)
                 .with_json_format(JsonFormat::Json)
                 .finish(&mut table),
-            OutputFormat::Parquet => ParquetWriter::new(&mut *file)
-                .finish(&mut table)
-                .map(|_| ()),
+            OutputFormat::Parquet => {
+                return parquet::write(&mut table, &mut *file)
+                    .map_err(|e| atomic::write_error(path, e));
+            }
             OutputFormat::Xlsx | OutputFormat::Html => {
                 return Err(Error::internal("xlsx and html are not flat formats"))
             }
