@@ -86,8 +86,9 @@ pub fn level_columns(indicator: &PlannedIndicator) -> Vec<String> {
 /// indicators with `share(part, whole)`), `{id}|non_finite` (the formula gave NaN or ±∞),
 /// `{id}|missing_input` (a column the formula reads is empty), and `{id}|by_formula` (none of
 /// these: the formula itself returned missing, e.g. `if_else(c, (), x)`). `{id}|missing` is
-/// their sum.
-pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
+/// their sum. `missing_of(id)`: the indicator's missing values in the scored frame; where none,
+/// its counts are literal zeros and its formula is not planned again.
+pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Expr> {
     let any = |exprs: Vec<Expr>| {
         exprs
             .into_iter()
@@ -100,6 +101,21 @@ pub fn quality_exprs(plan: &Plan) -> Vec<Expr> {
     for indicator in &plan.indicators {
         let id = indicator.spec.id.as_str();
         let value = &indicator.value;
+        if missing_of(id) == 0 {
+            // Every count below is of missing values: none here, so no formula is evaluated
+            // again (planning them is most of a small run's summary).
+            let mut causes = vec!["missing", "zero_denominator"];
+            if !value.shares.is_empty() {
+                causes.push("part_exceeds_whole");
+            }
+            causes.extend(["non_finite", "missing_input", "by_formula"]);
+            out.extend(
+                causes
+                    .into_iter()
+                    .map(|c| lit(0u64).cast(DataType::UInt64).alias(format!("{id}|{c}"))),
+            );
+            continue;
+        }
         let missing = col(id).is_null();
         out.push(count(missing.clone(), format!("{id}|missing")));
         // Causes in order: each is counted only where no earlier one applies.

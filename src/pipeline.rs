@@ -535,12 +535,13 @@ fn finish(
     weight_notes: Vec<crate::message::Warning>,
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
+    let missing_of = |id: &str| scored.column(id).map_or(usize::MAX, |c| c.null_count());
     let quality = scored
         .clone()
         .lazy()
         .select(
             [
-                indicators::quality_exprs(plan),
+                indicators::quality_exprs(plan, &missing_of),
                 indicators::treatment_quality_exprs(&plan.indicators),
             ]
             .concat(),
