@@ -30,7 +30,7 @@
 //! Saves are noticed by reading, every [`POLL`], the size and modification time of each file in
 //! the scheme folder and of each data file — a few `stat` calls, no measurable load — and a run
 //! starts once they have stayed the same for [`SETTLE`] (an editor's write, rename and chmod make
-//! one run): about 5 ms from a save to the start of a run. Not a file-notification crate:
+//! one run): about 3 ms from a save to the start of a run. Not a file-notification crate:
 //! `notify` (8 or 9, even with `default-features = false`) enables `mio`'s default features
 //! (`log`), which polars' async reader shares, and that recompiles polars, 40 minutes here, for
 //! what a poll does within milliseconds (BENCHMARKS.md measures the poll's share).
@@ -43,21 +43,20 @@ use std::time::{Duration, Instant, SystemTime};
 
 use polars::prelude::*;
 
-use crate::columns::{GRADE_COLUMN, GROUP_RANK_COLUMN, PEER_GROUP_COLUMN};
-use crate::columns::{RANK_COLUMN, SCORE_COLUMN};
+use crate::columns::PEER_GROUP_COLUMN;
 use crate::diff::{self, Diff, Figures, FrameRows, Institutions, KeptRun, Side, Text};
 use crate::error::{Error, Result};
 use crate::load::LoadedData;
 use crate::pipeline::{self, IndicatorScores, ScoreOptions, ScoreRun};
 use crate::plan::Plan;
-use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, SchemeSpec, Ties};
+use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, SchemeSpec};
 use crate::sensitivity::{Draw, Model, Outcome, ScoreMatrix, NO_GRADE};
 use crate::source::DataFile;
 
 /// How often the watched files are looked at.
-pub const POLL: Duration = Duration::from_millis(2);
+pub const POLL: Duration = Duration::from_millis(1);
 /// How long the files must stay unchanged after a change before scoring: one save, one run.
-pub const SETTLE: Duration = Duration::from_millis(3);
+pub const SETTLE: Duration = Duration::from_millis(2);
 
 /// What a refresh had to redo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,13 +251,11 @@ fn rhai_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
-/// What the light way keeps between runs on the same indicator scores: the score matrix, the
-/// institutions as the diff shows them, and the output table's columns no weight changes.
+/// What the light way keeps between runs on the same indicator scores: the score matrix and the
+/// institutions as the diff shows them.
 struct Light {
     matrix: Arc<ScoreMatrix>,
     institutions: Arc<Institutions>,
-    /// The id, name and peer-group columns of the output table, in the data's row order.
-    base: Vec<Column>,
     /// Each row's place in the order of ids (the output table orders equal ranks by id).
     id_place: Vec<u32>,
 }
@@ -284,7 +281,8 @@ impl Light {
                     .with_name(groups.formula.as_str().into()),
             );
         }
-        let table = DataFrame::new(frame.height(), base.clone())?;
+        // The output table's id, name and peer-group columns, read as the diff reads them.
+        let table = DataFrame::new(frame.height(), base)?;
         let institutions = Arc::new(Institutions::of(&Side::new("", plan, table))?);
         let by_id = frame
             .column(id_column)?
@@ -297,7 +295,6 @@ impl Light {
         Ok(Light {
             matrix,
             institutions,
-            base,
             id_place,
         })
     }
@@ -334,9 +331,11 @@ fn light_side(
         };
         let (outcome, nodes) = model.lean_with_nodes(&draw)?;
         crate::trace::mark("watch: lean run");
-        let (table, figures) = ranks_table(plan, &light, model.bands(), &outcome)?;
-        crate::trace::mark("watch: ranks table");
-        let mut side = Side::new(THIS_RUN, plan, table).with_figures(figures);
+        let figures = ranked_figures(&light, model.bands(), &outcome);
+        crate::trace::mark("watch: figures");
+        // No output table: the diff reads the figures, and the movers' points come from the
+        // kept scores.
+        let mut side = Side::new(THIS_RUN, plan, DataFrame::empty()).with_figures(figures);
         // As `Side::from_run`: points where the total is a weighted sum of the nodes.
         if crate::contribution::check_scheme(&plan.scheme).is_ok() {
             side.kept = Some(KeptRun {
@@ -351,20 +350,10 @@ fn light_side(
     Some(side())
 }
 
-fn nullable(values: &[f64]) -> Vec<Option<f64>> {
-    values.iter().map(|v| (!v.is_nan()).then_some(*v)).collect()
-}
-
-/// The columns of the output table a diff reads — ranks, id, name, peer group, score, grade —
-/// typed and ordered as `crate::table::output_table` makes them (by rank, then id; the
-/// unranked last), and the same figures for the diff.
-fn ranks_table(
-    plan: &Plan,
-    light: &Light,
-    bands: &[String],
-    outcome: &Outcome,
-) -> Result<(DataFrame, Figures)> {
-    let spec = &plan.scheme.spec;
+/// The figures of the output table a diff reads — ranks, id, name, peer group, score, grade — in
+/// its order (by rank, then id; the unranked last), as the diff would read them from the table
+/// `crate::table::output_table` makes.
+fn ranked_figures(light: &Light, bands: &[String], outcome: &Outcome) -> Figures {
     let n = outcome.rank.len();
     let mut order: Vec<(u64, u32, u32)> = (0..n)
         .map(|r| {
@@ -380,54 +369,43 @@ fn ranks_table(
         .collect();
     order.sort_unstable();
     let order: Vec<u32> = order.into_iter().map(|(_, _, r)| r).collect();
-    let rank = |name: &str, ranks: &[f64]| match spec.ranking.ties {
-        Ties::Average => Column::new(name.into(), nullable(ranks)),
-        _ => Column::new(
-            name.into(),
-            ranks
-                .iter()
-                .map(|r| (!r.is_nan()).then_some(*r as u32))
-                .collect::<Vec<_>>(),
-        ),
-    };
     let texts: Vec<Text> = bands.iter().map(|b| Text::from(b.as_str())).collect();
-    let grade_of = |g: u8| (g != NO_GRADE).then(|| texts[g as usize].clone());
-    let mut columns = vec![
-        rank(RANK_COLUMN, &outcome.rank),
-        rank(GROUP_RANK_COLUMN, &outcome.group_rank),
-    ];
-    columns.extend(light.base.iter().cloned());
-    columns.push(Column::new(SCORE_COLUMN.into(), nullable(&outcome.score)));
-    let grades: Vec<Option<&str>> = outcome
-        .grade
-        .iter()
-        .map(|&g| (g != NO_GRADE).then(|| bands[g as usize].as_str()))
-        .collect();
-    columns.push(Column::new(GRADE_COLUMN.into(), grades));
-    let table = DataFrame::new(n, columns)?.take(&IdxCa::from_vec(
-        "order".into(),
-        order.iter().map(|&r| r as IdxSize).collect(),
-    ))?;
     let pick = |values: &[f64]| -> Vec<Option<f64>> {
         order
             .iter()
             .map(|&r| Some(values[r as usize]).filter(|v| !v.is_nan()))
             .collect()
     };
-    let figures = Figures::on_rows(
+    Figures::on_rows(
         pick(&outcome.rank),
         pick(&outcome.group_rank),
         pick(&outcome.score),
         order
             .iter()
-            .map(|&r| grade_of(outcome.grade[r as usize]))
+            .map(|&r| {
+                let g = outcome.grade[r as usize];
+                (g != NO_GRADE).then(|| texts[g as usize].clone())
+            })
             .collect(),
         FrameRows {
             institutions: light.institutions.clone(),
             row: order,
         },
-    );
-    Ok((table, figures))
+    )
+}
+
+/// The indicator scores of `frame`, the whole query's types checked on no rows beside them on
+/// another thread (the check is planning, the scores are computing): a type error is reported as
+/// the located one of `pipeline::check_types`, as when the check ran first.
+fn checked_scores(plan: &Plan, frame: &DataFrame) -> Result<IndicatorScores> {
+    std::thread::scope(|scope| {
+        let check = scope.spawn(|| pipeline::check_types(plan, frame));
+        let scores = pipeline::score_indicators(plan, frame.clone());
+        check
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        scores
+    })
 }
 
 impl Session {
@@ -524,15 +502,13 @@ impl Session {
                         (Redone::Scores, cache.loaded, scores, cache.light)
                     }
                 } else {
-                    pipeline::check_types(&plan, &cache.loaded.frame)?;
-                    let scores = pipeline::score_indicators(&plan, cache.loaded.frame.clone())?;
+                    let scores = checked_scores(&plan, &cache.loaded.frame)?;
                     (Redone::Indicators, cache.loaded, scores, None)
                 }
             }
             _ => {
                 let loaded = pipeline::load_for(&plan, &watched.data, watched.previous.as_ref())?;
-                pipeline::check_types(&plan, &loaded.frame)?;
-                let scores = pipeline::score_indicators(&plan, loaded.frame.clone())?;
+                let scores = checked_scores(&plan, &loaded.frame)?;
                 (Redone::Data, loaded, scores, None)
             }
         };
