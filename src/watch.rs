@@ -27,19 +27,20 @@
 //!   ([`crate::pipeline::rescore_with`]; data-driven weights are fitted again, on the same
 //!   scores).
 //!
-//! Saves are noticed by reading, every [`POLL`], the size and modification time of each file in
-//! the scheme folder and of each data file — a few `stat` calls, no measurable load — and a run
-//! starts once they have stayed the same for [`SETTLE`] (an editor's write, rename and chmod make
-//! one run): about 3 ms from a save to the start of a run. Not a file-notification crate:
-//! `notify` (8 or 9, even with `default-features = false`) enables `mio`'s default features
-//! (`log`), which polars' async reader shares, and that recompiles polars, 40 minutes here, for
-//! what a poll does within milliseconds (BENCHMARKS.md measures the poll's share).
+//! Saves are noticed as [`notice`] says: on Linux the kernel tells of every write, creation,
+//! move or removal in the scheme folder (and its sub-folders) and the data files' folders, so an
+//! open watch costs no CPU; elsewhere the files are looked at every [`POLL`]. A notice is then
+//! checked against the size and modification time of each watched file, and a run starts once
+//! they have stayed the same for [`SETTLE`] (an editor's write, rename and chmod make one run):
+//! about 2 ms from a save to the start of a run.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+
+use notice::Notices;
 
 use polars::prelude::*;
 
@@ -53,8 +54,9 @@ use crate::scheme::{AdjustmentSpec, IndicatorSpec, MissingPolicy, Scheme, Scheme
 use crate::sensitivity::{Draw, Model, Outcome, ScoreMatrix, NO_GRADE};
 use crate::source::DataFile;
 
-/// How often the watched files are looked at.
-pub const POLL: Duration = Duration::from_millis(1);
+mod notice;
+
+pub use notice::POLL;
 /// How long the files must stay unchanged after a change before scoring: one save, one run.
 pub const SETTLE: Duration = Duration::from_millis(2);
 
@@ -548,6 +550,35 @@ impl Session {
         Ok((redone, scored?))
     }
 
+    /// The folders whose files are watched: the scheme folder, its sub-folders (as deep as
+    /// [`Session::stamps`] looks) and each data file's folder.
+    fn folders(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+            out.push(dir.to_path_buf());
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if depth < 8 && path.is_dir() {
+                    walk(&path, out, depth + 1);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.watched.scheme_dir, &mut out, 0);
+        for file in std::iter::once(&self.watched.data).chain(self.watched.previous.iter()) {
+            let folder = match file.path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if !out.contains(&folder) {
+                out.push(folder);
+            }
+        }
+        out
+    }
+
     /// The size and modification time of every watched file: each file in the scheme folder
     /// (and its sub-folders) and each data file.
     fn stamps(&self) -> BTreeMap<PathBuf, String> {
@@ -583,12 +614,18 @@ pub fn watch(
     stop: &Receiver<()>,
     on_update: &mut dyn FnMut(Update),
 ) -> Result<()> {
+    let mut notices = Notices::new(&session.folders());
     let mut seen = session.stamps();
     on_update(session.refresh());
     loop {
-        match stop.recv_timeout(POLL) {
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        match stop.try_recv() {
+            Ok(()) | Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        // Asleep until a notice (or, polling, for POLL); awake at least every STOP_CHECK to
+        // look at `stop`.
+        if !notices.wait(STOP_CHECK) {
+            continue;
         }
         let now = session.stamps();
         if now == seen {
@@ -597,18 +634,24 @@ pub fn watch(
         // The rest of the same save: wait until nothing changes for SETTLE.
         let mut last = now;
         let mut quiet_since = Instant::now();
-        while quiet_since.elapsed() < SETTLE {
-            std::thread::sleep(POLL.min(SETTLE));
-            let again = session.stamps();
-            if again != last {
-                last = again;
-                quiet_since = Instant::now();
+        while let Some(left) = SETTLE.checked_sub(quiet_since.elapsed()) {
+            if notices.wait(left) {
+                let again = session.stamps();
+                if again != last {
+                    last = again;
+                    quiet_since = Instant::now();
+                }
             }
         }
         seen = last;
+        // A sub-folder made by this save is watched from now on.
+        notices.add(&session.folders());
         on_update(session.refresh());
     }
 }
+
+/// How long the watch sleeps, at most, between two looks at its stop signal.
+const STOP_CHECK: Duration = Duration::from_millis(50);
 
 #[cfg(test)]
 mod tests {
