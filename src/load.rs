@@ -162,6 +162,9 @@ pub fn load(
     };
     crate::trace::mark("read data files");
     let prepared = prepare_tables(current, previous, needs);
+    if let Ok(loaded) = &prepared {
+        crate::memory::release(loaded.frame.height());
+    }
     crate::trace::mark("prepare and check data");
     prepared
 }
@@ -184,10 +187,16 @@ fn in_id_order(frame: DataFrame, id_column: &str) -> PolarsResult<DataFrame> {
         _ => false,
     };
     if sorted {
-        Ok(frame)
-    } else {
-        frame.sort([id_column], SortMultipleOptions::default())
+        return Ok(frame);
     }
+    // The order alone is sorted, then the columns gathered a few at a time: sorting the frame
+    // would hold it twice (three times when its columns are in chunks, as Parquet gives them).
+    let order = frame
+        .select([id_column])?
+        .with_row_index("__order".into(), None)?
+        .sort([id_column], SortMultipleOptions::default())?;
+    let order = order.column("__order")?.idx()?.clone();
+    crate::reorder::gathered(frame, &order)
 }
 
 /// Reads `file` as it is, before its layout is arranged ([`arrange`]): a run over several
@@ -678,7 +687,9 @@ fn level_columns(
                 .alias(*name)
         })
         .collect();
-    let parsed = frame.clone().lazy().with_columns(mapped).collect()?;
+    // Only the level columns are computed and then put in place: a query adding them beside the
+    // whole frame would hold a national frame twice.
+    let parsed = frame.clone().lazy().select(mapped).collect()?;
     for name in maps.keys() {
         let unknown = unparsed_cells(&frame, &parsed, needs.id_column, name)?;
         if !unknown.is_empty() {
@@ -694,7 +705,11 @@ fn level_columns(
             );
         }
     }
-    Ok(parsed)
+    let mut frame = frame;
+    for column in parsed.into_columns() {
+        frame.with_column(column)?;
+    }
+    Ok(frame)
 }
 
 /// A cell that failed to parse: its spreadsheet row, the institution's id and the cell's text.

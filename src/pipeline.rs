@@ -249,6 +249,14 @@ pub fn scoring_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
 
 /// Stages 2–3: indicator values, their treatment and their scores.
 pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
+    value_query(plan, frame).with_columns(score_exprs(plan))
+}
+
+/// Stage 2 and the treatment: `let` intermediates, the peer group, every indicator's value (and
+/// the levels behind a growth rate) and the value scored after outlier treatment and imputation.
+/// What follows reads these, and of the loaded columns only those a rule, the points or the
+/// output name ([`spent_columns`]).
+fn value_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     // A `let` using group_… statistics needs the peer groups: with a peer-group formula it runs
     // once the peer-group column is made.
     let (before, after) = plan.intermediates_around_peer_groups();
@@ -275,15 +283,18 @@ pub fn indicator_query(plan: &Plan, frame: DataFrame) -> LazyFrame {
     for stage in indicators::value_stages(&plan.indicators) {
         query = query.with_columns(stage);
     }
-    let scores: Vec<Expr> = plan
-        .indicators
+    query
+}
+
+/// Stage 3: every scored indicator's score.
+fn score_exprs(plan: &Plan) -> Vec<Expr> {
+    plan.indicators
         .iter()
         .filter_map(|i| {
             let score = i.score.clone()?;
             Some(indicators::finite_or_missing(score).alias(score_column(&i.spec.id)))
         })
-        .collect();
-    query.with_columns(scores)
+        .collect()
 }
 
 /// Stages 5–7 on scored indicators: aggregation with `weights`, adjustments, ranks, grades, points.
@@ -336,13 +347,29 @@ fn result_query_of(
     weights: &WeightTree,
     scored: LazyFrame,
     options: ScoreOptions,
-    (aggregation, policy): (
+    aggregation_and_policy: (
         &crate::scheme::AggregationSpec,
         crate::scheme::MissingPolicy,
     ),
 ) -> LazyFrame {
+    result_stages(plan, weights, options, aggregation_and_policy)
+        .into_iter()
+        .fold(scored, |query, stage| query.with_columns(stage))
+}
+
+/// The `with_columns` stages 5–7, in order: aggregation, adjustments, ranks, grades, points and,
+/// when `options` ask for them, contributions.
+fn result_stages(
+    plan: &Plan,
+    weights: &WeightTree,
+    options: ScoreOptions,
+    (aggregation, policy): (
+        &crate::scheme::AggregationSpec,
+        crate::scheme::MissingPolicy,
+    ),
+) -> Vec<Vec<Expr>> {
     let spec = &plan.scheme.spec;
-    let mut query = scored;
+    let mut stages: Vec<Vec<Expr>> = Vec::new();
     let imputed: Vec<&str> = plan
         .indicators
         .iter()
@@ -353,41 +380,39 @@ fn result_query_of(
         normalise: plan.scheme.level_normalisations(),
         eligible: plan.eligible.clone(),
     };
-    for stage in aggregate::stages(weights, policy, aggregation, &imputed, &levels) {
-        query = query.with_columns(stage);
-    }
-    for stage in plan.adjustments.stages() {
-        query = query.with_columns(stage);
-    }
+    stages.extend(aggregate::stages(
+        weights,
+        policy,
+        aggregation,
+        &imputed,
+        &levels,
+    ));
+    stages.extend(plan.adjustments.stages());
     if let Some(eligible) = &plan.eligible {
-        for stage in crate::eligibility::hide_stages(eligible) {
-            query = query.with_columns(stage);
-        }
+        stages.extend(crate::eligibility::hide_stages(eligible));
     }
-    query = query.with_columns(rank::exprs(spec.ranking.ties));
+    stages.push(rank::exprs(spec.ranking.ties));
     if let (Some(grades), false) = (&spec.grades, plan.grade_adjustments.is_empty()) {
-        for stage in grade::adjust::stages(grades, &plan.grade_adjustments, GRADE_COLUMN) {
-            query = query.with_columns(stage);
-        }
+        stages.extend(grade::adjust::stages(
+            grades,
+            &plan.grade_adjustments,
+            GRADE_COLUMN,
+        ));
     } else if let Some(grades) = &spec.grades {
-        query = query.with_column(grade::grade_expr(grades).alias(GRADE_COLUMN));
+        stages.push(vec![grade::grade_expr(grades).alias(GRADE_COLUMN)]);
     } else {
-        query = query.with_column(lit(NULL).cast(DataType::String).alias(GRADE_COLUMN));
+        stages.push(vec![lit(NULL).cast(DataType::String).alias(GRADE_COLUMN)]);
     }
     if plan.eligible.is_some() {
-        query = query.with_columns(crate::eligibility::restore_stage());
+        stages.push(crate::eligibility::restore_stage());
     }
     if let Some(points) = &spec.points {
-        for stage in points::stages(points) {
-            query = query.with_columns(stage);
-        }
+        stages.extend(points::stages(points));
     }
     if options.contributions {
-        for stage in contribution::stages(weights, policy) {
-            query = query.with_columns(stage);
-        }
+        stages.extend(contribution::stages(weights, policy));
     }
-    query
+    stages
 }
 
 /// Runs the whole query on no rows: cheap, and it raises every type error. The expressions jixiao
@@ -474,9 +499,9 @@ pub fn rescore_with(
         plan,
         loaded,
         scored,
-        weights,
-        scores.weight_notes.clone(),
+        (weights, scores.weight_notes.clone()),
         options,
+        None,
     )
 }
 
@@ -488,7 +513,7 @@ pub fn score_loaded(plan: &Plan, loaded: LoadedData) -> Result<ScoreRun> {
 /// [`score_loaded`] with `options`.
 pub fn score_loaded_with(
     plan: &Plan,
-    loaded: LoadedData,
+    mut loaded: LoadedData,
     options: ScoreOptions,
 ) -> Result<ScoreRun> {
     if options.contributions {
@@ -504,15 +529,114 @@ pub fn score_loaded_with(
         )?;
         return rescore_with(plan, &loaded, &scores, &scores.weights, options);
     }
-    let query = result_query_with(
+    // The loaded frame goes into the query and is not kept beside it: a national frame is held
+    // once. A failure is explained on the frame's columns, no rows needed.
+    let frame = std::mem::take(&mut loaded.frame);
+    let columns_only = frame.head(Some(0));
+    let loaded_columns = frame.get_column_names_owned();
+    let values = value_query(plan, frame).collect().map_err(Error::from);
+    let values = diagnosed(plan, &columns_only, values)?;
+    crate::trace::mark("indicator values");
+    // The missing values' causes read the loaded columns behind each formula: counted now, so
+    // that those columns can go before the scores are computed.
+    let causes = missing_causes(plan, &values)?;
+    let later = later_stages(plan, options);
+    let values = values.drop_many(spent_of(plan, options, &loaded_columns, &later));
+    crate::memory::release(values.height());
+    let query = later
+        .into_iter()
+        .fold(values.lazy(), |query, stage| query.with_columns(stage));
+    let scored = diagnosed(plan, &columns_only, query.collect().map_err(Error::from))?;
+    crate::memory::release(scored.height());
+    crate::trace::mark("scoring query");
+    finish(
+        plan,
+        &loaded,
+        scored,
+        (&plan.weights, Vec::new()),
+        options,
+        Some(causes),
+    )
+}
+
+/// The summary's counts of missing values by cause ([`indicators::quality_exprs`]), one row.
+fn missing_causes(plan: &Plan, frame: &DataFrame) -> Result<DataFrame> {
+    let missing_of = |id: &str| frame.column(id).map_or(usize::MAX, |c| c.null_count());
+    one_row(frame, indicators::quality_exprs(plan, &missing_of))
+}
+
+/// The one-row aggregates `exprs` over `frame` (no columns when there are none).
+fn one_row(frame: &DataFrame, exprs: Vec<Expr>) -> Result<DataFrame> {
+    if exprs.is_empty() {
+        return Ok(DataFrame::empty());
+    }
+    Ok(frame.clone().lazy().select(exprs).collect()?)
+}
+
+/// The stages after the indicator values, in order: scores, then stages 5–7 with the plan's
+/// weights.
+fn later_stages(plan: &Plan, options: ScoreOptions) -> Vec<Vec<Expr>> {
+    let spec = &plan.scheme.spec;
+    let mut later = vec![score_exprs(plan)];
+    later.extend(result_stages(
         plan,
         &plan.weights,
-        indicator_query(plan, loaded.frame.clone()),
         options,
-    );
-    let scored = diagnosed(plan, &loaded.frame, query.collect().map_err(Error::from))?;
-    crate::trace::mark("scoring query");
-    finish(plan, &loaded, scored, &plan.weights, Vec::new(), options)
+        (&spec.aggregation, spec.missing.policy),
+    ));
+    later
+}
+
+/// Of the `loaded` columns, those nothing after the indicator values reads — the data the
+/// formulas have turned into indicator values — which [`score_loaded_with`] drops before scoring
+/// so that a national run does not carry them to the end. Kept: the id, name and peer-group
+/// columns, jixiao's own columns (`__…`: row numbers, data flags, intermediates) and every column
+/// an expression of the later stages reads (a rule's, the points'); the summary's missing-value
+/// causes are counted before, and its treatment counts and the output table read computed
+/// columns only. None when `options` keep the scored frame (`explain` shows an institution's
+/// data) or an expression picks columns by pattern.
+pub fn spent_columns(plan: &Plan, options: ScoreOptions, loaded: &[PlSmallStr]) -> Vec<PlSmallStr> {
+    spent_of(plan, options, loaded, &later_stages(plan, options))
+}
+
+/// [`spent_columns`] with the later stages built.
+fn spent_of(
+    plan: &Plan,
+    options: ScoreOptions,
+    loaded: &[PlSmallStr],
+    later: &[Vec<Expr>],
+) -> Vec<PlSmallStr> {
+    if options.keep_scored {
+        return Vec::new();
+    }
+    let mut read: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let treatment = indicators::treatment_quality_exprs(&plan.indicators);
+    for expr in later.iter().flatten().chain(&treatment) {
+        for node in expr {
+            match node {
+                Expr::Column(name) => {
+                    read.insert(name.as_str());
+                }
+                Expr::Selector(_) => return Vec::new(),
+                _ => {}
+            }
+        }
+    }
+    let columns = &plan.scheme.spec.columns;
+    let named = [
+        Some(columns.id.as_str()),
+        columns.name.as_deref(),
+        columns.peer_group.as_deref(),
+    ];
+    loaded
+        .iter()
+        .filter(|name| {
+            !(name.starts_with("__")
+                || named.contains(&Some(name.as_str()))
+                || read.contains(name.as_str()))
+        })
+        .cloned()
+        .collect()
 }
 
 /// A run's result, or for a failure that a formula causes (a type error polars raises while it
@@ -531,22 +655,22 @@ fn finish(
     plan: &Plan,
     loaded: &LoadedData,
     scored: DataFrame,
-    weights: &WeightTree,
-    weight_notes: Vec<crate::message::Warning>,
+    (weights, weight_notes): (&WeightTree, Vec<crate::message::Warning>),
     options: ScoreOptions,
+    causes: Option<DataFrame>,
 ) -> Result<ScoreRun> {
-    let missing_of = |id: &str| scored.column(id).map_or(usize::MAX, |c| c.null_count());
-    let quality = scored
-        .clone()
-        .lazy()
-        .select(
-            [
-                indicators::quality_exprs(plan, &missing_of),
-                indicators::treatment_quality_exprs(&plan.indicators),
-            ]
-            .concat(),
-        )
-        .collect()?;
+    let causes = match causes {
+        Some(causes) => causes,
+        None => missing_causes(plan, &scored)?,
+    };
+    let treatment = one_row(
+        &scored,
+        indicators::treatment_quality_exprs(&plan.indicators),
+    )?;
+    let quality = DataFrame::new(
+        1,
+        [causes.into_columns(), treatment.into_columns()].concat(),
+    )?;
     let mut summary = RunSummary::new(
         plan,
         weights,
@@ -568,6 +692,7 @@ fn finish(
     // DataFrame clones share their columns: keeping the frame costs its memory, not a copy.
     let kept = options.keep_scored.then(|| scored.clone());
     let (table, flags) = table::output_table_with_flags(plan, scored)?;
+    crate::memory::release(table.height());
     crate::trace::mark("output table");
     Ok(ScoreRun {
         table,

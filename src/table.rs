@@ -166,11 +166,11 @@ pub fn output_table_with_flags(
     Ok((table, flags))
 }
 
-/// `table`'s rows in rank order (unranked last, ties and unranked by id), a few columns at a time,
-/// and the order (each output row's input row): each batch is gathered and its unordered columns
-/// dropped before the next, so that a national run holds the table about once, not twice as a
-/// whole-frame sort would (the selection shares its columns with nothing once the scored frame
-/// is gone). Ids are unique, so the order is total and the same as the sort's.
+/// `table`'s rows in rank order (unranked last, ties and unranked by id), a few columns at a time
+/// (`crate::reorder`), and the order (each output row's input row): a national run holds the
+/// table about once, not twice as a whole-frame sort would (the selection shares its columns with
+/// nothing once the scored frame is gone). Ids are unique, so the order is total and the same as
+/// the sort's.
 fn in_rank_order(table: DataFrame, id_column: &str) -> Result<(DataFrame, IdxCa)> {
     let order = table
         .select([RANK_COLUMN, id_column])?
@@ -182,17 +182,7 @@ fn in_rank_order(table: DataFrame, id_column: &str) -> Result<(DataFrame, IdxCa)
                 .with_maintain_order(true),
         )?;
     let order = order.column("__row")?.idx()?.clone();
-    let height = table.height();
-    let mut columns = table.into_columns();
-    // Eight columns at a time, each batch gathered on polars' threads: about eight columns are
-    // held twice at any moment.
-    for batch in columns.chunks_mut(8) {
-        let gathered = DataFrame::new(height, batch.to_vec())?.take(&order)?;
-        for (slot, column) in batch.iter_mut().zip(gathered.into_columns()) {
-            *slot = column;
-        }
-    }
-    Ok((DataFrame::new(height, columns)?, order))
+    Ok((crate::reorder::gathered(table, &order)?, order))
 }
 
 /// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.

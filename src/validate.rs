@@ -129,37 +129,37 @@ pub fn negative_counts(
     report: &mut DataReport,
 ) -> PolarsResult<DataFrame> {
     // Most data have no negative count: looked for column by column first, without planning a
-    // query over all of them (most of a small run's preparation).
-    let mut some_negative = false;
+    // query over all of them (most of a small run's preparation); only the columns with one are
+    // read again and cleared, each in place, so a national frame is never held twice.
+    let mut negative_columns: Vec<&String> = Vec::new();
     for name in columns {
         let values = frame.column(name)?.cast(&DataType::Float64)?;
         if values.f64()?.lt(0.0).any() {
-            some_negative = true;
-            break;
+            negative_columns.push(name);
         }
     }
-    if !some_negative {
+    if negative_columns.is_empty() {
         return Ok(frame);
     }
     let negative = |name: &str| col(name).lt(lit(0.0)).fill_null(lit(false));
-    let any_negative = columns.iter().map(|c| negative(c)).reduce(|a, b| a.or(b));
+    let any_negative = negative_columns
+        .iter()
+        .map(|c| negative(c))
+        .reduce(|a, b| a.or(b));
     let Some(any_negative) = any_negative else {
         return Ok(frame);
     };
     let mut keep = vec![col(id_column).cast(DataType::String), col(ROW_COLUMN)];
-    keep.extend(columns.iter().map(|c| col(c.as_str())));
+    keep.extend(negative_columns.iter().map(|c| col(c.as_str())));
     let hits = frame
         .clone()
         .lazy()
         .filter(any_negative)
         .select(keep)
         .collect()?;
-    if hits.height() == 0 {
-        return Ok(frame);
-    }
     let ids = hits.column(id_column)?.str()?.clone();
     let rows = hits.column(ROW_COLUMN)?.u32()?.clone();
-    for name in columns {
+    for name in &negative_columns {
         let values = hits.column(name)?.f64()?.clone();
         for ((value, row), id) in values.iter().zip(rows.iter()).zip(ids.iter()) {
             if let Some(value) = value.filter(|v| *v < 0.0) {
@@ -171,16 +171,17 @@ pub fn negative_counts(
             }
         }
     }
-    let cleared: Vec<Expr> = columns
-        .iter()
-        .map(|c| {
-            when(negative(c))
-                .then(lit(NULL).cast(DataType::Float64))
-                .otherwise(col(c.as_str()))
-                .alias(c.as_str())
-        })
-        .collect();
-    frame.lazy().with_columns(cleared).collect()
+    let mut frame = frame;
+    for name in negative_columns {
+        let values = frame.column(name)?.cast(&DataType::Float64)?;
+        let cleared: Float64Chunked = values
+            .f64()?
+            .iter()
+            .map(|v| v.filter(|v| v.is_nan() || *v >= 0.0))
+            .collect();
+        frame.with_column(cleared.with_name(name.as_str().into()).into_column())?;
+    }
+    Ok(frame)
 }
 
 /// Rows where a `share(part, whole)` of an indicator has its part above its whole.

@@ -40,6 +40,7 @@ fn tracing_prints_every_stage_to_stderr_and_leaves_stdout_alone() {
             "compile scheme",
             "read data files",
             "prepare and check data",
+            "indicator values",
             "scoring query",
             "summary",
             "output table",
