@@ -8,12 +8,35 @@
 
 use polars::prelude::*;
 
-use crate::normalise::{self, null};
+use crate::normalise;
 use crate::plan::{Plan, PlannedIndicator};
 
 /// `x` with NaN and ±inf replaced by a missing value.
 pub fn finite_or_missing(x: Expr) -> Expr {
-    when(x.clone().is_finite()).then(x).otherwise(null())
+    // One pass over `x`, computed once: as `when(x.is_finite()).then(x)`, `x` would appear twice,
+    // and polars would cache it as a temporary column for the whole stage (a national run's
+    // stage of indicator values held all their formulas' results twice). A column without a
+    // non-finite value is passed on as it is.
+    x.map(
+        |column: Column| {
+            let float = match column.dtype() {
+                DataType::Float64 => column.f64()?.clone(),
+                DataType::Float32 => column.cast(&DataType::Float64)?.f64()?.clone(),
+                // Integers, booleans: always finite.
+                _ => return Ok(column),
+            };
+            if !float.iter().any(|v| v.is_some_and(|v| !v.is_finite())) {
+                return Ok(column);
+            }
+            let finite: Float64Chunked =
+                float.iter().map(|v| v.filter(|v| v.is_finite())).collect();
+            finite
+                .with_name(column.name().clone())
+                .into_column()
+                .cast(column.dtype())
+        },
+        |_, field| Ok(field.clone()),
+    )
 }
 
 /// Decimals indicator values are rounded to before scoring. Ratios that are equal on paper

@@ -541,7 +541,11 @@ pub fn score_loaded_with(
     // that those columns can go before the scores are computed.
     let causes = missing_causes(plan, &values)?;
     let later = later_stages(plan, options);
-    let values = values.drop_many(spent_of(plan, options, &loaded_columns, &later));
+    let mut values = values;
+    for spent in spent_of(plan, options, &loaded_columns, &later) {
+        // Dropped here, not copied into a narrower frame: the column's memory goes now.
+        values.drop_in_place(&spent)?;
+    }
     crate::memory::release(values.height());
     let query = later
         .into_iter()
