@@ -217,3 +217,50 @@ pub fn treatment_quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_values_become_missing_and_the_rest_pass_through() {
+        let frame = df!(
+            "x" => [Some(1.5), Some(f64::NAN), Some(f64::INFINITY), None, Some(f64::NEG_INFINITY), Some(-0.0)],
+            "f" => [Some(1.0f32), Some(f32::NAN), None, Some(2.0), Some(f32::INFINITY), Some(3.0)],
+            "i" => [Some(1i64), None, Some(3), Some(4), Some(5), Some(6)],
+        )
+        .unwrap();
+        let out = frame
+            .lazy()
+            .select([
+                finite_or_missing(col("x")),
+                finite_or_missing(col("f")),
+                finite_or_missing(col("i")),
+                // An expression's result, its name kept.
+                finite_or_missing(lit(1.0) / col("x")).alias("inverse"),
+            ])
+            .collect()
+            .unwrap();
+        let x: Vec<Option<f64>> = out.column("x").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(x, [Some(1.5), None, None, None, None, Some(-0.0)]);
+        let f = out.column("f").unwrap();
+        assert_eq!(f.dtype(), &DataType::Float32);
+        let f: Vec<Option<f32>> = f.f32().unwrap().iter().collect();
+        assert_eq!(f, [Some(1.0), None, None, Some(2.0), None, Some(3.0)]);
+        let i = out.column("i").unwrap();
+        assert_eq!(i.dtype(), &DataType::Int64);
+        assert_eq!(i.null_count(), 1);
+        // 1 / -0.0 is -inf: missing, as 1 / NaN and 1 / ±inf's zeros are not.
+        let inverse: Vec<Option<f64>> = out
+            .column("inverse")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            inverse,
+            [Some(1.0 / 1.5), None, Some(0.0), None, Some(-0.0), None]
+        );
+    }
+}
