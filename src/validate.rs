@@ -145,10 +145,7 @@ pub fn negative_counts(
     let any_negative = negative_columns
         .iter()
         .map(|c| negative(c))
-        .reduce(|a, b| a.or(b));
-    let Some(any_negative) = any_negative else {
-        return Ok(frame);
-    };
+        .fold(lit(false), |a, b| a.or(b));
     let mut keep = vec![col(id_column).cast(DataType::String), col(ROW_COLUMN)];
     keep.extend(negative_columns.iter().map(|c| col(c.as_str())));
     let hits = frame

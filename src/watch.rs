@@ -199,8 +199,8 @@ fn formulas_key(scheme: &Scheme, lexed: &mut HashMap<PathBuf, (String, String)>)
         .iter()
         .map(|file| scheme.dir.join(file))
         .collect();
-    let mut modules = Vec::new();
-    rhai_files(&scheme.dir, &mut modules, 0);
+    let (_, mut modules) = scheme_tree(&scheme.dir);
+    modules.retain(|path| path.extension().is_some_and(|e| e == "rhai"));
     modules.sort();
     files.extend(modules);
     for file in files {
@@ -237,20 +237,29 @@ fn formula_tokens(text: &str) -> String {
     out
 }
 
-fn rhai_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if depth < 8 {
-                rhai_files(&path, out, depth + 1);
+/// How many folders below the scheme folder are watched and searched for scripts.
+const MAX_DEPTH: usize = 8;
+
+/// The folders (`dir` first) and the files below `dir`, at most [`MAX_DEPTH`] folders down: what
+/// the watch looks at, the scripts it compares and the folders the kernel is asked about.
+fn scheme_tree(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    fn walk(dir: &Path, depth: usize, folders: &mut Vec<PathBuf>, files: &mut Vec<PathBuf>) {
+        folders.push(dir.to_path_buf());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path.is_dir() {
+                files.push(path);
+            } else if depth < MAX_DEPTH {
+                walk(&path, depth + 1, folders, files);
             }
-        } else if path.extension().is_some_and(|e| e == "rhai") {
-            out.push(path);
         }
     }
+    let (mut folders, mut files) = (Vec::new(), Vec::new());
+    walk(dir, 0, &mut folders, &mut files);
+    (folders, files)
 }
 
 /// What the light way keeps between runs on the same indicator scores: the score matrix and the
@@ -553,20 +562,7 @@ impl Session {
     /// The folders whose files are watched: the scheme folder, its sub-folders (as deep as
     /// [`Session::stamps`] looks) and each data file's folder.
     fn folders(&self) -> Vec<PathBuf> {
-        fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-            out.push(dir.to_path_buf());
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if depth < 8 && path.is_dir() {
-                    walk(&path, out, depth + 1);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.watched.scheme_dir, &mut out, 0);
+        let (mut out, _) = scheme_tree(&self.watched.scheme_dir);
         for file in std::iter::once(&self.watched.data).chain(self.watched.previous.iter()) {
             let folder = match file.path.parent() {
                 Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -582,28 +578,16 @@ impl Session {
     /// The size and modification time of every watched file: each file in the scheme folder
     /// (and its sub-folders) and each data file.
     fn stamps(&self) -> BTreeMap<PathBuf, String> {
-        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, String>, depth: usize) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    if depth < 8 {
-                        walk(&path, out, depth + 1);
-                    }
-                } else {
-                    let stamp = stamp(&path);
-                    out.insert(path, stamp);
-                }
-            }
-        }
-        let mut out = BTreeMap::new();
-        walk(&self.watched.scheme_dir, &mut out, 0);
-        for file in std::iter::once(&self.watched.data).chain(self.watched.previous.iter()) {
-            out.insert(file.path.clone(), stamp(&file.path));
-        }
-        out
+        let (_, files) = scheme_tree(&self.watched.scheme_dir);
+        let data = std::iter::once(&self.watched.data).chain(self.watched.previous.iter());
+        files
+            .into_iter()
+            .chain(data.map(|file| file.path.clone()))
+            .map(|path| {
+                let stamp = stamp(&path);
+                (path, stamp)
+            })
+            .collect()
     }
 }
 
