@@ -110,8 +110,9 @@ pub fn level_columns(indicator: &PlannedIndicator) -> Vec<String> {
 /// `{id}|missing_input` (a column the formula reads is empty), and `{id}|by_formula` (none of
 /// these: the formula itself returned missing, e.g. `if_else(c, (), x)`). `{id}|missing` is
 /// their sum. `missing_of(id)`: the indicator's missing values in the scored frame; where none,
-/// its counts are literal zeros and its formula is not planned again.
-pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Expr> {
+/// its counts are literal zeros and its formula is not planned again. One list per indicator, in
+/// the plan's order.
+pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Vec<Expr>> {
     let any = |exprs: Vec<Expr>| {
         exprs
             .into_iter()
@@ -120,8 +121,9 @@ pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Exp
             .unwrap_or_else(|| lit(false))
     };
     let count = |cond: Expr, name: String| cond.sum().cast(DataType::UInt64).alias(name);
-    let mut out = Vec::new();
+    let mut all = Vec::new();
     for indicator in &plan.indicators {
+        let mut out = Vec::new();
         let id = indicator.spec.id.as_str();
         let value = &indicator.value;
         if missing_of(id) == 0 {
@@ -137,6 +139,7 @@ pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Exp
                     .into_iter()
                     .map(|c| lit(0u64).cast(DataType::UInt64).alias(format!("{id}|{c}"))),
             );
+            all.push(out);
             continue;
         }
         let missing = col(id).is_null();
@@ -180,8 +183,9 @@ pub fn quality_exprs(plan: &Plan, missing_of: &dyn Fn(&str) -> usize) -> Vec<Exp
             unexplained.and(input_missing.not()),
             format!("{id}|by_formula"),
         ));
+        all.push(out);
     }
-    out
+    all
 }
 
 /// Whether the indicator's score reads `{id}.treated` rather than its raw value column.

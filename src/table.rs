@@ -49,8 +49,11 @@ pub fn output_table_with_flags(
     // every stage's columns (hundreds with contributions), and ids are unique, so sorting after
     // the selection gives the same rows in the same order.
     let mut row_flags = row_flags(plan, &scored)?;
-    let flags: Vec<String> = row_flags.iter().map(|f| flags_line(f)).collect();
-    let flags = Series::new(FLAGS_COLUMN.into(), flags);
+    // Each row's text goes straight into the column: a million `String`s are not held at once.
+    let flags: StringChunked = row_flags.iter().map(|f| Some(flags_line(f))).collect();
+    let flags = flags.with_name(FLAGS_COLUMN.into()).into_series();
+    // What building the flags used and freed goes back before the table is made beside them.
+    crate::memory::release(flags.len());
     // Floats stay whole here; CSV rounds them as it writes.
     let float = |name: &str| col(name);
 
@@ -157,6 +160,9 @@ pub fn output_table_with_flags(
         }
     }
     let selected = scored.lazy().select(columns).collect()?;
+    // The scored frame's other columns (rules, coverage, scratch) are free now: their pages go
+    // back before the rows are reordered.
+    crate::memory::release(selected.height());
     let (table, order) = in_rank_order(selected, id_column)?;
     // The flags follow their rows into rank order.
     let flags = order
@@ -166,34 +172,83 @@ pub fn output_table_with_flags(
     Ok((table, flags))
 }
 
-/// `table`'s rows in rank order (unranked last, ties and unranked by id), a few columns at a time
-/// (`crate::reorder`), and the order (each output row's input row): a national run holds the
-/// table about once, not twice as a whole-frame sort would (the selection shares its columns with
-/// nothing once the scored frame is gone). Ids are unique, so the order is total and the same as
-/// the sort's.
+/// `table`'s rows in rank order (unranked last, ties and unranked by id), reordered in place
+/// where it can be (`crate::reorder`), and the order (each output row's input row): a national
+/// run holds the table about once, not twice as a whole-frame sort would. The order is counted
+/// when the rows are in id order, else sorted; ids are unique, so either way it is total and
+/// the same.
 fn in_rank_order(table: DataFrame, id_column: &str) -> Result<(DataFrame, IdxCa)> {
-    let order = table
-        .select([RANK_COLUMN, id_column])?
-        .with_row_index("__row".into(), None)?
-        .sort(
-            [RANK_COLUMN, id_column],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )?;
-    let order = order.column("__row")?.idx()?.clone();
+    let order = match rank_order_of_id_ordered(&table, id_column)? {
+        Some(order) => order,
+        None => {
+            let order = table
+                .select([RANK_COLUMN, id_column])?
+                .with_row_index("__row".into(), None)?
+                .sort(
+                    [RANK_COLUMN, id_column],
+                    SortMultipleOptions::default()
+                        .with_nulls_last(true)
+                        .with_maintain_order(true),
+                )?;
+            order.column("__row")?.idx()?.clone()
+        }
+    };
     Ok((crate::reorder::gathered(table, &order)?, order))
+}
+
+/// The rank order by counting, when the rows are in id order (as loading leaves them) and ranks
+/// are whole numbers: ranks 1, 2, … in turn, each rank's rows (ties) in row order — id order —
+/// then the unranked in row order. The same order as sorting by rank then id, in one pass and
+/// without sorting the ids' text again. None when the rows are not in id order.
+fn rank_order_of_id_ordered(table: &DataFrame, id_column: &str) -> Result<Option<IdxCa>> {
+    let ids = table.column(id_column)?;
+    let ranks = table.column(RANK_COLUMN)?;
+    let (Ok(ids), Ok(ranks)) = (ids.str(), ranks.u32()) else {
+        return Ok(None);
+    };
+    let in_id_order = ids.null_count() == 0
+        && ids
+            .iter()
+            .zip(ids.iter().skip(1))
+            .all(|(a, b)| a.unwrap_or_default() < b.unwrap_or_default());
+    if !in_id_order {
+        return Ok(None);
+    }
+    let top = ranks.max().unwrap_or(0) as usize;
+    // starts[r]: where rank r's rows begin; the unranked (slot 0) go after every rank.
+    let mut starts = vec![0 as IdxSize; top + 2];
+    for rank in ranks.iter() {
+        starts[rank.map_or(0, |r| r as usize)] += 1;
+    }
+    let unranked = starts[0];
+    let mut next = 0 as IdxSize;
+    for slot in starts.iter_mut().skip(1) {
+        let count = *slot;
+        *slot = next;
+        next += count;
+    }
+    starts[0] = next;
+    let mut order = vec![0 as IdxSize; ranks.len()];
+    for (row, rank) in ranks.iter().enumerate() {
+        let slot = &mut starts[rank.map_or(0, |r| r as usize)];
+        order[*slot as usize] = row as IdxSize;
+        *slot += 1;
+    }
+    debug_assert_eq!(next + unranked, ranks.len() as IdxSize);
+    Ok(Some(IdxCa::from_vec("__row".into(), order)))
 }
 
 /// The `{id}.display` column: the value as "1:1.52" / "12.30:1", empty where missing.
 fn display_column(frame: &DataFrame, id: &str, display: RatioDisplay) -> Result<Series> {
-    let shown: Vec<Option<String>> = frame
+    let shown: StringChunked = frame
         .column(id)?
         .f64()?
         .iter()
         .map(|v| v.map(|x| display.show(x)))
         .collect();
-    Ok(Series::new(display_column_name(id).into(), shown))
+    Ok(shown
+        .with_name(display_column_name(id).into())
+        .into_series())
 }
 
 /// The flags of every row, as values (vetoes, exclusion, missing and imputed indicators, bonus
@@ -396,4 +451,58 @@ fn row_flags(plan: &Plan, frame: &DataFrame) -> Result<Vec<Vec<Flag>>> {
         }
     }
     Ok(flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(ids: &[&str], ranks: &[Option<u32>]) -> DataFrame {
+        DataFrame::new(
+            ids.len(),
+            vec![
+                Column::new(RANK_COLUMN.into(), ranks.to_vec()),
+                Column::new("id".into(), ids.to_vec()),
+            ],
+        )
+        .unwrap()
+    }
+
+    /// Ties and unranked rows in id order, counted as a sort by rank then id gives them; rows
+    /// out of id order are left to the sort.
+    #[test]
+    fn rank_order_by_counting_is_the_sorted_order() {
+        let ranked = frame(
+            &["a1", "a2", "b1", "b2", "c", "d"],
+            &[Some(3), None, Some(1), Some(3), None, Some(2)],
+        );
+        let counted = rank_order_of_id_ordered(&ranked, "id").unwrap().unwrap();
+        let counted: Vec<IdxSize> = counted.into_no_null_iter().collect();
+        // Rank 1 (b1), 2 (d), the tie at 3 by id (a1, b2), then unranked by id (a2, c).
+        assert_eq!(counted, [2, 5, 0, 3, 1, 4]);
+        let (table, order) = in_rank_order(ranked, "id").unwrap();
+        assert_eq!(order.into_no_null_iter().collect::<Vec<_>>(), counted);
+        let ids: Vec<&str> = table
+            .column("id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(ids, ["b1", "d", "a1", "b2", "a2", "c"]);
+
+        let shuffled = frame(&["b", "a", "c"], &[Some(1), Some(1), None]);
+        assert!(rank_order_of_id_ordered(&shuffled, "id").unwrap().is_none());
+        let (table, _) = in_rank_order(shuffled, "id").unwrap();
+        let ids: Vec<&str> = table
+            .column("id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+    }
 }

@@ -1,9 +1,10 @@
 //! Stage timings and memory, for finding where a run's time and memory go before reaching for a
 //! profiler: with `JIXIAO_TRACE=1` in the environment, every stage boundary the library marks
 //! (reading, the scoring query, the summary, the output table, writing) prints to standard error
-//! the wall time since the previous mark, the process's CPU time in that interval, and its
-//! resident and peak resident memory (`VmRSS`, `VmHWM` of `/proc/self/status`; Linux only,
-//! blank elsewhere). Without the variable a mark costs one atomic load. Nothing is written to
+//! the wall time since the previous mark, the process's CPU time in that interval, its resident
+//! memory at the mark, the highest resident memory within the stage and the run's highest so far
+//! (`VmRSS`, `VmHWM` of `/proc/self/status`, the high-water mark reset at each mark through
+//! `/proc/self/clear_refs`; Linux only, blank elsewhere). Without the variable a mark costs one atomic load. Nothing is written to
 //! standard output, so traced runs give the same results and files. BENCHMARKS.md ("Profiling")
 //! shows how to read it beside `perf`.
 
@@ -14,6 +15,8 @@ use std::time::{Duration, Instant};
 struct Clock {
     wall: Instant,
     cpu: Duration,
+    /// The run's peak resident memory in MB, over the stages marked so far.
+    peak: f64,
 }
 
 fn state() -> Option<&'static Mutex<Clock>> {
@@ -26,6 +29,7 @@ fn state() -> Option<&'static Mutex<Clock>> {
                     Mutex::new(Clock {
                         wall: Instant::now(),
                         cpu: process_cpu(),
+                        peak: 0.0,
                     })
                 })
         })
@@ -70,8 +74,15 @@ pub fn mark(stage: &str) {
     let mut clock = state.lock().unwrap_or_else(|e| e.into_inner());
     let (wall, cpu) = (Instant::now(), process_cpu());
     let memory = memory_mb()
-        .map(|(rss, peak)| format!("  rss {rss:>8.0} MB  peak {peak:>8.0} MB"))
+        .map(|(rss, stage_peak)| {
+            clock.peak = clock.peak.max(stage_peak);
+            format!(
+                "  rss {rss:>8.0} MB  stage peak {stage_peak:>8.0} MB  peak {:>8.0} MB",
+                clock.peak
+            )
+        })
         .unwrap_or_default();
+    reset_peak();
     eprintln!(
         "trace: {stage:<28} {:>8.3} s wall {:>8.3} s cpu{memory}",
         (wall - clock.wall).as_secs_f64(),
@@ -79,6 +90,12 @@ pub fn mark(stage: &str) {
     );
     clock.wall = wall;
     clock.cpu = cpu;
+}
+
+/// Starts the next stage's high-water mark from the memory resident now (Linux ≥ 4.0: writing
+/// 5 to `clear_refs`); elsewhere the peak stays the process's.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 #[cfg(test)]

@@ -24,15 +24,6 @@ use crate::error::{Error, Result};
 /// polars' default row group size (`ParquetWriter` without `with_row_group_size`).
 const ROW_GROUP: usize = 512 * 512;
 
-/// The threads polars computes on: `POLARS_MAX_THREADS`, else the machine's.
-fn threads() -> usize {
-    std::env::var("POLARS_MAX_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Writes `table` to `out` as polars' `ParquetWriter::new(out).finish(table)` does.
 pub fn write<W: Write>(table: &mut DataFrame, out: W) -> Result<()> {
     let chunked = chunk_df_for_writing(table, ROW_GROUP)?;
@@ -47,7 +38,7 @@ pub fn write<W: Write>(table: &mut DataFrame, out: W) -> Result<()> {
         data_page_size: None,
     };
     let fields = parquet_schema.fields();
-    let workers = threads().min(chunked.width()).max(1);
+    let workers = crate::reorder::threads().min(chunked.width()).max(1);
     for batch in chunked.iter_chunks(CompatLevel::newest(), false) {
         let rows = batch.len();
         if rows == 0 {
