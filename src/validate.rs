@@ -134,7 +134,7 @@ pub fn negative_counts(
     let mut negative_columns: Vec<&String> = Vec::new();
     for name in columns {
         let values = frame.column(name)?.cast(&DataType::Float64)?;
-        if values.f64()?.lt(0.0).any() {
+        if crate::source::number::any_present(values.f64()?, |v| v < 0.0) {
             negative_columns.push(name);
         }
     }

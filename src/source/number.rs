@@ -190,6 +190,20 @@ pub struct NumberProblem {
     pub reason: String,
 }
 
+/// Whether any present value of `values` satisfies `hit`. Each chunk's value buffer is scanned
+/// whole first, without looking at its validity (a branch-free pass the compiler vectorises; a
+/// national column in about a third of a millisecond); only a chunk with a hit is read again
+/// cell by cell, since a missing cell's slot may hold any number.
+pub fn any_present(values: &Float64Chunked, hit: impl Fn(f64) -> bool) -> bool {
+    values.downcast_iter().any(|array| {
+        array
+            .values()
+            .iter()
+            .fold(false, |found, &v| found | hit(v))
+            && array.iter().any(|v| v.is_some_and(|&v| hit(v)))
+    })
+}
+
 /// Parses a column as `Float64`: numbers and booleans are cast, text goes through the polars cast
 /// first and then, for the cells the cast refused (or read as NaN or infinity), through
 /// [`parse_number`]. Refused cells become missing and are returned as problems, in row order.
@@ -199,7 +213,7 @@ pub fn parse_number_column(column: &Column) -> PolarsResult<(Column, Vec<NumberP
         // are reported like text cells that are not numbers.
         let cast = column.cast(&DataType::Float64)?;
         let values = cast.f64()?;
-        if values.iter().all(|v| v.is_none_or(f64::is_finite)) {
+        if !any_present(values, |v| !v.is_finite()) {
             return Ok((cast, Vec::new()));
         }
         let mut problems = Vec::new();
@@ -275,6 +289,39 @@ pub fn parse_number_column(column: &Column) -> PolarsResult<(Column, Vec<NumberP
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Missing cells whose slots hold a negative number and a NaN, in a second chunk too: only
+    /// present values count.
+    #[test]
+    fn any_present_ignores_what_missing_slots_hold() {
+        use polars::datatypes::ArrowDataType;
+        use polars_arrow::array::PrimitiveArray;
+        use polars_arrow::bitmap::Bitmap;
+        let chunk = |values: Vec<f64>, valid: &[bool]| {
+            PrimitiveArray::<f64>::new(
+                ArrowDataType::Float64,
+                values.into(),
+                Some(Bitmap::from(valid)),
+            )
+        };
+        let mut values = Float64Chunked::with_chunk(
+            "x".into(),
+            chunk(vec![1.0, -5.0, f64::NAN], &[true, false, false]),
+        );
+        values
+            .append(&Float64Chunked::with_chunk(
+                "x".into(),
+                chunk(vec![f64::INFINITY, 2.0], &[false, true]),
+            ))
+            .unwrap();
+        assert_eq!(values.chunks().len(), 2);
+        assert!(!any_present(&values, |v| v < 0.0));
+        assert!(!any_present(&values, |v| !v.is_finite()));
+        assert!(any_present(&values, |v| v > 1.5));
+        let present = Float64Chunked::from_slice("x".into(), &[3.0, -0.5, f64::NAN]);
+        assert!(any_present(&present, |v| v < 0.0));
+        assert!(any_present(&present, |v| !v.is_finite()));
+    }
 
     fn number(text: &str) -> f64 {
         match parse_number(text) {
