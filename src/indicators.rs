@@ -214,11 +214,17 @@ pub fn value_stages(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
 /// Per-indicator counts of treatment and imputation ([`normalise::quality_exprs`]), one-row
 /// aggregates over the scored frame. Only for indicators that treat or impute.
 pub fn treatment_quality_exprs(indicators: &[PlannedIndicator]) -> Vec<Expr> {
+    treatment_quality_by_indicator(indicators).concat()
+}
+
+/// [`treatment_quality_exprs`], one list per indicator that treats or imputes.
+pub fn treatment_quality_by_indicator(indicators: &[PlannedIndicator]) -> Vec<Vec<Expr>> {
     indicators
         .iter()
-        .flat_map(|i| {
+        .map(|i| {
             normalise::quality_exprs(&i.spec.id, i.treat.as_ref(), i.impute, i.score.is_some())
         })
+        .filter(|exprs| !exprs.is_empty())
         .collect()
 }
 
