@@ -468,6 +468,17 @@ mod tests {
         .unwrap()
     }
 
+    fn ids(table: &DataFrame) -> Vec<&str> {
+        table
+            .column("id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect()
+    }
+
     /// Ties and unranked rows in id order, counted as a sort by rank then id gives them; rows
     /// out of id order are left to the sort.
     #[test]
@@ -482,27 +493,11 @@ mod tests {
         assert_eq!(counted, [2, 5, 0, 3, 1, 4]);
         let (table, order) = in_rank_order(ranked, "id").unwrap();
         assert_eq!(order.into_no_null_iter().collect::<Vec<_>>(), counted);
-        let ids: Vec<&str> = table
-            .column("id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
-        assert_eq!(ids, ["b1", "d", "a1", "b2", "a2", "c"]);
+        assert_eq!(ids(&table), ["b1", "d", "a1", "b2", "a2", "c"]);
 
         let shuffled = frame(&["b", "a", "c"], &[Some(1), Some(1), None]);
         assert!(rank_order_of_id_ordered(&shuffled, "id").unwrap().is_none());
         let (table, _) = in_rank_order(shuffled, "id").unwrap();
-        let ids: Vec<&str> = table
-            .column("id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
-        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(ids(&table), ["a", "b", "c"]);
     }
 }

@@ -4,7 +4,10 @@
 //! the wall time since the previous mark, the process's CPU time in that interval, its resident
 //! memory at the mark, the highest resident memory within the stage and the run's highest so far
 //! (`VmRSS`, `VmHWM` of `/proc/self/status`, the high-water mark reset at each mark through
-//! `/proc/self/clear_refs`; Linux only, blank elsewhere). Without the variable a mark costs one atomic load. Nothing is written to
+//! `/proc/self/clear_refs`; Linux only, blank elsewhere). Because of that reset, a traced
+//! process's own maximum resident size as `wait4` or `/usr/bin/time` report it is only its last
+//! stage's: read the run's peak from the trace, and measure peaks on untraced runs
+//! (`benches/scale.rs` does). Without the variable a mark costs one atomic load. Nothing is written to
 //! standard output, so traced runs give the same results and files. BENCHMARKS.md ("Profiling")
 //! shows how to read it beside `perf`.
 
