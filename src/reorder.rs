@@ -43,7 +43,8 @@ pub fn gathered(frame: DataFrame, order: &IdxCa) -> PolarsResult<DataFrame> {
     // buffer made here.
     let workers = threads().min(floats.len()).max(1);
     let share = floats.len().div_ceil(workers).max(1);
-    let indices = order.cont_slice()?;
+    // Only a whole, null-free order reorders in place (`floats` is empty otherwise).
+    let indices: &[IdxSize] = if in_place { order.cont_slice()? } else { &[] };
     std::thread::scope(|scope| -> PolarsResult<()> {
         let handles: Vec<_> = floats
             .chunks_mut(share)
@@ -161,6 +162,13 @@ mod tests {
         assert_eq!(got.height(), 6);
         assert!(got.equals_missing(&expected));
         assert_eq!(got.column("c3").unwrap().f64().unwrap().get(0), Some(36.0));
+        // A missing index gives a missing row, as `take` does.
+        let with_null: IdxCa = [Some(2 as IdxSize), None].into_iter().collect();
+        let frame = got.slice(0, 6);
+        let expected = frame.take(&with_null).unwrap();
+        let got = gathered(frame, &with_null).unwrap();
+        assert!(got.equals_missing(&expected));
+        assert_eq!(got.column("c3").unwrap().null_count(), 1);
     }
 
     /// A whole permutation of one-chunk columns: floats reordered in their own buffers (with and
