@@ -25,7 +25,7 @@ pub fn finite_or_missing(x: Expr) -> Expr {
                 // Integers, booleans: always finite.
                 _ => return Ok(column),
             };
-            if !float.iter().any(|v| v.is_some_and(|v| !v.is_finite())) {
+            if !crate::source::number::any_present(&float, |v| !v.is_finite()) {
                 return Ok(column);
             }
             let finite: Float64Chunked =

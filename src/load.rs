@@ -174,19 +174,7 @@ pub fn load(
 /// it is rather than copied by a sort. Ids are unique here (duplicates are refused), so either
 /// way the order is the same.
 fn in_id_order(frame: DataFrame, id_column: &str) -> PolarsResult<DataFrame> {
-    let ids = frame.column(id_column)?;
-    let sorted = match ids.dtype() {
-        DataType::String => {
-            let ids = ids.str()?;
-            ids.null_count() == 0
-                && ids
-                    .iter()
-                    .zip(ids.iter().skip(1))
-                    .all(|(a, b)| a.unwrap_or_default() <= b.unwrap_or_default())
-        }
-        _ => false,
-    };
-    if sorted {
+    if crate::reorder::in_text_order(frame.column(id_column)?) {
         return Ok(frame);
     }
     // The order alone is sorted, then the columns gathered a few at a time: sorting the frame

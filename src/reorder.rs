@@ -25,6 +25,19 @@ pub fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Whether `column` is text with no missing cell, each row's text at most the next one's (byte
+/// order, as polars sorts text): a frame whose id column is so needs no sort into id order.
+pub fn in_text_order(column: &Column) -> bool {
+    let Ok(text) = column.str() else {
+        return false;
+    };
+    text.null_count() == 0
+        && text
+            .iter()
+            .zip(text.iter().skip(1))
+            .all(|(a, b)| a.unwrap_or_default() <= b.unwrap_or_default())
+}
+
 /// How many columns other than unshared floats are gathered at once, each batch on polars'
 /// threads: about this many columns are held twice at any moment.
 const BATCH: usize = 2;

@@ -201,17 +201,10 @@ fn in_rank_order(table: DataFrame, id_column: &str) -> Result<(DataFrame, IdxCa)
 /// then the unranked in row order. The same order as sorting by rank then id, in one pass and
 /// without sorting the ids' text again. None when the rows are not in id order.
 fn rank_order_of_id_ordered(table: &DataFrame, id_column: &str) -> Result<Option<IdxCa>> {
-    let ids = table.column(id_column)?;
-    let ranks = table.column(RANK_COLUMN)?;
-    let (Ok(ids), Ok(ranks)) = (ids.str(), ranks.u32()) else {
+    let Ok(ranks) = table.column(RANK_COLUMN)?.u32() else {
         return Ok(None);
     };
-    let in_id_order = ids.null_count() == 0
-        && ids
-            .iter()
-            .zip(ids.iter().skip(1))
-            .all(|(a, b)| a.unwrap_or_default() < b.unwrap_or_default());
-    if !in_id_order {
+    if !crate::reorder::in_text_order(table.column(id_column)?) {
         return Ok(None);
     }
     let top = ranks.max().unwrap_or(0) as usize;
@@ -220,7 +213,6 @@ fn rank_order_of_id_ordered(table: &DataFrame, id_column: &str) -> Result<Option
     for rank in ranks.iter() {
         starts[rank.map_or(0, |r| r as usize)] += 1;
     }
-    let unranked = starts[0];
     let mut next = 0 as IdxSize;
     for slot in starts.iter_mut().skip(1) {
         let count = *slot;
@@ -234,7 +226,6 @@ fn rank_order_of_id_ordered(table: &DataFrame, id_column: &str) -> Result<Option
         order[*slot as usize] = row as IdxSize;
         *slot += 1;
     }
-    debug_assert_eq!(next + unranked, ranks.len() as IdxSize);
     Ok(Some(IdxCa::from_vec("__row".into(), order)))
 }
 

@@ -7,8 +7,8 @@
 //! `/proc/self/clear_refs`; Linux only, blank elsewhere). Because of that reset, a traced
 //! process's own maximum resident size as `wait4` or `/usr/bin/time` report it is only its last
 //! stage's: read the run's peak from the trace, and measure peaks on untraced runs
-//! (`benches/scale.rs` does). Without the variable a mark costs one atomic load. Nothing is written to
-//! standard output, so traced runs give the same results and files. BENCHMARKS.md ("Profiling")
+//! (`benches/scale.rs` does). Without the variable a mark costs one atomic load. Nothing is
+//! written to standard output, so traced runs give the same results and files. BENCHMARKS.md ("Profiling")
 //! shows how to read it beside `perf`.
 
 use std::sync::Mutex;

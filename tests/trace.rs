@@ -47,13 +47,25 @@ fn tracing_prints_every_stage_to_stderr_and_leaves_stdout_alone() {
             "format ranking and summary"
         ]
     );
+    // The run's peak never falls from one mark to the next and is never below a stage's.
+    let mb_after = |line: &str, label: &str| -> f64 {
+        let rest = &line[line
+            .find(label)
+            .unwrap_or_else(|| panic!("{label}: {line}"))
+            + label.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let mut run_peak = 0.0;
     for line in stderr.lines() {
         assert!(
             line.contains(" s wall") && line.contains(" s cpu"),
             "{line}"
         );
         if cfg!(target_os = "linux") {
-            assert!(line.contains(" MB  peak "), "{line}");
+            let stage_peak = mb_after(line, "stage peak ");
+            let peak = mb_after(line, " MB  peak ");
+            assert!(peak >= run_peak && peak >= stage_peak, "{line}");
+            run_peak = peak;
         }
     }
 }
